@@ -1,0 +1,7 @@
+// Package dma models a Polycom RealPresence DMA as the Lync integration sees
+// it: its release, its certificate, the external SIP peers that stand for
+// Lync Front End pools (with the Lync Integration tab's CsTrustedApplication
+// ServiceGruu, pasted with sip:), its RealConnect settings, the virtual
+// meeting rooms it owns, and the DMA/RMX release pairs known to have been
+// tested together for RealConnect ([TestedPairs]).
+package dma

@@ -1,0 +1,93 @@
+package lync
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// ErrInvalidFQDN is wrapped by the errors ParseFQDN returns.
+var ErrInvalidFQDN = errors.New("invalid host name")
+
+// FQDN is a DNS host name such as rmx-east.contoso.com, as written. Compare
+// FQDNs with Equal or Key: DNS names are case-insensitive.
+type FQDN string
+
+// ParseFQDN checks that s is a DNS host name (letters, digits and hyphens in
+// dot-separated labels). It names the usual paste mistakes: a URL, a port, a
+// SIP address or a wildcard where a host name belongs.
+func ParseFQDN(s string) (FQDN, error) {
+	if err := checkHostName(s); err != nil {
+		return "", fmt.Errorf("%w %q: %s", ErrInvalidFQDN, s, err)
+	}
+	return FQDN(s), nil
+}
+
+// Key is the case-folded form, for map keys.
+func (f FQDN) Key() string { return strings.ToLower(strings.TrimSuffix(string(f), ".")) }
+
+// Equal reports whether two names are the same host, ignoring case and a
+// trailing dot.
+func (f FQDN) Equal(g FQDN) bool {
+	return strings.EqualFold(strings.TrimSuffix(string(f), "."), strings.TrimSuffix(string(g), "."))
+}
+
+// IsIP reports whether the name is an IP address literal rather than a
+// host name.
+func (f FQDN) IsIP() bool {
+	_, err := netip.ParseAddr(string(f))
+	return err == nil
+}
+
+// String returns the name as written.
+func (f FQDN) String() string { return string(f) }
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseFQDN's checks.
+func (f *FQDN) UnmarshalText(b []byte) error {
+	v, err := ParseFQDN(string(b))
+	if err != nil {
+		return err
+	}
+	*f = v
+	return nil
+}
+
+// checkHostName returns why s is not a host name, or nil.
+func checkHostName(s string) error {
+	switch {
+	case s == "":
+		return errors.New("empty")
+	case strings.Contains(s, "://"):
+		return errors.New("a URL; give the host name only")
+	case strings.ContainsAny(s, "@"):
+		return errors.New("contains '@'; give a host name, not a SIP address")
+	case strings.Contains(s, "*"):
+		return errors.New("contains '*'; a wildcard is not a host name")
+	case strings.Contains(s, ":"):
+		return errors.New("contains ':'; give the host name without a scheme or port")
+	case len(s) > 253:
+		return errors.New("longer than 253 characters")
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(s, "."), ".") {
+		if label == "" {
+			return errors.New("has an empty label (two dots in a row?)")
+		}
+		if len(label) > 63 {
+			return fmt.Errorf("label %q is longer than 63 characters", label)
+		}
+		if label[0] == '-' || label[len(label)-1] == '-' {
+			return fmt.Errorf("label %q begins or ends with '-'", label)
+		}
+		for _, c := range []byte(label) {
+			if !isAlnum(c) && c != '-' {
+				return fmt.Errorf("character %q is not allowed in a host name", c)
+			}
+		}
+	}
+	return nil
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}

@@ -1,0 +1,156 @@
+package lync
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Topology is the part of a Lync or Skype for Business topology that an RPP
+// integration depends on. Its field names are those of the deployment file
+// (see package rpp).
+type Topology struct {
+	Product                     Product                      `yaml:"product" json:"product" rpp:"required"`
+	SIPDomains                  []FQDN                       `yaml:"sipDomains" json:"sipDomains" rpp:"required"`
+	Sites                       []Site                       `yaml:"sites" json:"sites"`
+	FrontEndPools               []FrontEndPool               `yaml:"frontEndPools" json:"frontEndPools"`
+	EdgePools                   []EdgePool                   `yaml:"edgePools" json:"edgePools"`
+	TrustedApplicationPools     []TrustedApplicationPool     `yaml:"trustedApplicationPools" json:"trustedApplicationPools"`
+	TrustedApplications         []TrustedApplication         `yaml:"trustedApplications" json:"trustedApplications"`
+	TrustedApplicationEndpoints []TrustedApplicationEndpoint `yaml:"trustedApplicationEndpoints" json:"trustedApplicationEndpoints"`
+	// Users lists the SIP addresses of Lync-enabled users and contacts: the
+	// addresses an endpoint must not reuse, and the identities of the legacy
+	// ICE method.
+	Users        []SIPAddress  `yaml:"users" json:"users"`
+	StaticRoutes []StaticRoute `yaml:"staticRoutes" json:"staticRoutes"`
+}
+
+// Site is a Lync central site.
+type Site struct {
+	Name string `yaml:"name" json:"name" rpp:"required"`
+	// ID is the numeric SiteId that New-CsTrustedApplicationPool -Site takes;
+	// 0 when not known.
+	ID int `yaml:"id,omitempty" json:"id,omitempty"`
+}
+
+// FrontEndPool is a Front End pool: a registrar, associated with one Edge
+// pool for media.
+type FrontEndPool struct {
+	FQDN     FQDN   `yaml:"fqdn" json:"fqdn" rpp:"required"`
+	Site     string `yaml:"site" json:"site"`
+	EdgePool FQDN   `yaml:"edgePool,omitempty" json:"edgePool,omitempty"`
+}
+
+// EdgePool is an Edge pool: the media relay (ICE, STUN, TURN) for clients
+// outside the network.
+type EdgePool struct {
+	FQDN FQDN   `yaml:"fqdn" json:"fqdn" rpp:"required"`
+	Site string `yaml:"site" json:"site"`
+}
+
+// TrustedApplicationPool is how Lync trusts a third-party server. Pools are
+// topology-wide; Registrar names the Front End pool the pool points to, and
+// through it the Edge pool the pool's RMXs use.
+type TrustedApplicationPool struct {
+	FQDN      FQDN   `yaml:"fqdn" json:"fqdn" rpp:"required"`
+	Site      string `yaml:"site" json:"site"`
+	Registrar FQDN   `yaml:"registrar" json:"registrar" rpp:"required"`
+	// Computers lists the pool's computers. Empty means what
+	// New-CsTrustedApplicationPool without -ComputerFqdn makes: a
+	// single-computer pool whose one computer is the pool FQDN itself.
+	Computers []FQDN `yaml:"computers" json:"computers"`
+}
+
+// ComputerFQDNs returns the pool's computers, counting the pool FQDN itself
+// as the one computer of a pool defined without any.
+func (p *TrustedApplicationPool) ComputerFQDNs() []FQDN {
+	if len(p.Computers) == 0 {
+		return []FQDN{p.FQDN}
+	}
+	return p.Computers
+}
+
+// IsSingleComputer reports whether the pool is a single-computer pool: its
+// only computer has the pool's own FQDN. Such a pool cannot take another
+// computer; it must be removed and recreated as a multiple-computer pool.
+func (p *TrustedApplicationPool) IsSingleComputer() bool {
+	c := p.ComputerFQDNs()
+	return len(c) == 1 && c[0].Equal(p.FQDN)
+}
+
+// TrustedApplication is a trusted application defined in a pool. Lync
+// assigns the pool its ServiceGRUU when the application is added and the
+// topology enabled; it cannot be typed in, only read back with
+// Get-CsTrustedApplication | fl ServiceGruu.
+type TrustedApplication struct {
+	ApplicationID ApplicationID `yaml:"applicationId" json:"applicationId" rpp:"required"`
+	Pool          FQDN          `yaml:"pool" json:"pool" rpp:"required"`
+	Port          Port          `yaml:"port" json:"port"`
+	// ServiceGRUU is kept as written, so that a malformed value can be
+	// reported rather than refused; parse it with ParseGRUU.
+	ServiceGRUU string `yaml:"serviceGruu" json:"serviceGruu"`
+}
+
+// TrustedApplicationEndpoint is a SIP identity owned by a trusted
+// application: the identity an RMX uses for ICE on the new method.
+type TrustedApplicationEndpoint struct {
+	SIPAddress    SIPAddress    `yaml:"sipAddress" json:"sipAddress" rpp:"required"`
+	ApplicationID ApplicationID `yaml:"applicationId" json:"applicationId" rpp:"required"`
+	Pool          FQDN          `yaml:"pool" json:"pool" rpp:"required"`
+}
+
+// GeneratedAddressPrefix begins the SIP address Lync invents when
+// New-CsTrustedApplicationEndpoint is run without -SipAddress
+// (sip:RtcApplication-GUID@domain); no RMX Server User Name matches one.
+const GeneratedAddressPrefix = "RtcApplication-"
+
+// StaticRoute sends SIP requests whose URI matches MatchURI to Destination:
+// needed only for the traditional workflow, where Lync clients call the RMX
+// or DMA directly.
+type StaticRoute struct {
+	// Destination is an FQDN; a TLS route to an IP address fails certificate
+	// validation, so it is reported rather than refused here.
+	Destination FQDN      `yaml:"destination" json:"destination" rpp:"required"`
+	Port        Port      `yaml:"port" json:"port"`
+	Transport   Transport `yaml:"transport" json:"transport"`
+	MatchURI    string    `yaml:"matchUri" json:"matchUri"`
+}
+
+// Port is a TCP or UDP port number, 1 to 65535.
+type Port int
+
+// ErrInvalidPort is wrapped by the errors Port.UnmarshalText returns.
+var ErrInvalidPort = errors.New("invalid port")
+
+// UnmarshalText implements encoding.TextUnmarshaler, accepting 1 to 65535.
+func (p *Port) UnmarshalText(b []byte) error {
+	n, err := strconv.Atoi(string(b))
+	if err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("%w %q: want a number from 1 to 65535", ErrInvalidPort, b)
+	}
+	*p = Port(n)
+	return nil
+}
+
+// Transport is a static route's SIP transport.
+type Transport string
+
+// Transports of a static route. Trusted application traffic is MTLS.
+const (
+	TLS Transport = "tls"
+	TCP Transport = "tcp"
+)
+
+// ErrUnknownTransport is wrapped by the errors Transport.UnmarshalText returns.
+var ErrUnknownTransport = errors.New("unknown transport")
+
+// UnmarshalText implements encoding.TextUnmarshaler for tls and tcp in any case.
+func (t *Transport) UnmarshalText(b []byte) error {
+	switch s := Transport(strings.ToLower(string(b))); s {
+	case TLS, TCP:
+		*t = s
+		return nil
+	}
+	return fmt.Errorf("%w %q (want tls or tcp)", ErrUnknownTransport, b)
+}

@@ -1,0 +1,79 @@
+package rpp
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/rppkit/rppkit/dma"
+	"github.com/rppkit/rppkit/lync"
+)
+
+// Options tune Check. The zero Options runs the whole catalogue.
+type Options struct {
+	// Rules are the rules to run; nil means Catalogue().
+	Rules []*Rule
+	// TestedPairs are the DMA/RMX release pairs known to work together for
+	// RealConnect; nil means dma.TestedPairs().
+	TestedPairs []dma.TestedPair
+}
+
+// Pass is what a rule's Run sees: the deployment, the lookups over its
+// topology, and the way to report.
+type Pass struct {
+	Rule       *Rule
+	Deployment *Deployment
+	// Topology indexes Deployment.Lync.
+	Topology *lync.Index
+
+	facts  *facts
+	report func(Finding)
+}
+
+// Report records a finding of the pass's rule. Rule and Severity are filled
+// in from the rule, and the position from the deployment's record of where
+// f.Field was written.
+func (p *Pass) Report(f Finding) {
+	f.Rule, f.Severity = p.Rule.ID, p.Rule.Severity
+	pos := p.Deployment.Position(f.Field)
+	f.File, f.Line, f.Column = pos.File, pos.Line, pos.Column
+	p.report(f)
+}
+
+// Check runs the rules over d and returns every finding. It does not change
+// d. Rules run in catalogue order; if ctx ends first, the report holds the
+// findings so far and Err says why it stopped.
+func Check(ctx context.Context, d *Deployment, opts Options) Report {
+	rules := opts.Rules
+	if rules == nil {
+		rules = Catalogue()
+	}
+	pairs := opts.TestedPairs
+	if pairs == nil {
+		pairs = dma.TestedPairs()
+	}
+	topo := d.Lync.Index()
+	var r Report
+	pass := &Pass{
+		Deployment: d,
+		Topology:   topo,
+		facts:      newFacts(d, topo, pairs),
+		report:     func(f Finding) { r.Findings = append(r.Findings, f) },
+	}
+	for _, rule := range rules {
+		if err := ctx.Err(); err != nil {
+			r.Err = err
+			break
+		}
+		pass.Rule = rule
+		rule.Run(pass)
+	}
+	slices.SortStableFunc(r.Findings, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column),
+			cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Object, b.Object))
+	})
+	for _, f := range r.Findings {
+		r.Summary.Add(f.Severity)
+	}
+	return r
+}

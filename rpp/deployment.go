@@ -1,0 +1,136 @@
+package rpp
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/rppkit/rppkit/dma"
+	"github.com/rppkit/rppkit/lync"
+	"github.com/rppkit/rppkit/rmx"
+)
+
+// Deployment is the whole picture: a Lync or Skype for Business topology and
+// the RealPresence Platform systems integrated with it. It is what a
+// deployment file describes (see the package documentation); build one in
+// code or read one with Load, LoadFS or Decode.
+type Deployment struct {
+	Lync lync.Topology `yaml:"lync" json:"lync" rpp:"required"`
+	RPP  RPP           `yaml:"rpp" json:"rpp" rpp:"required"`
+
+	// src remembers where each field came from; nil for a Deployment built
+	// in code.
+	src *source
+}
+
+// RPP lists the RealPresence Platform systems and the workflows in use.
+type RPP struct {
+	// Workflows says how Lync users meet standards-based endpoints:
+	// realconnect, traditional, or both.
+	Workflows []Workflow   `yaml:"workflows" json:"workflows" rpp:"required"`
+	RMX       []rmx.System `yaml:"rmx" json:"rmx"`
+	DMA       []dma.System `yaml:"dma" json:"dma"`
+}
+
+// Has reports whether workflow w is in use.
+func (r *RPP) Has(w Workflow) bool {
+	for _, x := range r.Workflows {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+// Workflow is a way Lync users and standards-based endpoints meet.
+type Workflow string
+
+const (
+	// RealConnect cascades the RMX into the meeting on the Lync AV MCU; Lync
+	// clients only ever join the AV MCU.
+	RealConnect Workflow = "realconnect"
+	// Traditional lands Lync clients directly on the RMX or DMA, which needs
+	// a static route.
+	Traditional Workflow = "traditional"
+)
+
+// ErrUnknownWorkflow is wrapped by the errors Workflow.UnmarshalText returns.
+var ErrUnknownWorkflow = errors.New("unknown workflow")
+
+// UnmarshalText implements encoding.TextUnmarshaler for realconnect and
+// traditional, in any case.
+func (w *Workflow) UnmarshalText(b []byte) error {
+	switch s := Workflow(strings.ToLower(string(b))); s {
+	case RealConnect, Traditional:
+		*w = s
+		return nil
+	}
+	return fmt.Errorf("%w %q (want realconnect or traditional)", ErrUnknownWorkflow, b)
+}
+
+// Position is a place in a deployment file. Line and Column count from 1;
+// zero means unknown.
+type Position struct {
+	File   string
+	Line   int
+	Column int
+}
+
+// String returns file:line:column, leaving out what is unknown.
+func (p Position) String() string {
+	s := p.File
+	if p.Line > 0 {
+		if s != "" {
+			s += ":"
+		}
+		s += fmt.Sprint(p.Line)
+		if p.Column > 0 {
+			s += fmt.Sprintf(":%d", p.Column)
+		}
+	}
+	return s
+}
+
+// IsValid reports whether the position names a line.
+func (p Position) IsValid() bool { return p.Line > 0 }
+
+// source is what the decoder learnt about where things are.
+type source struct {
+	file string
+	pos  map[string]Position // field path → position of its key or item
+}
+
+// File returns the name the deployment was loaded from, or "".
+func (d *Deployment) File() string {
+	if d.src == nil {
+		return ""
+	}
+	return d.src.file
+}
+
+// Position returns where the field at path (such as
+// "rpp.rmx[0].sip.serverUserName") was written. When the field itself is
+// absent it returns the position of the nearest enclosing field that is
+// present, so a finding about a missing setting points at its object. For a
+// Deployment built in code it returns the zero Position.
+func (d *Deployment) Position(path string) Position {
+	if d.src == nil {
+		return Position{}
+	}
+	for p := path; p != ""; p = parentPath(p) {
+		if pos, ok := d.src.pos[p]; ok {
+			return pos
+		}
+	}
+	return Position{File: d.src.file}
+}
+
+// parentPath drops the last element of a field path: "a.b[2].c" → "a.b[2]"
+// → "a.b" → "a" → "".
+func parentPath(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i < 0 {
+		return ""
+	}
+	return p[:i]
+}

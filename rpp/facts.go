@@ -1,0 +1,219 @@
+package rpp
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rppkit/rppkit/dma"
+	"github.com/rppkit/rppkit/lync"
+	"github.com/rppkit/rppkit/rmx"
+)
+
+// facts are what several rules derive from a deployment; Check computes
+// them once, in time linear in the deployment's size.
+type facts struct {
+	d        *Deployment
+	topo     *lync.Index
+	pairs    []dma.TestedPair
+	rmx      []rmxFacts
+	dmaPool  []int // pool of each DMA, or -1
+	rppPools []int // pools that hold an RMX or DMA, in topology order
+	isRPP    []bool
+	sets     []*rppSet // RPP sets, by site, in order of first appearance
+}
+
+// component is an RMX or a DMA, as the pool and site rules see both.
+type component struct {
+	object string // rmx/NAME or dma/NAME
+	path   string // rpp.rmx[i] or rpp.dma[i]
+	fqdn   lync.FQDN
+	site   string
+	pool   int
+}
+
+// rppSet is the RMXs and DMAs of one site.
+type rppSet struct {
+	site       string
+	components []component
+}
+
+// rmxFacts is what the rules need to know of one RMX.
+type rmxFacts struct {
+	pool int
+	caps rmx.Features
+	// method is the ICE method in use, "" when ICE is not configured.
+	method rmx.ICEMethod
+	// user is Server User Name without any sip: or @domain.
+	user string
+	// identity is the endpoint (new method) or user (legacy) that Server
+	// User Name names in Server Domain Name, or -1.
+	identity int
+	// elsewhere lists the SIP domains where the name exists, of the kind the
+	// method needs, when it does not exist in Server Domain Name.
+	elsewhere []string
+}
+
+func newFacts(d *Deployment, topo *lync.Index, pairs []dma.TestedPair) *facts {
+	t := &d.Lync
+	f := &facts{d: d, topo: topo, pairs: pairs, isRPP: make([]bool, len(t.TrustedApplicationPools))}
+	bySite := map[string]*rppSet{}
+	add := func(c component) {
+		if c.pool >= 0 && !f.isRPP[c.pool] {
+			f.isRPP[c.pool] = true
+		}
+		key := strings.ToLower(c.site)
+		s := bySite[key]
+		if s == nil {
+			s = &rppSet{site: c.site}
+			bySite[key] = s
+			f.sets = append(f.sets, s)
+		}
+		s.components = append(s.components, c)
+	}
+	for i := range d.RPP.RMX {
+		r := &d.RPP.RMX[i]
+		rf := rmxFacts{pool: topo.PoolOf(r.FQDN), caps: rmx.Capabilities(r.Version), identity: -1}
+		rf.method, rf.user = iceMethod(r, rf.caps, topo)
+		if rf.method != "" {
+			rf.identity, rf.elsewhere = iceIdentity(r, rf.method, rf.user, topo)
+		}
+		f.rmx = append(f.rmx, rf)
+		add(component{"rmx/" + r.Name, fmt.Sprintf("rpp.rmx[%d]", i), r.FQDN, r.Site, rf.pool})
+	}
+	for i, s := range d.RPP.DMA {
+		pool := topo.PoolOf(s.FQDN)
+		f.dmaPool = append(f.dmaPool, pool)
+		add(component{"dma/" + s.Name, fmt.Sprintf("rpp.dma[%d]", i), s.FQDN, s.Site, pool})
+	}
+	for i, rpp := range f.isRPP {
+		if rpp {
+			f.rppPools = append(f.rppPools, i)
+		}
+	}
+	return f
+}
+
+// bareUserName strips what does not belong in Server User Name (a sip:
+// scheme, an @domain), so that the identity can still be looked up after
+// rmx-ice-user-format has said so.
+func bareUserName(s string) string {
+	s = strings.TrimSpace(s)
+	if lync.HasSIPScheme(s) {
+		s = s[len("sip:"):]
+	}
+	s, _, _ = strings.Cut(s, "@")
+	return s
+}
+
+// iceMethod decides which ICE method an RMX is configured for: the one it
+// names, else the one its flags and Server User Name point to, else its
+// release's default. It returns "" when no ICE setting is made.
+func iceMethod(r *rmx.System, caps rmx.Features, topo *lync.Index) (rmx.ICEMethod, string) {
+	user := bareUserName(r.SIP.ServerUserName)
+	_, flag := r.Flags.ContactOverride()
+	switch {
+	case !r.SIP.ICEConfigured():
+		return "", user
+	case r.SIP.ICEMethod != "":
+		return r.SIP.ICEMethod, user
+	case flag:
+		return rmx.ICENew, user
+	case user != "" && len(topo.EndpointsNamed(user)) > 0:
+		return rmx.ICENew, user
+	case user != "" && len(topo.UsersNamed(user)) > 0:
+		return rmx.ICELegacy, user
+	}
+	return caps.DefaultICEMethod(), user
+}
+
+// iceIdentity finds the endpoint or user that the RMX's Server User Name and
+// Server Domain Name name together.
+func iceIdentity(r *rmx.System, m rmx.ICEMethod, user string, topo *lync.Index) (int, []string) {
+	if user == "" {
+		return -1, nil
+	}
+	t := topo.Topology()
+	var candidates []int
+	addr := func(i int) lync.SIPAddress { return t.TrustedApplicationEndpoints[i].SIPAddress }
+	if m == rmx.ICELegacy {
+		candidates = topo.UsersNamed(user)
+		addr = func(i int) lync.SIPAddress { return t.Users[i] }
+	} else {
+		candidates = topo.EndpointsNamed(user)
+	}
+	var elsewhere []string
+	for _, i := range candidates {
+		if strings.EqualFold(addr(i).Domain(), r.SIP.ServerDomainName) {
+			return i, nil
+		}
+		elsewhere = append(elsewhere, addr(i).Domain())
+	}
+	return -1, elsewhere
+}
+
+// poolGRUUs returns the parsed Service GRUUs of the applications of pool,
+// preferring the application app when it has one.
+func (f *facts) poolGRUUs(pool int, app lync.ApplicationID) []lync.GRUU {
+	t := &f.d.Lync
+	var own, other []lync.GRUU
+	for _, i := range f.topo.Applications(t.TrustedApplicationPools[pool].FQDN) {
+		a := t.TrustedApplications[i]
+		g, err := lync.ParseGRUU(a.ServiceGRUU)
+		if err != nil {
+			continue
+		}
+		if app != "" && a.ApplicationID.Equal(app) {
+			own = append(own, g)
+		} else {
+			other = append(other, g)
+		}
+	}
+	if len(own) > 0 {
+		return own
+	}
+	return other
+}
+
+// rppTarget reports whether a static route destination is an RPP computer or
+// an RPP pool, and returns that pool.
+func (f *facts) rppTarget(dest lync.FQDN) (int, bool) {
+	if p := f.topo.PoolOf(dest); p >= 0 && f.isRPP[p] {
+		return p, true
+	}
+	if p := f.topo.Pool(dest); p >= 0 && f.isRPP[p] {
+		return p, true
+	}
+	return -1, false
+}
+
+// Paths and object names, in one place so that every rule writes them alike.
+
+func rmxPath(i int, field string) string { return fmt.Sprintf("rpp.rmx[%d]%s", i, field) }
+func dmaPath(i int, field string) string { return fmt.Sprintf("rpp.dma[%d]%s", i, field) }
+func poolPath(i int, field string) string {
+	return fmt.Sprintf("lync.trustedApplicationPools[%d]%s", i, field)
+}
+func appPath(i int, field string) string {
+	return fmt.Sprintf("lync.trustedApplications[%d]%s", i, field)
+}
+func endpointPath(i int, field string) string {
+	return fmt.Sprintf("lync.trustedApplicationEndpoints[%d]%s", i, field)
+}
+func routePath(i int, field string) string { return fmt.Sprintf("lync.staticRoutes[%d]%s", i, field) }
+
+func poolObject(fqdn lync.FQDN) string { return "lync/pool/" + string(fqdn) }
+func appObject(a *lync.TrustedApplication) string {
+	return "lync/application/" + string(a.Pool) + "/" + a.ApplicationID.Bare()
+}
+func endpointObject(e *lync.TrustedApplicationEndpoint) string {
+	return "lync/endpoint/" + e.SIPAddress.String()
+}
+func routeObject(r *lync.StaticRoute) string { return "lync/route/" + string(r.Destination) }
+
+// names lists up to three names and how many more there are.
+func names(list []string) string {
+	if len(list) <= 3 {
+		return strings.Join(list, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(list[:3], ", "), len(list)-3)
+}

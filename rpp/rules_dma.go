@@ -1,0 +1,236 @@
+package rpp
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/rppkit/rppkit/dma"
+	"github.com/rppkit/rppkit/lync"
+	"github.com/rppkit/rppkit/rmx"
+)
+
+// eachPeer runs fn for every Lync peer of every DMA.
+func (p *Pass) eachPeer(fn func(i, j int, s *dma.System, peer *dma.LyncPeer, object string)) {
+	for i := range p.Deployment.RPP.DMA {
+		s := &p.Deployment.RPP.DMA[i]
+		for j := range s.LyncPeers {
+			fn(i, j, s, &s.LyncPeers[j], "dma/"+s.Name)
+		}
+	}
+}
+
+func peerPath(i, j int) string { return dmaPath(i, fmt.Sprintf(".lyncPeers[%d].serviceGruu", j)) }
+
+func dmaRules() []*Rule {
+	return []*Rule{{
+		ID:       "dma-gruu-missing",
+		Severity: Error,
+		Summary:  "a DMA's Lync peer has no ServiceGruu",
+		Doc: `The DMA does not use the Edge, but it uses its pool's Service GRUU for the
+rest of the integration (RealConnect conference lookups among them). The
+external SIP peer that stands for a Lync Front End pool carries it on its Lync
+Integration tab, as CsTrustedApplication ServiceGruu.
+
+Symptom: RealConnect calls are not resolved; the cascade to the AV MCU never
+starts.
+
+Fix: Network > External SIP Peers > the Lync peer > Lync Integration: tick
+CsTrustedApplication ServiceGruu and paste the whole Service GRUU, with sip:.`,
+		Source: srcNewPolycom,
+		Run: func(p *Pass) {
+			p.eachPeer(func(i, j int, s *dma.System, peer *dma.LyncPeer, object string) {
+				if peer.ServiceGRUU != "" {
+					return
+				}
+				f := Finding{
+					Object:  object,
+					Field:   peerPath(i, j),
+					Message: fmt.Sprintf("%s's Lync peer %s has no ServiceGruu", s.Name, peer.Name),
+					Fix:     "paste the pool's Service GRUU, with sip:, on the peer's Lync Integration tab",
+				}
+				if pool := p.facts.dmaPool[i]; pool >= 0 {
+					if gs := p.facts.poolGRUUs(pool, ""); len(gs) > 0 {
+						f.Replacement = gs[0].String()
+					}
+				}
+				p.Report(f)
+			})
+		},
+	}, {
+		ID:       "dma-gruu-prefix",
+		Severity: Error,
+		Summary:  "a DMA's ServiceGruu lacks sip:",
+		Doc: `The DMA's CsTrustedApplication ServiceGruu field takes the Service GRUU
+exactly as Get-CsTrustedApplication prints it, sip: included. (The RMX flag is
+the opposite: no sip:.) Without the scheme the value is not a URI the DMA can
+use.
+
+Fix: paste the whole value, beginning with sip:.`,
+		Source: srcNewPolycom,
+		Run: func(p *Pass) {
+			p.eachPeer(func(i, j int, s *dma.System, peer *dma.LyncPeer, object string) {
+				if peer.ServiceGRUU == "" || lync.HasSIPScheme(peer.ServiceGRUU) {
+					return
+				}
+				p.Report(Finding{
+					Object:      object,
+					Field:       peerPath(i, j),
+					Message:     fmt.Sprintf("%s's Lync peer %s has a ServiceGruu without sip:", s.Name, peer.Name),
+					Fix:         "add sip: in front of the value",
+					Replacement: "sip:" + peer.ServiceGRUU,
+				})
+			})
+		},
+	}, {
+		ID:       "dma-gruu-mismatch",
+		Severity: Error,
+		Summary:  "a DMA's ServiceGruu is not its own pool's Service GRUU",
+		Doc: `The ServiceGruu on the DMA's Lync peer must be the Service GRUU of the trusted
+application pool that holds the DMA. A GRUU of another pool (for instance the
+other site's, in a two-pool topology), an old one from before the pool was
+recreated, or a truncated one makes Lync refuse what the DMA asks as that
+application.
+
+Fix: paste the current Service GRUU of the DMA's own pool, with sip:.`,
+		Source: srcNewPolycom,
+		Run: func(p *Pass) {
+			p.eachPeer(func(i, j int, s *dma.System, peer *dma.LyncPeer, object string) {
+				pool := p.facts.dmaPool[i]
+				if peer.ServiceGRUU == "" || pool < 0 {
+					return
+				}
+				want := p.facts.poolGRUUs(pool, "")
+				if len(want) == 0 {
+					return
+				}
+				f := Finding{
+					Object:      object,
+					Field:       peerPath(i, j),
+					Fix:         "set it to " + want[0].String(),
+					Replacement: want[0].String(),
+				}
+				g, err := lync.ParseGRUU(peer.ServiceGRUU)
+				var ge *lync.GRUUError
+				switch {
+				case errors.As(err, &ge):
+					f.Message = fmt.Sprintf("%s's Lync peer %s has a ServiceGruu that is not a service GRUU: %s: %s", s.Name, peer.Name, ge.Part, ge.Reason)
+				case !containsGRUU(want, g):
+					f.Message = fmt.Sprintf("%s's Lync peer %s has the Service GRUU of pool %s, not of its own pool %s",
+						s.Name, peer.Name, g.Pool(), p.Deployment.Lync.TrustedApplicationPools[pool].FQDN)
+				default:
+					return
+				}
+				p.Report(f)
+			})
+		},
+	}, {
+		ID:       "dma-rmx-untested-pair",
+		Severity: Warning,
+		Summary:  "DMA and RMX releases not known to be tested together for RealConnect",
+		Doc: `RealConnect needs the DMA and the RMX to agree on how the cascade into the Lync
+AV MCU is set up. Polycom tests releases in pairs and recommends using a tested
+pair, especially for RealConnect (DMA 6.4 with RMX 8.7.1, for example). Other
+combinations may work, or may leave features missing.
+
+Fix: upgrade one or both to a release pair tested together.`,
+		Source: srcReleases,
+		Run: func(p *Pass) {
+			d := p.Deployment
+			if !d.RPP.Has(RealConnect) {
+				return
+			}
+			type pair struct {
+				dma dma.Version
+				rmx rmx.Version
+			}
+			var known []pair
+			var list []string
+			for _, tp := range p.facts.pairs {
+				if v, err := rmx.ParseVersion(tp.RMX); err == nil {
+					known = append(known, pair{tp.DMA, v})
+					list = append(list, fmt.Sprintf("DMA %s with RMX %s", tp.DMA, tp.RMX))
+				}
+			}
+			// Distinct RMX releases, so that the work grows with the number
+			// of systems, not with DMAs times RMXs.
+			var releases []rmx.Version
+			holders := map[string][]string{}
+			for _, r := range d.RPP.RMX {
+				k := r.Version.String()
+				if holders[k] == nil {
+					releases = append(releases, r.Version)
+				}
+				holders[k] = append(holders[k], r.Name)
+			}
+			for i, s := range d.RPP.DMA {
+				if !s.RealConnect.Enabled || s.Version.IsZero() {
+					continue
+				}
+				for _, rv := range releases {
+					if slices.ContainsFunc(known, func(k pair) bool { return s.Version.Within(k.dma) && rv.Within(k.rmx) }) {
+						continue
+					}
+					p.Report(Finding{
+						Object:  "dma/" + s.Name,
+						Field:   dmaPath(i, ".version"),
+						Message: fmt.Sprintf("DMA %s with RMX %s (%s) is not a release pair known to be tested together for RealConnect", s.Version, rv, names(holders[rv.String()])),
+						Fix:     "use a tested pair: " + orDefault(joinList(list), "none known"),
+					})
+				}
+			}
+		},
+	}, {
+		ID:       "rc-dma-missing",
+		Severity: Error,
+		Summary:  "RealConnect workflow but no DMA with a Lync peer and RealConnect enabled",
+		Doc: `In RealConnect a standards-based endpoint dials the DMA with the Lync
+conference ID; the DMA asks Lync, through its Lync peer, which meeting that is,
+and has an RMX cascade into the meeting on the AV MCU. Without a DMA that has a
+Lync peer and RealConnect enabled, nothing resolves the ID and no cascade
+starts.
+
+Symptom: calls from Lync reach the bridge, but the RMX never cascades into the
+AV MCU; "nothing happens" when the conference ID is dialled.
+
+Fix: on the DMA, add the Lync Front End pool as an external SIP peer (with
+its Service GRUU) and enable the RealConnect (dial by Lync conference ID) rule.`,
+		Source: srcRealConn,
+		Run: func(p *Pass) {
+			d := p.Deployment
+			if !d.RPP.Has(RealConnect) {
+				return
+			}
+			var why []string
+			for _, s := range d.RPP.DMA {
+				switch {
+				case s.RealConnect.Enabled && len(s.LyncPeers) > 0:
+					return
+				case !s.RealConnect.Enabled:
+					why = append(why, s.Name+": RealConnect disabled")
+				default:
+					why = append(why, s.Name+": no Lync peer")
+				}
+			}
+			f := Finding{Object: "rpp", Field: "rpp.dma", Fix: "enable RealConnect on a DMA that has the Lync Front End pool as an external SIP peer"}
+			if len(d.RPP.DMA) == 0 {
+				f.Field = "rpp.workflows"
+				f.Message = "the RealConnect workflow is in use, but the deployment has no DMA"
+			} else {
+				f.Field = dmaPath(0, ".realConnect")
+				f.Message = "the RealConnect workflow is in use, but no DMA has both a Lync peer and RealConnect enabled (" + names(why) + ")"
+			}
+			p.Report(f)
+		},
+	}}
+}
+
+func joinList(list []string) string {
+	switch len(list) {
+	case 0:
+		return ""
+	case 1:
+		return list[0]
+	}
+	return fmt.Sprintf("%s or %s", names(list[:len(list)-1]), list[len(list)-1])
+}
