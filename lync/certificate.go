@@ -3,6 +3,7 @@ package lync
 import (
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // Certificate describes the server certificate a computer presents to Lync
@@ -85,5 +86,11 @@ func (c Certificate) Identity() string {
 
 // normaliseFingerprint drops the separators thumbprints are shown with.
 func normaliseFingerprint(fp string) string {
-	return strings.ToLower(strings.NewReplacer(":", "", " ", "", "-", "").Replace(fp))
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ':', ' ', '-':
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, fp)
 }

@@ -2,8 +2,8 @@ package lync
 
 import (
 	"errors"
-	"fmt"
-	"strings"
+
+	"github.com/rppkit/rppkit/internal/enum"
 )
 
 // Product is the Lync or Skype for Business Server release of a topology.
@@ -26,12 +26,7 @@ var ErrUnknownProduct = errors.New("unknown product")
 
 // ParseProduct accepts the names of Products in any case.
 func ParseProduct(s string) (Product, error) {
-	for _, p := range Products() {
-		if strings.EqualFold(s, string(p)) {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("%w %q (want lync2010, lync2013, sfb2015 or sfb2019)", ErrUnknownProduct, s)
+	return enum.Parse(ErrUnknownProduct, s, Products()...)
 }
 
 // IsSkypeForBusiness reports whether p is a Skype for Business Server release.

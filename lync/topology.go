@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
+
+	"github.com/rppkit/rppkit/internal/enum"
 )
 
 // Topology is the part of a Lync or Skype for Business topology that an RPP
@@ -146,11 +147,7 @@ const (
 var ErrUnknownTransport = errors.New("unknown transport")
 
 // UnmarshalText implements encoding.TextUnmarshaler for tls and tcp in any case.
-func (t *Transport) UnmarshalText(b []byte) error {
-	switch s := Transport(strings.ToLower(string(b))); s {
-	case TLS, TCP:
-		*t = s
-		return nil
-	}
-	return fmt.Errorf("%w %q (want tls or tcp)", ErrUnknownTransport, b)
+func (t *Transport) UnmarshalText(b []byte) (err error) {
+	*t, err = enum.Parse(ErrUnknownTransport, string(b), TLS, TCP)
+	return err
 }

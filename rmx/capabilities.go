@@ -2,9 +2,9 @@ package rmx
 
 import (
 	"errors"
-	"fmt"
 	"slices"
-	"strings"
+
+	"github.com/rppkit/rppkit/internal/enum"
 )
 
 // ICEMethod is how an RMX obtains media relay credentials from Lync.
@@ -24,13 +24,9 @@ const (
 var ErrUnknownICEMethod = errors.New("unknown ICE method")
 
 // UnmarshalText implements encoding.TextUnmarshaler for legacy and new.
-func (m *ICEMethod) UnmarshalText(b []byte) error {
-	switch s := ICEMethod(strings.ToLower(string(b))); s {
-	case ICELegacy, ICENew:
-		*m = s
-		return nil
-	}
-	return fmt.Errorf("%w %q (want legacy or new)", ErrUnknownICEMethod, b)
+func (m *ICEMethod) UnmarshalText(b []byte) (err error) {
+	*m, err = enum.Parse(ErrUnknownICEMethod, string(b), ICELegacy, ICENew)
+	return err
 }
 
 // Describe names the method with its identity, for messages.

@@ -2,8 +2,8 @@ package rmx
 
 import (
 	"errors"
-	"fmt"
-	"strings"
+
+	"github.com/rppkit/rppkit/internal/enum"
 
 	"github.com/rppkit/rppkit/lync"
 )
@@ -71,13 +71,9 @@ var ErrUnknownICEEnvironment = errors.New("unknown ICE environment")
 
 // UnmarshalText implements encoding.TextUnmarshaler for none, ms and
 // standard in any case (the RMX shows "MS").
-func (e *ICEEnvironment) UnmarshalText(b []byte) error {
-	switch s := ICEEnvironment(strings.ToLower(string(b))); s {
-	case ICENone, ICEMS, ICEStandard:
-		*e = s
-		return nil
-	}
-	return fmt.Errorf("%w %q (want none, ms or standard)", ErrUnknownICEEnvironment, b)
+func (e *ICEEnvironment) UnmarshalText(b []byte) (err error) {
+	*e, err = enum.Parse(ErrUnknownICEEnvironment, string(b), ICENone, ICEMS, ICEStandard)
+	return err
 }
 
 // FlagContactOverride is the system flag that carries the trusted
@@ -116,12 +112,7 @@ var ErrUnknownEncryption = errors.New("unknown encryption setting")
 
 // UnmarshalText implements encoding.TextUnmarshaler for none, whenAvailable
 // and always in any case.
-func (e *Encryption) UnmarshalText(b []byte) error {
-	for _, v := range []Encryption{EncryptNone, EncryptWhenAvailable, EncryptAlways} {
-		if strings.EqualFold(string(b), string(v)) {
-			*e = v
-			return nil
-		}
-	}
-	return fmt.Errorf("%w %q (want none, whenAvailable or always)", ErrUnknownEncryption, b)
+func (e *Encryption) UnmarshalText(b []byte) (err error) {
+	*e, err = enum.Parse(ErrUnknownEncryption, string(b), EncryptNone, EncryptWhenAvailable, EncryptAlways)
+	return err
 }

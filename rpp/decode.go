@@ -2,6 +2,7 @@ package rpp
 
 import (
 	"bytes"
+	"cmp"
 	"encoding"
 	"errors"
 	"fmt"
@@ -10,10 +11,13 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	goyaml "github.com/goccy/go-yaml"
+	goparser "github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rppkit/rppkit/internal/suggest"
@@ -38,7 +42,7 @@ const MaxFileSize = 64 << 20
 
 const (
 	maxErrors = 20      // errors reported per file before giving up
-	maxNodes  = 4 << 20 // YAML nodes visited, aliases expanded, per file
+	maxNodes  = 1 << 20 // values visited, aliases expanded, per file
 )
 
 // FieldError is one problem in a deployment file, with where it is.
@@ -90,41 +94,39 @@ func (e *DecodeError) Unwrap() []error {
 
 // Load reads the deployment file at path (YAML or JSON).
 func Load(path string) (*Deployment, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := readAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return Parse(path, data)
+	return loadFile(path, func() (io.ReadCloser, error) { return os.Open(path) })
 }
 
 // LoadFS reads the deployment file name from fsys, such as the examples
 // embedded in package examples.
 func LoadFS(fsys fs.FS, name string) (*Deployment, error) {
-	f, err := fsys.Open(name)
+	return loadFile(name, func() (io.ReadCloser, error) { return fsys.Open(name) })
+}
+
+func loadFile(name string, open func() (io.ReadCloser, error)) (*Deployment, error) {
+	f, err := open()
 	if err != nil {
-		return nil, err
+		return nil, err // an *fs.PathError, which names the file
 	}
 	defer f.Close()
-	data, err := readAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return Parse(name, data)
+	return DecodeNamed(name, f)
 }
 
 // Decode reads a deployment (YAML or JSON) from r. Positions carry no file
-// name; use Parse to give one.
-func Decode(r io.Reader) (*Deployment, error) {
+// name; DecodeNamed gives one.
+func Decode(r io.Reader) (*Deployment, error) { return DecodeNamed("", r) }
+
+// DecodeNamed reads a deployment from r, naming positions after name (such
+// as "<stdin>").
+func DecodeNamed(name string, r io.Reader) (*Deployment, error) {
 	data, err := readAll(r)
 	if err != nil {
+		if name != "" {
+			err = fmt.Errorf("%s: %w", name, err)
+		}
 		return nil, err
 	}
-	return Parse("", data)
+	return Parse(name, data)
 }
 
 func readAll(r io.Reader) ([]byte, error) {
@@ -158,6 +160,11 @@ func Parse(file string, data []byte) (*Deployment, error) {
 		}
 	}
 	if len(d.errs) > 0 {
+		// Report in file order: a missing field is found only at the end of
+		// its mapping, but belongs where the mapping begins.
+		slices.SortStableFunc(d.errs, func(a, b *FieldError) int {
+			return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column))
+		})
 		return nil, &DecodeError{File: file, Errs: d.errs}
 	}
 	return dep, nil
@@ -208,7 +215,7 @@ func (d *decoder) parseYAML(data []byte) *yaml.Node {
 			d.fail(whole, "", fmt.Errorf("%w: the file is empty; want a mapping with lync: and rpp:", ErrEmpty))
 			return nil
 		}
-		d.failYAML(err)
+		d.failYAML(err, data)
 		return nil
 	}
 	var next yaml.Node
@@ -217,7 +224,7 @@ func (d *decoder) parseYAML(data []byte) *yaml.Node {
 			fmt.Errorf("%w: a second YAML document ('---'); put one deployment in a file", ErrSyntax))
 		return nil
 	} else if !errors.Is(err, io.EOF) {
-		d.failYAML(err)
+		d.failYAML(err, data)
 		return nil
 	}
 	top := &doc
@@ -235,7 +242,17 @@ func (d *decoder) parseYAML(data []byte) *yaml.Node {
 	return top
 }
 
-func (d *decoder) failYAML(err error) {
+// failYAML reports a syntax error. yaml.v3 gives the line where the
+// enclosing block began; goccy/go-yaml's parser pinpoints the offending
+// token, so it is asked for the position (and its wording) when it agrees
+// that the text is broken.
+func (d *decoder) failYAML(err error, data []byte) {
+	var se *goyaml.SyntaxError
+	if _, gerr := goparser.ParseBytes(data, 0); errors.As(gerr, &se) && se.Token != nil && se.Token.Position != nil {
+		p := se.Token.Position
+		d.fail(Position{File: d.file, Line: p.Line, Column: p.Column}, "", fmt.Errorf("%w: %s", ErrSyntax, se.Message))
+		return
+	}
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
@@ -301,10 +318,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		}
 		n = n.Alias
 	}
-	if d.nodes++; d.nodes > maxNodes {
-		if d.nodes == maxNodes+1 {
-			d.fail(d.at(n), path, fmt.Errorf("%w: more than %d values (aliases expanding?)", ErrTooLarge, maxNodes))
-		}
+	if !d.spend(n, path, 1) {
 		return
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
@@ -329,6 +343,9 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
 			d.fail(d.at(n), path, fmt.Errorf("%w: want a list, got %s", ErrWrongType, describe(n)))
+			return
+		}
+		if !d.spend(n, path, len(n.Content)) {
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -369,6 +386,19 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 	}
 }
 
+// spend takes k values from the file's budget and reports whether any is
+// left. The budget bounds the work a small file can cause through aliases.
+func (d *decoder) spend(n *yaml.Node, path string, k int) bool {
+	if d.nodes > maxNodes {
+		return false
+	}
+	if d.nodes += k; d.nodes > maxNodes {
+		d.fail(d.at(n), path, fmt.Errorf("%w: more than %d values (aliases expanding?)", ErrTooLarge, maxNodes))
+		return false
+	}
+	return true
+}
+
 // mapping decodes a YAML mapping into a struct, field by field.
 func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.MappingNode {
@@ -377,6 +407,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 	}
 	si := d.structOf(v.Type())
 	seen := map[string]*yaml.Node{}
+	failed := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		name, p, ok := d.key(k, path)
@@ -398,12 +429,16 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		}
 		seen[name] = k
 		d.pos[p] = d.at(k)
+		before := len(d.errs)
 		d.value(val, v.Field(f.index), p)
+		if len(d.errs) > before {
+			failed[name] = true
+		}
 	}
 	for _, name := range si.names {
 		f := si.fields[name]
-		if !f.required || !v.Field(f.index).IsZero() {
-			continue
+		if !f.required || failed[name] || !v.Field(f.index).IsZero() {
+			continue // a field whose value was refused is not also "missing"
 		}
 		p := join(path, name)
 		if k := seen[name]; k != nil {

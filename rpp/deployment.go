@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rppkit/rppkit/internal/enum"
+
 	"github.com/rppkit/rppkit/dma"
 	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/rmx"
@@ -59,13 +61,9 @@ var ErrUnknownWorkflow = errors.New("unknown workflow")
 
 // UnmarshalText implements encoding.TextUnmarshaler for realconnect and
 // traditional, in any case.
-func (w *Workflow) UnmarshalText(b []byte) error {
-	switch s := Workflow(strings.ToLower(string(b))); s {
-	case RealConnect, Traditional:
-		*w = s
-		return nil
-	}
-	return fmt.Errorf("%w %q (want realconnect or traditional)", ErrUnknownWorkflow, b)
+func (w *Workflow) UnmarshalText(b []byte) (err error) {
+	*w, err = enum.Parse(ErrUnknownWorkflow, string(b), RealConnect, Traditional)
+	return err
 }
 
 // Position is a place in a deployment file. Line and Column count from 1;

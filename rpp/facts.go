@@ -19,7 +19,8 @@ type facts struct {
 	dmaPool  []int // pool of each DMA, or -1
 	rppPools []int // pools that hold an RMX or DMA, in topology order
 	isRPP    []bool
-	sets     []*rppSet // RPP sets, by site, in order of first appearance
+	sets     []*rppSet   // RPP sets, by site, in order of first appearance
+	appGRUU  []lync.GRUU // each application's Service GRUU, parsed; zero when absent or malformed
 }
 
 // component is an RMX or a DMA, as the pool and site rules see both.
@@ -84,6 +85,10 @@ func newFacts(d *Deployment, topo *lync.Index, pairs []dma.TestedPair) *facts {
 		pool := topo.PoolOf(s.FQDN)
 		f.dmaPool = append(f.dmaPool, pool)
 		add(component{"dma/" + s.Name, fmt.Sprintf("rpp.dma[%d]", i), s.FQDN, s.Site, pool})
+	}
+	f.appGRUU = make([]lync.GRUU, len(t.TrustedApplications))
+	for i, a := range t.TrustedApplications {
+		f.appGRUU[i], _ = lync.ParseGRUU(a.ServiceGRUU)
 	}
 	for i, rpp := range f.isRPP {
 		if rpp {
@@ -157,12 +162,11 @@ func (f *facts) poolGRUUs(pool int, app lync.ApplicationID) []lync.GRUU {
 	t := &f.d.Lync
 	var own, other []lync.GRUU
 	for _, i := range f.topo.Applications(t.TrustedApplicationPools[pool].FQDN) {
-		a := t.TrustedApplications[i]
-		g, err := lync.ParseGRUU(a.ServiceGRUU)
-		if err != nil {
+		g := f.appGRUU[i]
+		if g.IsZero() {
 			continue
 		}
-		if app != "" && a.ApplicationID.Equal(app) {
+		if app != "" && t.TrustedApplications[i].ApplicationID.Equal(app) {
 			own = append(own, g)
 		} else {
 			other = append(other, g)

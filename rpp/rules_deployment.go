@@ -17,13 +17,12 @@ type namedList struct {
 	object func(i int) string
 }
 
-// reference is one field that names an object defined elsewhere in the file.
+// reference is a field that names an object the file does not define.
 type reference struct {
 	path, object string
-	name         string // as written; "" means not set
-	what         string // what it must name
-	ok           bool   // whether it does
-	hint         string // extra words when it does not
+	name         string // as written
+	what         string // what it should name
+	hint         string // extra words, if any
 }
 
 func deploymentRules() []*Rule {
@@ -71,10 +70,7 @@ cannot be judged.
 Fix: correct the name, or add the missing definition.`,
 		Source: srcFile,
 		Run: func(p *Pass) {
-			for _, ref := range references(p) {
-				if ref.name == "" || ref.ok {
-					continue
-				}
+			for _, ref := range brokenReferences(p) {
 				p.Report(Finding{
 					Object:  ref.object,
 					Field:   ref.path,
@@ -178,41 +174,49 @@ func uniqueLists(p *Pass) []namedList {
 	}
 }
 
-// references returns every field that names an object defined elsewhere.
-func references(p *Pass) []reference {
+// brokenReferences returns every field that names an object the deployment
+// does not define. Paths are built only for those, since most references
+// are fine.
+func brokenReferences(p *Pass) []reference {
 	t, x := &p.Deployment.Lync, p.Topology
-	site := func(path, object, name string) reference {
-		return reference{path: path, object: object, name: name, what: "site", ok: x.Site(name) >= 0}
-	}
 	var refs []reference
+	check := func(name, what string, ok bool, path func() string, object, hint string) {
+		if name != "" && !ok {
+			refs = append(refs, reference{path: path(), object: object, name: name, what: what, hint: hint})
+		}
+	}
+	site := func(name string, path func() string, object string) {
+		check(name, "site", x.Site(name) >= 0, path, object, "")
+	}
 	for i, fe := range t.FrontEndPools {
 		obj := "lync/frontEndPool/" + string(fe.FQDN)
-		refs = append(refs, site(fmt.Sprintf("lync.frontEndPools[%d].site", i), obj, fe.Site),
-			reference{path: fmt.Sprintf("lync.frontEndPools[%d].edgePool", i), object: obj, name: string(fe.EdgePool),
-				what: "Edge pool", ok: x.EdgePool(fe.EdgePool) >= 0})
+		site(fe.Site, func() string { return fmt.Sprintf("lync.frontEndPools[%d].site", i) }, obj)
+		check(string(fe.EdgePool), "Edge pool", x.EdgePool(fe.EdgePool) >= 0,
+			func() string { return fmt.Sprintf("lync.frontEndPools[%d].edgePool", i) }, obj, "")
 	}
 	for i, e := range t.EdgePools {
-		refs = append(refs, site(fmt.Sprintf("lync.edgePools[%d].site", i), "lync/edgePool/"+string(e.FQDN), e.Site))
+		site(e.Site, func() string { return fmt.Sprintf("lync.edgePools[%d].site", i) }, "lync/edgePool/"+string(e.FQDN))
 	}
 	for i, pool := range t.TrustedApplicationPools {
 		obj := poolObject(pool.FQDN)
-		reg := reference{path: poolPath(i, ".registrar"), object: obj, name: string(pool.Registrar),
-			what: "Front End pool", ok: x.FrontEndPool(pool.Registrar) >= 0}
+		site(pool.Site, func() string { return poolPath(i, ".site") }, obj)
+		hint := ""
 		if x.EdgePool(pool.Registrar) >= 0 {
-			reg.hint = " (it is an Edge pool; a registrar is a Front End pool)"
+			hint = " (it is an Edge pool; a registrar is a Front End pool)"
 		}
-		refs = append(refs, site(poolPath(i, ".site"), obj, pool.Site), reg)
+		check(string(pool.Registrar), "Front End pool", x.FrontEndPool(pool.Registrar) >= 0,
+			func() string { return poolPath(i, ".registrar") }, obj, hint)
 	}
 	for i := range t.TrustedApplications {
 		a := &t.TrustedApplications[i]
-		refs = append(refs, reference{path: appPath(i, ".pool"), object: appObject(a), name: string(a.Pool),
-			what: "trusted application pool", ok: x.Pool(a.Pool) >= 0})
+		check(string(a.Pool), "trusted application pool", x.Pool(a.Pool) >= 0,
+			func() string { return appPath(i, ".pool") }, appObject(a), "")
 	}
 	for i, r := range p.Deployment.RPP.RMX {
-		refs = append(refs, site(rmxPath(i, ".site"), "rmx/"+r.Name, r.Site))
+		site(r.Site, func() string { return rmxPath(i, ".site") }, "rmx/"+r.Name)
 	}
 	for i, s := range p.Deployment.RPP.DMA {
-		refs = append(refs, site(dmaPath(i, ".site"), "dma/"+s.Name, s.Site))
+		site(s.Site, func() string { return dmaPath(i, ".site") }, "dma/"+s.Name)
 	}
 	return refs
 }

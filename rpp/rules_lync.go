@@ -132,7 +132,7 @@ RMXs and DMA.`,
 	}, {
 		ID:       "lync-pool-extra",
 		Severity: Info,
-		Summary:  "more RPP pools than rule 2 calls for",
+		Summary:  "more RPP trusted application pools than the topology needs",
 		Doc: `One trusted application pool serves the whole topology, because trusted
 application pools are topology-wide. Only with more than one Edge pool and more
 than one RPP set does each set need a pool of its own. Any pool beyond that is

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/rppkit/rppkit/rpp"
+)
+
+// style colours text output, or leaves it plain.
+type style struct{ color bool }
+
+// newStyle decides whether to colour what goes to out. Colour is for people
+// at a terminal: never when NO_COLOR is set (https://no-color.org: any
+// non-empty value), never on a dumb terminal, and otherwise only when out is
+// a terminal. RPP_FORCE_COLOR=1 overrides the terminal test, so colour can be
+// tested and piped into a pager with -R; NO_COLOR still wins.
+func newStyle(out io.Writer, env func(string) string) style {
+	switch {
+	case env("NO_COLOR") != "":
+		return style{}
+	case env("RPP_FORCE_COLOR") == "1":
+		return style{color: true}
+	case env("TERM") == "dumb":
+		return style{}
+	}
+	f, ok := out.(*os.File)
+	return style{color: ok && term.IsTerminal(int(f.Fd()))}
+}
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+)
+
+func (s style) paint(code, text string) string {
+	if !s.color || text == "" {
+		return text
+	}
+	return code + text + ansiReset
+}
+
+// severity shows a severity in its colour: red, yellow, cyan.
+func (s style) severity(sev rpp.Severity) string {
+	code := ansiCyan
+	switch sev {
+	case rpp.Error:
+		code = ansiRed
+	case rpp.Warning:
+		code = ansiYellow
+	}
+	return s.paint(code, sev.String())
+}
+
+func (s style) bold(text string) string { return s.paint(ansiBold, text) }

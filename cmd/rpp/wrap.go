@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// lineWidth is the width text output fits in: a terminal's default, and what
+// an e-mail or a ticket shows without reflowing.
+const lineWidth = 80
+
+// wrap breaks text into lines of at most width columns. The first line
+// starts with first, the others with rest: a hanging indent when rest is
+// wider. Words are never broken, because the values in rppkit's messages
+// (GRUUs, FQDNs, field paths) must stay copyable: a word too long for any
+// line gets a line of its own, and a label in first that would share a line
+// with such a word stands alone before it.
+func wrap(text string, width int, first, rest string) []string {
+	var lines []string
+	line, n := first, visibleWidth(first)
+	bare := true // line holds only its prefix so far
+	for _, w := range strings.Fields(text) {
+		wn := visibleWidth(w)
+		switch {
+		case !bare && n+1+wn > width:
+			lines = append(lines, line)
+			line, n, bare = rest, visibleWidth(rest), true
+		case bare && n+wn > width && strings.TrimSpace(line) != "":
+			// A label such as "fix:" followed by a word too long to fit
+			// on its line: give the word a line of its own.
+			lines = append(lines, strings.TrimRight(line, " "))
+			line, n = rest, visibleWidth(rest)
+		}
+		if !bare {
+			line += " "
+			n++
+		}
+		line += w
+		n += wn
+		bare = false
+	}
+	return append(lines, strings.TrimRight(line, " "))
+}
+
+// visibleWidth counts the columns s takes on a terminal: its runes, less
+// the ANSI colour sequences, which take none.
+func visibleWidth(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if s[i] == '\x1b' {
+			if j := strings.IndexByte(s[i:], 'm'); j >= 0 {
+				i += j + 1
+				continue
+			}
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		n++
+	}
+	return n
+}
+
+// sanitize shows control characters (a newline, an escape) as Go escapes:
+// text from a deployment file reaches messages, and neither a broken file
+// nor a hostile one should be able to split a line or drive the terminal.
+func sanitize(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case unicode.IsControl(r) && r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unicode.IsControl(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
