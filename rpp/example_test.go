@@ -1,0 +1,48 @@
+package rpp_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/rppkit/rppkit/rpp"
+)
+
+// Load a deployment file and check it: each finding names its rule, where it
+// is, and — when the fix is a value — the value to set.
+func ExampleCheck() {
+	d, err := rpp.Load("../examples/story-gruu-wrong-prefix.yaml")
+	if err != nil {
+		fmt.Println(err) // every problem in the file, each with file:line:col and field
+		return
+	}
+	report := rpp.Check(context.Background(), d, rpp.Options{})
+	for _, f := range report.Findings {
+		fmt.Printf("%s:%d %s %s\n  set %s to %s\n", f.File, f.Line, f.Severity, f.Rule, f.Field, f.Replacement)
+	}
+	fmt.Printf("%d errors, %d warnings\n", report.Summary.Errors, report.Summary.Warnings)
+	// Output:
+	// ../examples/story-gruu-wrong-prefix.yaml:39 error rmx-contact-override-prefix
+	//   set rpp.rmx[0].flags.SIP_CONTACT_OVERRIDE_STR to rpp.woodgrove.com@woodgrove.com;gruu;opaque=srvr:video:Lw0vG6hJs3QaK8zDn2cXbwAA
+	// ../examples/story-gruu-wrong-prefix.yaml:48 error dma-gruu-prefix
+	//   set rpp.dma[0].lyncPeers[0].serviceGruu to sip:rpp.woodgrove.com@woodgrove.com;gruu;opaque=srvr:video:Lw0vG6hJs3QaK8zDn2cXbwAA
+	// 2 errors, 0 warnings
+}
+
+// A file with mistakes in it is refused with every problem listed.
+func ExampleParse() {
+	_, err := rpp.Parse("deployment.yaml", []byte(`
+lync:
+  product: lync2013
+  sipDomains: [contoso.com]
+rpp:
+  workflows: [realconnect]
+  rmx:
+    - name: rmx1
+      fqdn: rmx1.contoso.com
+      version: "8.5"
+      sip: {iceEnviroment: ms}
+`))
+	fmt.Println(err)
+	// Output:
+	// deployment.yaml:11:13: rpp.rmx[0].sip.iceEnviroment: unknown field "iceEnviroment" (did you mean iceEnvironment?)
+}
