@@ -73,7 +73,7 @@ func newFacts(d *Deployment, topo *lync.Index, pairs []dma.TestedPair) *facts {
 	}
 	for i := range d.RPP.RMX {
 		r := &d.RPP.RMX[i]
-		rf := rmxFacts{pool: topo.PoolOf(r.FQDN), caps: rmx.Capabilities(r.Version), identity: -1}
+		rf := rmxFacts{pool: poolOf(topo, r.FQDN), caps: rmx.Capabilities(r.Version), identity: -1}
 		rf.method, rf.user = iceMethod(r, rf.caps, topo)
 		if rf.method != "" {
 			rf.identity, rf.elsewhere = iceIdentity(r, rf.method, rf.user, topo)
@@ -82,7 +82,7 @@ func newFacts(d *Deployment, topo *lync.Index, pairs []dma.TestedPair) *facts {
 		add(component{"rmx/" + r.Name, fmt.Sprintf("rpp.rmx[%d]", i), r.FQDN, r.Site, rf.pool})
 	}
 	for i, s := range d.RPP.DMA {
-		pool := topo.PoolOf(s.FQDN)
+		pool := poolOf(topo, s.FQDN)
 		f.dmaPool = append(f.dmaPool, pool)
 		add(component{"dma/" + s.Name, fmt.Sprintf("rpp.dma[%d]", i), s.FQDN, s.Site, pool})
 	}
@@ -96,6 +96,16 @@ func newFacts(d *Deployment, topo *lync.Index, pairs []dma.TestedPair) *facts {
 		}
 	}
 	return f
+}
+
+// poolOf returns the trusted application pool an RMX or DMA belongs to: the
+// pool that lists it as a computer or, failing that, the pool that has its
+// FQDN (a DMA cluster's virtual FQDN is often the pool's own).
+func poolOf(topo *lync.Index, fqdn lync.FQDN) int {
+	if p := topo.PoolOf(fqdn); p >= 0 {
+		return p
+	}
+	return topo.Pool(fqdn)
 }
 
 // bareUserName strips what does not belong in Server User Name (a sip:

@@ -81,8 +81,8 @@ others), and paste that pool's Service GRUU into every RMX and DMA.`,
 		ID:       "lync-pool-per-edge",
 		Severity: Warning,
 		Summary:  "several Edge pools and RPP sets, but a set's pool registrar is not its own site's Front End pool",
-		Doc: `An RMX relays media through the Edge pool associated with the Front End pool
-that its trusted application pool names as registrar. With more than one Edge
+		Doc: `An RMX relays media through the Edge pool paired with its trusted
+application pool's registrar (a Front End pool). With more than one Edge
 pool and more than one RPP set (the RMXs and DMAs of a site), a set whose pool
 points at another site's Front End pool sends its media through that site's
 Edge: across the WAN, and through the wrong site's Internet access.

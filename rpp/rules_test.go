@@ -192,6 +192,15 @@ var ruleCases = []struct {
 			d.Lync.TrustedApplicationPools[0].Computers = []lync.FQDN{"dma.fabrikam.com", "rmx1.fabrikam.com"}
 		},
 		[]string{"rpp-component-not-in-topology"}},
+	{"DMA named by the pool's own FQDN counts as in the topology", "single-site.yaml",
+		func(d *Deployment) {
+			d.Lync.TrustedApplicationPools[0].FQDN = "dma.fabrikam.com"
+			d.Lync.TrustedApplicationPools[0].Computers = []lync.FQDN{"dma1.fabrikam.com", "rmx1.fabrikam.com", "rmx2.fabrikam.com"}
+			d.Lync.TrustedApplications[0].Pool = "dma.fabrikam.com"
+			d.Lync.TrustedApplications[0].ServiceGRUU = "sip:dma.fabrikam.com@fabrikam.com;gruu;opaque=srvr:video:QbJ7c2W1x0K9tP4mAz8hSgAA"
+			d.Lync.TrustedApplicationEndpoints[0].Pool = "dma.fabrikam.com"
+		},
+		[]string{"dma-gruu-mismatch", "rmx-contact-override-mismatch"}},
 	{"pool without a trusted application", "single-site.yaml",
 		func(d *Deployment) { d.Lync.TrustedApplications = nil },
 		[]string{"lync-app-missing", "lync-endpoint-mismatch"}},
