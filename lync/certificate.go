@@ -66,14 +66,15 @@ func (c Certificate) SANNames(fqdn FQDN) bool {
 	return false
 }
 
-// Identity is a key that two descriptions of the same certificate share: the
-// fingerprint when known, else the common name and the sorted SAN list, all
-// case-folded. It is empty for the zero Certificate.
-func (c Certificate) Identity() string {
-	if fp := normaliseFingerprint(c.Fingerprint); fp != "" {
-		return "fp:" + fp
-	}
-	if c.Subject == "" && len(c.SAN) == 0 {
+// FingerprintKey is the thumbprint without separators, case-folded; "" when
+// not known.
+func (c Certificate) FingerprintKey() string { return normaliseFingerprint(c.Fingerprint) }
+
+// NamesKey is the common name and the sorted SAN list, case-folded: what two
+// descriptions of one certificate share when its thumbprint is not known.
+// It is "" when the certificate names nothing.
+func (c Certificate) NamesKey() string {
+	if c.CommonName() == "" && len(c.SAN) == 0 {
 		return ""
 	}
 	san := make([]string, len(c.SAN))
@@ -82,6 +83,16 @@ func (c Certificate) Identity() string {
 	}
 	slices.Sort(san)
 	return "cn:" + strings.ToLower(c.CommonName()) + "|san:" + strings.Join(slices.Compact(san), ",")
+}
+
+// SameAs reports whether c and o describe the same certificate: the same
+// thumbprint when both are known, else the same names.
+func (c Certificate) SameAs(o Certificate) bool {
+	if a, b := c.FingerprintKey(), o.FingerprintKey(); a != "" && b != "" {
+		return a == b
+	}
+	n := c.NamesKey()
+	return n != "" && n == o.NamesKey()
 }
 
 // normaliseFingerprint drops the separators thumbprints are shown with.

@@ -87,15 +87,24 @@ func TestCertificate(t *testing.T) {
 		t.Errorf("WildcardNames = %v", w)
 	}
 	same := Certificate{Subject: "rmx.contoso.com", SAN: []string{"*.CONTOSO.com", "rmx.contoso.com."}}
-	if c.Identity() != same.Identity() {
-		t.Errorf("identities differ: %q vs %q", c.Identity(), same.Identity())
+	if !c.SameAs(same) || c.NamesKey() != same.NamesKey() {
+		t.Errorf("names keys differ: %q vs %q", c.NamesKey(), same.NamesKey())
 	}
 	f1, f2 := Certificate{Subject: "a", Fingerprint: "AB:CD 12"}, Certificate{Subject: "b", Fingerprint: "abcd12"}
-	if f1.Identity() != f2.Identity() {
-		t.Error("fingerprints differing only in notation are different identities")
+	if !f1.SameAs(f2) {
+		t.Error("fingerprints differing only in notation are different certificates")
 	}
-	if (Certificate{}).Identity() != "" || !(Certificate{}).IsZero() {
-		t.Error("the zero certificate has an identity")
+	// With one thumbprint unknown, the names decide.
+	named := Certificate{Subject: "a"}
+	if !f1.SameAs(named) || f2.SameAs(named) {
+		t.Error("a certificate known by thumbprint on one system only is not compared by name")
+	}
+	// Two known, different thumbprints are two certificates, whatever they name.
+	if (Certificate{Subject: "a", Fingerprint: "01"}).SameAs(Certificate{Subject: "a", Fingerprint: "02"}) {
+		t.Error("different thumbprints compare equal")
+	}
+	if (Certificate{}).SameAs(Certificate{}) || !(Certificate{}).IsZero() {
+		t.Error("two empty certificates are the same certificate")
 	}
 }
 
@@ -170,5 +179,24 @@ func TestProductAndEnums(t *testing.T) {
 	}
 	if err := tr.UnmarshalText([]byte("udp")); !errors.Is(err, ErrUnknownTransport) {
 		t.Errorf("Transport(udp) = %v", err)
+	}
+}
+
+func TestIsGeneratedAddress(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"sip:RtcApplication-5e8c2f44-7c1d-4b7e-9a0e-3f1c2d4b5a6e@contoso.com": true,
+		"sip:rtcapplication-5E8C2F44-7C1D-4B7E-9A0E-3F1C2D4B5A6E@contoso.com": true,
+		"sip:rtcapplication-video@contoso.com":                                false,
+		"sip:RtcApplication-5e8c2f44-7c1d-4b7e-9a0e@contoso.com":              false,
+		"sip:RtcApplication-5e8c2f44x7c1d-4b7e-9a0e-3f1c2d4b5a6e@contoso.com": false,
+		"sip:rpp@contoso.com": false,
+	} {
+		a, err := ParseSIPAddress(addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := IsGeneratedAddress(a); got != want {
+			t.Errorf("IsGeneratedAddress(%s) = %v", addr, got)
+		}
 	}
 }

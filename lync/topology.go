@@ -87,7 +87,7 @@ func (p *TrustedApplicationPool) IsSingleComputer() bool {
 type TrustedApplication struct {
 	ApplicationID ApplicationID `yaml:"applicationId" json:"applicationId" rpp:"required"`
 	Pool          FQDN          `yaml:"pool" json:"pool" rpp:"required"`
-	Port          Port          `yaml:"port" json:"port"`
+	Port          Port          `yaml:"port" json:"port,omitempty"`
 	// ServiceGRUU is kept as written, so that a malformed value can be
 	// reported rather than refused; parse it with ParseGRUU.
 	ServiceGRUU string `yaml:"serviceGruu" json:"serviceGruu"`
@@ -106,6 +106,26 @@ type TrustedApplicationEndpoint struct {
 // (sip:RtcApplication-GUID@domain); no RMX Server User Name matches one.
 const GeneratedAddressPrefix = "RtcApplication-"
 
+// IsGeneratedAddress reports whether a is an address Lync invented:
+// RtcApplication- followed by a GUID (8-4-4-4-12 hexadecimal digits).
+func IsGeneratedAddress(a SIPAddress) bool {
+	guid, ok := cutPrefixFold(a.User(), GeneratedAddressPrefix)
+	if !ok || len(guid) != 36 {
+		return false
+	}
+	for i := 0; i < len(guid); i++ {
+		switch c := guid[i]; {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'):
+			return false
+		}
+	}
+	return true
+}
+
 // StaticRoute sends SIP requests whose URI matches MatchURI to Destination:
 // needed only for the traditional workflow, where Lync clients call the RMX
 // or DMA directly.
@@ -113,7 +133,7 @@ type StaticRoute struct {
 	// Destination is an FQDN; a TLS route to an IP address fails certificate
 	// validation, so it is reported rather than refused here.
 	Destination FQDN      `yaml:"destination" json:"destination" rpp:"required"`
-	Port        Port      `yaml:"port" json:"port"`
+	Port        Port      `yaml:"port" json:"port,omitempty"`
 	Transport   Transport `yaml:"transport" json:"transport"`
 	MatchURI    string    `yaml:"matchUri" json:"matchUri"`
 }

@@ -325,6 +325,9 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		return // absent; a required field is caught by its struct
 	}
 	if reflect.PointerTo(v.Type()).Implements(textUnmarshaler) {
+		if n.Kind == yaml.ScalarNode && n.Value == "" {
+			return // an empty value is an absent one; required fields say so
+		}
 		if n.Kind != yaml.ScalarNode {
 			d.fail(d.at(n), path, fmt.Errorf("%w: want a value, got %s", ErrWrongType, describe(n)))
 			return

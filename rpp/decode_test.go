@@ -183,6 +183,20 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+func TestParseEmptyValues(t *testing.T) {
+	// An empty value means "not set": fine where the field is optional, a
+	// missing field where it is required.
+	src := edit(t, `version: "6.3.2"`, `version: ""`)
+	d, err := Parse("f.yaml", src)
+	if err != nil || !d.RPP.DMA[0].Version.IsZero() {
+		t.Fatalf("empty optional DMA version: %v", err)
+	}
+	_, err = Parse("f.yaml", edit(t, `version: "8.5.10"`, `version: ""`))
+	if !errors.Is(err, ErrMissingField) || !strings.Contains(err.Error(), "f.yaml:37:7: rpp.rmx[0].version: required field missing: must not be empty") {
+		t.Errorf("empty RMX version: %v", err)
+	}
+}
+
 func TestParseAcceptsEquivalentSpellings(t *testing.T) {
 	src := edit(t, "iceEnvironment: ms\n        serverUserName: rpp\n", "iceEnvironment: MS\n        serverUserName: rpp\n")
 	src = bytes.Replace(src, []byte("product: lync2013"), []byte("product: Lync2013"), 1)

@@ -2,6 +2,7 @@ package rpp
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rppkit/rppkit/dma"
@@ -164,6 +165,17 @@ func iceIdentity(r *rmx.System, m rmx.ICEMethod, user string, topo *lync.Index) 
 		elsewhere = append(elsewhere, addr(i).Domain())
 	}
 	return -1, elsewhere
+}
+
+// rppApplications returns the trusted applications of the pools that hold
+// RPP systems, in topology order: the ones the integration relies on.
+func (f *facts) rppApplications() []int {
+	var apps []int
+	for _, p := range f.rppPools {
+		apps = append(apps, f.topo.Applications(f.d.Lync.TrustedApplicationPools[p].FQDN)...)
+	}
+	slices.Sort(apps)
+	return apps
 }
 
 // poolGRUUs returns the parsed Service GRUUs of the applications of pool,

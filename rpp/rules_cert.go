@@ -100,22 +100,34 @@ Fix: create a new certificate request on each RMX, from scratch, for its own
 FQDN, and install the issued certificate on that RMX only.`,
 		Source: srcCerts,
 		Run: func(p *Pass) {
-			first := map[string]string{}
+			// Thumbprints decide when both are known, names otherwise
+			// (lync.Certificate.SameAs); the maps keep this linear.
+			type seen struct{ object, fp string }
+			byFP := map[string]string{}
+			byNames := map[string][]seen{}
 			p.eachCertificate(func(c certified) {
-				id := c.cert.Identity()
-				if id == "" {
-					return
+				fp, names := c.cert.FingerprintKey(), c.cert.NamesKey()
+				other := ""
+				if fp != "" {
+					other = byFP[fp]
 				}
-				if other, ok := first[id]; ok {
+				for _, s := range byNames[names] {
+					if other == "" && names != "" && (fp == "" || s.fp == "") {
+						other = s.object
+					}
+				}
+				if other != "" {
 					p.Report(Finding{
 						Object:  c.object,
 						Field:   c.path,
 						Message: fmt.Sprintf("%s presents the same certificate as %s", c.object, other),
 						Fix:     fmt.Sprintf("issue %s a certificate of its own, for %s", c.object, c.fqdn),
 					})
-					return
 				}
-				first[id] = c.object
+				if fp != "" && byFP[fp] == "" {
+					byFP[fp] = c.object
+				}
+				byNames[names] = append(byNames[names], seen{c.object, fp})
 			})
 		},
 	}}

@@ -144,11 +144,9 @@ pool the next time the topology changes.`,
 		Source: srcPools,
 		Run: func(p *Pass) {
 			t := &p.Deployment.Lync
-			need := 1
-			if len(t.EdgePools) > 1 && len(p.facts.sets) > 1 {
-				need = len(p.facts.sets)
-			}
-			if n := len(p.facts.rppPools); n > need {
+			plans, err := PlanPools(p.Deployment)
+			need := max(len(plans), 1)
+			if n := len(p.facts.rppPools); err == nil && n > need {
 				var list []string
 				for _, i := range p.facts.rppPools {
 					list = append(list, string(t.TrustedApplicationPools[i].FQDN))
@@ -348,8 +346,7 @@ Fix: create the endpoint with -SipAddress and a short, meaningful name
 			t := &p.Deployment.Lync
 			for i := range t.TrustedApplicationEndpoints {
 				e := &t.TrustedApplicationEndpoints[i]
-				if len(e.SIPAddress.User()) >= len(lync.GeneratedAddressPrefix) &&
-					strings.EqualFold(e.SIPAddress.User()[:len(lync.GeneratedAddressPrefix)], lync.GeneratedAddressPrefix) {
+				if lync.IsGeneratedAddress(e.SIPAddress) {
 					p.Report(Finding{
 						Object:  endpointObject(e),
 						Field:   endpointPath(i, ".sipAddress"),
@@ -427,17 +424,15 @@ Get-CsTrustedApplication | fl ServiceGruu.`,
 		Source: srcNewLync,
 		Run: func(p *Pass) {
 			t := &p.Deployment.Lync
-			for _, pi := range p.facts.rppPools {
-				for _, i := range p.Topology.Applications(t.TrustedApplicationPools[pi].FQDN) {
-					a := &t.TrustedApplications[i]
-					if a.ServiceGRUU == "" {
-						p.Report(Finding{
-							Object:  appObject(a),
-							Field:   appPath(i, ".serviceGruu"),
-							Message: fmt.Sprintf("trusted application %s of pool %s has no Service GRUU", a.ApplicationID.Bare(), a.Pool),
-							Fix:     "Enable-CsTopology; then Get-CsTrustedApplication | fl ServiceGruu",
-						})
-					}
+			for _, i := range p.facts.rppApplications() {
+				a := &t.TrustedApplications[i]
+				if a.ServiceGRUU == "" {
+					p.Report(Finding{
+						Object:  appObject(a),
+						Field:   appPath(i, ".serviceGruu"),
+						Message: fmt.Sprintf("trusted application %s of pool %s has no Service GRUU", a.ApplicationID.Bare(), a.Pool),
+						Fix:     "Enable-CsTopology; then Get-CsTrustedApplication | fl ServiceGruu",
+					})
 				}
 			}
 		},
@@ -460,7 +455,7 @@ whole, from the line of this pool's application.`,
 		Source: srcNewLync,
 		Run: func(p *Pass) {
 			t := &p.Deployment.Lync
-			for i := range t.TrustedApplications {
+			for _, i := range p.facts.rppApplications() {
 				a := &t.TrustedApplications[i]
 				if a.ServiceGRUU == "" {
 					continue
@@ -578,10 +573,14 @@ Fix: recreate the route with -Port set to the trusted application's port.`,
 				if match || len(ports) == 0 {
 					continue
 				}
+				uses := fmt.Sprintf("uses port %d", r.Port)
+				if r.Port == 0 {
+					uses = "has no port"
+				}
 				f := Finding{
 					Object:  routeObject(r),
 					Field:   routePath(i, ".port"),
-					Message: fmt.Sprintf("static route to %s uses port %d, but the trusted application of pool %s listens on %s", r.Destination, r.Port, t.TrustedApplicationPools[pool].FQDN, strings.Join(ports, ", ")),
+					Message: fmt.Sprintf("static route to %s %s, but the trusted application of pool %s listens on %s", r.Destination, uses, t.TrustedApplicationPools[pool].FQDN, strings.Join(ports, ", ")),
 					Fix:     "recreate the route with -Port " + ports[0],
 				}
 				if len(ports) == 1 {

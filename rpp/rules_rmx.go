@@ -467,10 +467,15 @@ pool of its own site (see lync-pool-per-edge).`,
 		Source: srcPools,
 		Run: func(p *Pass) {
 			t := &p.Deployment.Lync
+			// An Edge pool of the RMX's site counts only when a Front End
+			// pool of that site is paired with it: otherwise no trusted
+			// application pool could reach it.
 			localEdge := map[string]lync.FQDN{}
-			for _, e := range t.EdgePools {
-				if k := strings.ToLower(e.Site); e.Site != "" && localEdge[k] == "" {
-					localEdge[k] = e.FQDN
+			for _, fe := range t.FrontEndPools {
+				if k := strings.ToLower(fe.Site); fe.Site != "" && fe.EdgePool != "" && localEdge[k] == "" {
+					if e := p.Topology.EdgePool(fe.EdgePool); e >= 0 && strings.EqualFold(t.EdgePools[e].Site, fe.Site) {
+						localEdge[k] = t.EdgePools[e].FQDN
+					}
 				}
 			}
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {

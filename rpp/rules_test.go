@@ -56,6 +56,12 @@ var catalogueContract = map[string]Severity{
 	"dma-rmx-untested-pair":         Warning,
 	"rc-dma-missing":                Error,
 	"edge-remote":                   Warning,
+	// rppkit's own rules: stable too.
+	"lync-app-duplicate":              Error,
+	"lync-endpoint-generated-address": Warning,
+	"lync-static-route-ip":            Error,
+	"deployment-unknown-reference":    Error,
+	"deployment-duplicate":            Error,
 }
 
 func TestCatalogueContract(t *testing.T) {
@@ -331,6 +337,12 @@ var ruleCases = []struct {
 	{"certificate naming the RMX only in its subject", "single-site.yaml",
 		func(d *Deployment) { d.RPP.RMX[0].Certificate.SAN = nil },
 		[]string{"cert-san-missing"}},
+	{"a copied certificate whose thumbprint is known on one RMX only", "single-site.yaml",
+		func(d *Deployment) {
+			d.RPP.RMX[0].Certificate.Fingerprint = "3A:7F:10:C2"
+			d.RPP.RMX[1].Certificate = &lync.Certificate{Subject: "CN=rmx1.fabrikam.com, O=Fabrikam", SAN: []string{"rmx1.fabrikam.com"}}
+		},
+		[]string{"cert-san-missing", "cert-shared"}},
 	{"one certificate on two RMXs", "single-site.yaml",
 		func(d *Deployment) {
 			d.RPP.RMX[0].Certificate.Fingerprint = "3A:7F:10:C2"

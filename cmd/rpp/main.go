@@ -22,6 +22,13 @@
 //	rules [--format text|json]
 //	      List the rule catalogue.
 //
+//	conformance [--format text|json|junit] [--run PREFIX] [--level must|should]
+//	            [--lenient] [--list]
+//	      Run the conformance kit (package conformance) against rppkit
+//	      itself and report each case: text, a JSON report, or JUnit XML for
+//	      CI. --run selects cases by ID prefix, --list lists them instead.
+//	      Exit status 0 when no case fails, 1 when one does.
+//
 //	help [COMMAND]
 //	      Print this usage, or a command's.
 //
@@ -107,9 +114,9 @@ func commands() []command {
 		{"plan", "rpp plan [--format text|json|ps1] [FILE]",
 			"the ordered configuration steps (not implemented yet)",
 			nil, notImplemented("plan")},
-		{"conformance", "rpp conformance [--format text|json|junit] [--run PREFIX]",
-			"the conformance kit (not implemented yet)",
-			nil, notImplemented("conformance")},
+		{"conformance", "rpp conformance [--format text|json|junit] [--run PREFIX] [--level must|should] [--lenient] [--list]",
+			"run the conformance kit against rppkit itself, or list its cases",
+			func() *flag.FlagSet { return new(conformanceOptions).flagSet() }, runConformance},
 		{"lab", "rpp lab [--format text|json|mermaid] [FILE]",
 			"bring the deployment up on loopback (not implemented yet)",
 			nil, notImplemented("lab")},

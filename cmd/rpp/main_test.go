@@ -121,7 +121,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestNotImplemented(t *testing.T) {
-	for _, name := range []string{"plan", "conformance", "lab"} {
+	for _, name := range []string{"plan", "lab"} {
 		r := runRpp(t, name, "x.yaml")
 		want := "rpp: command " + name + " is not implemented yet\n"
 		if r.code != 2 || r.stderr != want {

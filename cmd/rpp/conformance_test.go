@@ -1,0 +1,86 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/joshdk/go-junit"
+
+	"github.com/rppkit/rppkit/conformance"
+)
+
+func TestConformanceText(t *testing.T) {
+	r := runRpp(t, "conformance", "--run", "gruu/rmx-form/")
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	cases, _ := conformance.Select(conformance.Prefix("gruu/rmx-form/"))
+	if len(lines) != len(cases)+1 || !strings.HasPrefix(lines[0], "ok   gruu/rmx-form/") ||
+		!strings.HasPrefix(lines[len(lines)-1], fmt.Sprintf("%d passed, 0 failed, 0 skipped", len(cases))) {
+		t.Errorf("output:\n%s", r.stdout)
+	}
+}
+
+func TestConformanceJSONAndJUnit(t *testing.T) {
+	r := runRpp(t, "conformance", "--format", "json", "--run", "release/", "--run", "static-route/")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	var res conformance.Result
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := conformance.Select(conformance.Prefix("release/", "static-route/"))
+	if len(res.Cases) != len(want) || res.Summary.Passed != len(want) {
+		t.Errorf("JSON report: %+v for %d cases", res.Summary, len(want))
+	}
+
+	r = runRpp(t, "conformance", "--format", "junit", "--level", "should")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	suites, err := junit.Ingest([]byte(r.stdout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, s := range suites {
+		n += len(s.Tests)
+		if s.Totals.Failed != 0 {
+			t.Errorf("suite %s: %d failures", s.Name, s.Totals.Failed)
+		}
+	}
+	should, _ := conformance.Select(conformance.OnlyLevel(conformance.Should))
+	if n != len(should) || n == 0 {
+		t.Errorf("JUnit holds %d cases, want %d", n, len(should))
+	}
+}
+
+func TestConformanceList(t *testing.T) {
+	r := runRpp(t, "conformance", "--list", "--run", "pools/")
+	cases, _ := conformance.Select(conformance.Prefix("pools/"))
+	if r.code != 0 || strings.Count(r.stdout, "\n") != len(cases) || !strings.Contains(r.stdout, "pools/per-edge/two-sites") {
+		t.Errorf("exit %d, output:\n%s", r.code, r.stdout)
+	}
+	r = runRpp(t, "conformance", "--list", "--format", "json")
+	var all []conformance.Case
+	if err := json.Unmarshal([]byte(r.stdout), &all); err != nil || len(all) < 120 {
+		t.Errorf("--list --format json: %d cases, %v", len(all), err)
+	}
+}
+
+func TestConformanceUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"conformance", "--format", "xml"},
+		{"conformance", "--level", "may"},
+		{"conformance", "--run", "no/such/"},
+		{"conformance", "extra"},
+	} {
+		if r := runRpp(t, args...); r.code != 2 || r.stderr == "" {
+			t.Errorf("rpp %q = %d, stderr %q; want 2 and a message", args, r.code, r.stderr)
+		}
+	}
+}
