@@ -121,6 +121,17 @@ func bareUserName(s string) string {
 	return s
 }
 
+// ICEMethod says which ICE method an RMX of d is configured for: the one
+// its sip.iceMethod names; else the new method when SIP_CONTACT_OVERRIDE_STR
+// is set or Server User Name names a trusted application endpoint; else the
+// legacy method when it names a Lync user; else its release's default. It
+// returns "" when the RMX has no ICE settings at all. The rules and the lab
+// (rmx/rmxtest) both decide with it, so they cannot disagree.
+func ICEMethod(d *Deployment, r *rmx.System) rmx.ICEMethod {
+	m, _ := iceMethod(r, rmx.Capabilities(r.Version), d.Lync.Index())
+	return m
+}
+
 // iceMethod decides which ICE method an RMX is configured for: the one it
 // names, else the one its flags and Server User Name point to, else its
 // release's default. It returns "" when no ICE setting is made.

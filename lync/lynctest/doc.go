@@ -1,0 +1,50 @@
+// Package lynctest runs an in-process Lync Server Front End and Edge on
+// loopback, for tests of anything that integrates with Lync as a trusted
+// application — an RMX-like MCU, a gateway, a management tool — the way
+// net/http/httptest runs an HTTP server.
+//
+// NewServer builds, from a lync.Topology, one Front End per Front End pool
+// and one Edge per Edge pool, on 127.0.0.1 with ephemeral ports and
+// certificates from a CA made for the test (Server.CA), which also issues
+// clients' certificates with exactly the names a deployment gives them.
+//
+// What the stand-in does, and where each behaviour comes from:
+//
+//   - Trust (learn.microsoft.com, "TLS and MTLS for Skype for Business
+//     Server"): a Front End speaks SIP over TLS and requires a client
+//     certificate. It accepts a peer only when the certificate names a
+//     computer of a trusted application pool — by SAN DNS name, or by the
+//     subject CN when there are no SANs — and never by a wildcard; others are
+//     refused in the TLS handshake. A request whose Contact names a host the
+//     certificate does not name is refused with 403 and an ms-diagnostics
+//     header, as Lync refuses to open MTLS to a computer whose certificate
+//     names another (lab convention: Lync finds this out when it connects
+//     back; the lab checks the Contact of REGISTER).
+//   - Registration (MS-SIPREGE): REGISTER for a trusted application endpoint
+//     of the caller's own pool or for a Lync user gets 200 with
+//     ms-keep-alive and Allow-Events; anything else is refused with
+//     ms-diagnostics (MS-OCER). CRLF keep-alives are tolerated.
+//   - In-band provisioning (MS-SIPREGE §2.2.2, package lync/provision): the
+//     provisioning SUBSCRIBE gets the MRAS URI of the Edge associated with
+//     the Front End pool (none when there is no Edge), in the 200 OK with
+//     ms-piggyback-first-notify, else in a NOTIFY; a wrong Accept gets 406.
+//   - MRAS (MS-AVEDGEA, package lync/mras): the credentials SERVICE is
+//     answered, with every reasonPhrase the specification defines, and
+//     grants a short-lived user name and password and the relay's address
+//     only to a known identity. Lab convention (the real rules for trusted
+//     applications are not published): a trusted application endpoint of
+//     the caller's own pool whose request carries that pool's Service GRUU
+//     as Contact (the new ICE method), or a Lync user (the legacy method);
+//     anything else is Forbidden.
+//   - The Edge relay is a standard RFC 5766 TURN server (pion/turn) on
+//     loopback UDP and TCP that accepts only credentials MRAS minted and not
+//     yet expired. Lab convention: the real Edge speaks MS-TURN and MS-ICE2;
+//     the lab models Lync's control plane exactly and its media path with
+//     standard ICE and TURN. An Edge also listens for SIP, and refuses every
+//     trusted application in the TLS handshake: the RMX must not register
+//     to the Edge.
+//
+// Every SIP message in and out is recorded (Server.Ladder); logs go to the
+// slog.Logger of WithLogger. Close, or the end of the context given to
+// NewServer, stops everything and waits for it.
+package lynctest

@@ -1,0 +1,157 @@
+package lynctest
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/pion/turn/v2"
+
+	"github.com/rppkit/rppkit/internal/pionlog"
+	"github.com/rppkit/rppkit/lync"
+)
+
+// Edge is the stand-in of an Edge pool: its MRAS URI, the TURN relay MRAS
+// hands out, and a SIP listener that refuses trusted applications.
+type Edge struct {
+	FQDN lync.FQDN
+	// MRASURI is the server GRUU of the Edge's MRAS service, which the
+	// Front Ends it is associated with give out in provisioning.
+	MRASURI string
+	// Realm is the TURN realm: the topology's SIP domain.
+	Realm string
+	// RelayHost and the ports are the relay MRAS hands out: the Edge's own
+	// (pion/turn) or an ExternalRelay.
+	RelayHost                  string
+	RelayUDPPort, RelayTCPPort int
+	// SIPAddr is where the Edge listens for SIP over TLS; it refuses every
+	// trusted application in the handshake.
+	SIPAddr string
+
+	turn  *turn.Server
+	sipLn net.Listener
+	wg    sync.WaitGroup
+}
+
+func (s *Server) startEdge(p lync.EdgePool) (*Edge, error) {
+	e := &Edge{FQDN: p.FQDN, MRASURI: s.mrasURI(p.FQDN), Realm: s.domain}
+	if r := s.opts.relay; r != nil {
+		e.RelayHost, e.RelayUDPPort, e.RelayTCPPort = r.Host, r.UDPPort, r.TCPPort
+	} else if err := e.startRelay(s); err != nil {
+		return nil, err
+	}
+	if err := e.startSIP(s); err != nil {
+		e.close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// startRelay runs a TURN server on loopback UDP and TCP that accepts only
+// credentials MRAS minted and not yet expired.
+func (e *Edge) startRelay(s *Server) error {
+	udp, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("lynctest: Edge %s relay: %w", e.FQDN, err)
+	}
+	tcp, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		udp.Close()
+		return fmt.Errorf("lynctest: Edge %s relay: %w", e.FQDN, err)
+	}
+	gen := func() turn.RelayAddressGenerator {
+		return &turn.RelayAddressGeneratorStatic{RelayAddress: net.IPv4(127, 0, 0, 1), Address: "127.0.0.1"}
+	}
+	srv, err := turn.NewServer(turn.ServerConfig{
+		Realm: e.Realm,
+		AuthHandler: func(user, realm string, src net.Addr) ([]byte, bool) {
+			c, ok := s.creds.lookup(user)
+			if !ok {
+				s.log.Info("relay refused credentials", "edge", e.FQDN, "user", user, "from", src)
+				return nil, false
+			}
+			return turn.GenerateAuthKey(user, realm, c.Password), true
+		},
+		PacketConnConfigs: []turn.PacketConnConfig{{PacketConn: udp, RelayAddressGenerator: gen()}},
+		ListenerConfigs:   []turn.ListenerConfig{{Listener: tcp, RelayAddressGenerator: gen()}},
+		LoggerFactory:     pionlog.Factory{Logger: s.log.With("edge", e.FQDN)},
+	})
+	if err != nil {
+		udp.Close()
+		tcp.Close()
+		return fmt.Errorf("lynctest: Edge %s relay: %w", e.FQDN, err)
+	}
+	e.turn = srv
+	e.RelayHost = "127.0.0.1"
+	e.RelayUDPPort = udp.LocalAddr().(*net.UDPAddr).Port
+	e.RelayTCPPort = tcp.Addr().(*net.TCPAddr).Port
+	return nil
+}
+
+// RelayUDPAddr returns the relay's UDP address, host:port.
+func (e *Edge) RelayUDPAddr() string {
+	return net.JoinHostPort(e.RelayHost, strconv.Itoa(e.RelayUDPPort))
+}
+
+// errEdgeRefusesApplications is the reason an Edge gives for refusing a
+// trusted application's TLS connection.
+var errEdgeRefusesApplications = errors.New("an Edge pool accepts SIP from Front End pools and Directors only, not from trusted applications")
+
+// startSIP listens for SIP over TLS and refuses every client in the
+// handshake: the RMX must not register to the Edge.
+func (e *Edge) startSIP(s *Server) error {
+	cert, err := s.CA.Issue(string(e.FQDN), string(e.FQDN))
+	if err != nil {
+		return err
+	}
+	conf := &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		ClientAuth:   tls.RequireAnyClientCert,
+		MaxVersion:   tls.VersionTLS12, // so the client sees the refusal at once
+		VerifyConnection: func(tls.ConnectionState) error {
+			return errEdgeRefusesApplications
+		},
+	}
+	ln, err := tls.Listen("tcp4", "127.0.0.1:0", conf)
+	if err != nil {
+		return fmt.Errorf("lynctest: Edge %s SIP: %w", e.FQDN, err)
+	}
+	e.sipLn, e.SIPAddr = ln, ln.Addr().String()
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			e.wg.Add(1)
+			go func() {
+				defer e.wg.Done()
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+				if err := c.(*tls.Conn).Handshake(); err != nil {
+					s.rec.add(Message{Time: s.opts.now(), Direction: Refused, Server: string(e.FQDN),
+						Peer: c.RemoteAddr().String(), StartLine: "TLS: " + err.Error()})
+				}
+			}()
+		}
+	}()
+	return nil
+}
+
+func (e *Edge) close() error {
+	var errs []error
+	if e.sipLn != nil {
+		errs = append(errs, e.sipLn.Close())
+	}
+	e.wg.Wait()
+	if e.turn != nil {
+		errs = append(errs, e.turn.Close())
+	}
+	return errors.Join(errs...)
+}

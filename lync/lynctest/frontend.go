@@ -1,0 +1,284 @@
+package lynctest
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/rppkit/rppkit/lync"
+)
+
+// FrontEnd is the stand-in of a Front End pool: a registrar that trusted
+// applications reach over mutual TLS.
+type FrontEnd struct {
+	FQDN lync.FQDN
+	// Addr is the SIP over TLS listener, 127.0.0.1:port.
+	Addr string
+	// Edge is the Edge pool associated with the pool, or nil.
+	Edge *Edge
+
+	s      *Server
+	ua     *sipgo.UserAgent
+	srv    *sipgo.Server
+	client *sipgo.Client
+	ln     net.Listener
+	served chan struct{}
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // NOTIFYs in flight
+}
+
+func (s *Server) startFrontEnd(p lync.FrontEndPool, edge *Edge) (*FrontEnd, error) {
+	fe := &FrontEnd{FQDN: p.FQDN, Edge: edge, s: s, served: make(chan struct{})}
+	fe.ctx, fe.cancel = context.WithCancel(context.Background())
+	cert, err := s.CA.Issue(string(p.FQDN), string(p.FQDN))
+	if err != nil {
+		return nil, err
+	}
+	log := s.log.With("frontEnd", p.FQDN)
+	fe.ua, err = sipgo.NewUA(
+		sipgo.WithUserAgent("RTC/6.0"),
+		sipgo.WithUserAgentHostname(string(p.FQDN)),
+		sipgo.WithUserAgenTLSConfig(&tls.Config{RootCAs: s.CA.Pool(), Certificates: []tls.Certificate{cert}}),
+		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(log)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log)),
+	)
+	if err != nil {
+		return nil, err
+	}
+	fe.srv, err = sipgo.NewServer(fe.ua, sipgo.WithServerLogger(log))
+	if err != nil {
+		fe.ua.Close()
+		return nil, err
+	}
+	fe.client, err = sipgo.NewClient(fe.ua, sipgo.WithClientLogger(log), sipgo.WithClientHostname(string(p.FQDN)))
+	if err != nil {
+		fe.ua.Close()
+		return nil, err
+	}
+	fe.routes()
+	conf := &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		ClientAuth:   tls.RequireAndVerifyClientCert,
+		ClientCAs:    s.CA.Pool(),
+		// TLS 1.2 lets a refused client see the refusal in the handshake;
+		// under TLS 1.3 it would notice only when its request timed out.
+		MinVersion: tls.VersionTLS12,
+		MaxVersion: tls.VersionTLS12,
+	}
+	// The trust check runs in VerifyConnection; GetConfigForClient gives
+	// it the peer's address, so that a refusal is recorded with it.
+	conf.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+		c := conf.Clone()
+		c.GetConfigForClient = nil
+		addr := hello.Conn.RemoteAddr().String()
+		c.VerifyConnection = func(cs tls.ConnectionState) error {
+			if _, err := s.trust(cs); err != nil {
+				s.rec.add(Message{Time: s.opts.now(), Direction: Refused, Server: string(fe.FQDN), Peer: addr, StartLine: "TLS: " + err.Error()})
+				log.Info("refused a TLS peer", "from", addr, "error", err)
+				return err
+			}
+			return nil
+		}
+		return c, nil
+	}
+	ln, err := tls.Listen("tcp4", "127.0.0.1:0", conf)
+	if err != nil {
+		fe.ua.Close()
+		return nil, fmt.Errorf("lynctest: Front End %s: %w", p.FQDN, err)
+	}
+	fe.ln, fe.Addr = ln, ln.Addr().String()
+	go func() {
+		defer close(fe.served)
+		if err := fe.srv.ServeTLS(ln); err != nil && !errors.Is(err, net.ErrClosed) {
+			log.Debug("serve ended", "error", err)
+		}
+	}()
+	return fe, nil
+}
+
+// close stops serving, waits for the server loop and the NOTIFYs in
+// flight, then closes the user agent, which ends the accepted connections.
+func (fe *FrontEnd) close() error {
+	fe.cancel()
+	err := fe.ln.Close()
+	<-fe.served
+	fe.wg.Wait()
+	fe.client.Close()
+	if cerr := fe.ua.Close(); cerr != nil && !errors.Is(cerr, net.ErrClosed) {
+		err = errors.Join(err, cerr)
+	}
+	if errors.Is(err, net.ErrClosed) {
+		err = nil
+	}
+	return err
+}
+
+// String returns the pool FQDN.
+func (fe *FrontEnd) String() string { return string(fe.FQDN) }
+
+// handler answers one request from a trusted peer with a response.
+type handler func(req *sip.Request, p *peer) *sip.Response
+
+// routes installs the handlers. Every request and response passes through
+// serve, which records it and finds the peer.
+func (fe *FrontEnd) routes() {
+	fe.srv.OnRegister(fe.serve(fe.register))
+	fe.srv.OnSubscribe(fe.serve(fe.subscribe))
+	fe.srv.OnRequest("SERVICE", fe.serve(fe.service))
+	fe.srv.OnOptions(fe.serve(fe.options))
+	fe.srv.OnAck(func(req *sip.Request, tx sip.ServerTransaction) {}) // nothing to acknowledge
+	fe.srv.OnNoRoute(fe.serve(fe.notAllowed))
+}
+
+// allowed lists the methods the Front End answers, for Allow headers.
+const allowed = "REGISTER, SUBSCRIBE, SERVICE, OPTIONS"
+
+func (fe *FrontEnd) serve(h handler) sipgo.RequestHandler {
+	return func(req *sip.Request, tx sip.ServerTransaction) {
+		p := fe.peerOf(req)
+		who := req.Source()
+		if p != nil {
+			who = string(p.computer)
+		}
+		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: In, Server: string(fe.FQDN), Peer: who, StartLine: req.StartLine(), Text: req.String()})
+		var res *sip.Response
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					fe.s.log.Error("handler panicked", "method", req.Method, "panic", v)
+					res = sip.NewResponseFromRequest(req, 500, "Server Internal Error", nil)
+				}
+			}()
+			if p == nil {
+				res = fe.refuse(req, 403, "Forbidden", diagCertificateTrust, "no trusted TLS peer for this request")
+				return
+			}
+			res = h(req, p)
+		}()
+		if res == nil {
+			return
+		}
+		if to := res.To(); to != nil && res.StatusCode >= 200 {
+			if _, ok := to.Params.Get("tag"); !ok {
+				to.Params.Add("tag", token(8))
+			}
+		}
+		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: Out, Server: string(fe.FQDN), Peer: who, StartLine: res.StartLine(), Text: res.String()})
+		if err := tx.Respond(res); err != nil {
+			fe.s.log.Debug("respond failed", "error", err)
+		}
+	}
+}
+
+// refuse builds a refusal with Lync's ms-diagnostics and, for people, a
+// Warning header saying what exactly was wrong.
+func (fe *FrontEnd) refuse(req *sip.Request, code int, reason string, d Diagnostic, detail string) *sip.Response {
+	res := sip.NewResponseFromRequest(req, code, reason, nil)
+	res.AppendHeader(d.header(string(fe.FQDN)))
+	if detail != "" {
+		res.AppendHeader(sip.NewHeader("Warning", fmt.Sprintf("399 %s %q", fe.FQDN, detail)))
+	}
+	return res
+}
+
+// peerOf finds the certificate of the connection a request came on.
+func (fe *FrontEnd) peerOf(req *sip.Request) *peer {
+	conn, err := fe.srv.TransportLayer().GetConnection(req.Transport(), req.Source())
+	if err != nil {
+		return nil
+	}
+	tc, ok := conn.(*sip.TCPConnection)
+	if !ok {
+		return nil
+	}
+	tlsConn, ok := tc.Conn.(*tls.Conn)
+	if !ok {
+		return nil
+	}
+	p, err := fe.s.trust(tlsConn.ConnectionState())
+	if err != nil {
+		return nil
+	}
+	return p
+}
+
+func (fe *FrontEnd) options(req *sip.Request, _ *peer) *sip.Response {
+	res := sip.NewResponseFromRequest(req, 200, "OK", nil)
+	res.AppendHeader(sip.NewHeader("Allow", allowed))
+	return res
+}
+
+func (fe *FrontEnd) notAllowed(req *sip.Request, _ *peer) *sip.Response {
+	res := sip.NewResponseFromRequest(req, 405, "Method Not Allowed", nil)
+	res.AppendHeader(sip.NewHeader("Allow", allowed))
+	return res
+}
+
+// identity checks that aor may be acted for by p: a trusted application
+// endpoint of p's own pool, or a Lync user. It returns the refusal
+// otherwise.
+func (fe *FrontEnd) identity(req *sip.Request, aor sip.Uri, p *peer) (lync.SIPAddress, *sip.Response) {
+	addr, err := lync.MakeSIPAddress(aor.User, aor.Host)
+	if err != nil {
+		return addr, fe.refuse(req, 404, "Not Found", diagNotEnabledForSIP, fmt.Sprintf("%s is not a SIP address: %v", aor.String(), err))
+	}
+	t := fe.s.topo
+	if i := fe.s.idx.Endpoint(addr); i >= 0 {
+		ep := t.TrustedApplicationEndpoints[i]
+		if p.pool < 0 || !ep.Pool.Equal(t.TrustedApplicationPools[p.pool].FQDN) {
+			return addr, fe.refuse(req, 403, "Forbidden", diagNotAuthorized,
+				fmt.Sprintf("%s is an endpoint of pool %s; %s is not a computer of that pool", addr, ep.Pool, p.computer))
+		}
+		return addr, nil
+	}
+	if fe.s.idx.User(addr) >= 0 {
+		return addr, nil
+	}
+	return addr, fe.refuse(req, 404, "Not Found", diagNotEnabledForSIP, addr.String()+" is neither a user nor a trusted application endpoint")
+}
+
+// register answers REGISTER for the identity the application uses for ICE.
+func (fe *FrontEnd) register(req *sip.Request, p *peer) *sip.Response {
+	to := req.To()
+	if to == nil {
+		return sip.NewResponseFromRequest(req, 400, "Bad Request", nil)
+	}
+	contact := req.Contact()
+	if contact == nil {
+		return fe.refuse(req, 400, "Bad Request", diagNotEnabledForSIP, "REGISTER without a Contact")
+	}
+	// Lync reaches a registered trusted computer by opening MTLS to its
+	// Contact host; a certificate that does not name that host fails then.
+	if host := contact.Address.Host; !p.names(host) {
+		return fe.refuse(req, 403, "Forbidden", diagCertificateTrust,
+			fmt.Sprintf("the certificate names %s, not %s, the host this computer registers from", strings.Join(p.certNames, ", "), host))
+	}
+	if _, refusal := fe.identity(req, to.Address, p); refusal != nil {
+		return refusal
+	}
+	res := sip.NewResponseFromRequest(req, 200, "OK", nil)
+	c := contact.Clone()
+	expires := "3600"
+	if h := req.GetHeader("Expires"); h != nil {
+		expires = h.Value()
+	}
+	c.Params.Add("expires", expires)
+	res.AppendHeader(c)
+	res.AppendHeader(sip.NewHeader("Expires", expires))
+	res.AppendHeader(sip.NewHeader("ms-keep-alive", "UAS; tcp=no; hop-hop=yes; end-end=no; timeout=300"))
+	res.AppendHeader(sip.NewHeader("Allow-Events", "vnd-microsoft-provisioning,vnd-microsoft-roaming-contacts,vnd-microsoft-roaming-ACL,presence,presence.wpending,vnd-microsoft-roaming-self,vnd-microsoft-provisioning-v2"))
+	res.AppendHeader(sip.NewHeader("Supported", "gruu-10, adhoclist, msrtc-event-categories, ms-piggyback-first-notify"))
+	return res
+}
+
+// waitNotify bounds how long a NOTIFY may take.
+const waitNotify = 5 * time.Second

@@ -1,0 +1,231 @@
+package lynctest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/rppkit/rppkit/lync"
+	"github.com/rppkit/rppkit/lync/mras"
+)
+
+// Option configures a Server.
+type Option func(*options)
+
+type options struct {
+	logger    *slog.Logger
+	lifetime  time.Duration
+	now       func() time.Time
+	relay     *ExternalRelay
+	fault     func(*mras.Request) mras.ReasonPhrase
+	recordMax int
+}
+
+// WithLogger sends the lab's logs (and sipgo's and pion's) to l. By default
+// they are discarded.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithCredentialLifetime sets how long MRAS credentials last (480 minutes
+// by default, as Set-CsAVEdgeConfiguration -MaxTokenLifetime usually has).
+func WithCredentialLifetime(d time.Duration) Option { return func(o *options) { o.lifetime = d } }
+
+// WithClock makes the lab read the time from now, so tests can expire
+// credentials without waiting.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// ExternalRelay is a TURN server outside the lab, such as coturn run with
+// --use-auth-secret, that every Edge hands out instead of its own relay.
+type ExternalRelay struct {
+	// Host is the relay's address, as MRAS tells clients (an IP address).
+	Host             string
+	UDPPort, TCPPort int
+	// Secret is the relay's TURN REST API shared secret: MRAS mints user
+	// EXPIRY:NAME with password base64(HMAC-SHA1(Secret, user)).
+	Secret string
+}
+
+// WithExternalRelay makes the Edges hand out r instead of starting relays of
+// their own.
+func WithExternalRelay(r ExternalRelay) Option { return func(o *options) { o.relay = &r } }
+
+// WithMRASFault makes MRAS answer with the reason phrase f returns for a
+// request, when it returns one other than OK: for tests of how a client
+// takes Server Busy, Time Out and the other failures.
+func WithMRASFault(f func(*mras.Request) mras.ReasonPhrase) Option {
+	return func(o *options) { o.fault = f }
+}
+
+// Server is a running Lync stand-in: its Front Ends, Edges and CA.
+type Server struct {
+	// CA issues the lab's certificates; clients trust CA.Pool().
+	CA *CA
+
+	topo      *lync.Topology
+	idx       *lync.Index
+	domain    string
+	opts      options
+	log       *slog.Logger
+	creds     *credentialStore
+	rec       *recorder
+	frontEnds []*FrontEnd
+	edges     []*Edge
+
+	stopWatch func() bool
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// NewServer starts a Front End for every Front End pool of topo and an Edge
+// for every Edge pool, on 127.0.0.1 with ephemeral ports. It stops when ctx
+// ends or Close is called. The topology must not change while the server
+// runs.
+func NewServer(ctx context.Context, topo *lync.Topology, opts ...Option) (*Server, error) {
+	if topo == nil || len(topo.FrontEndPools) == 0 {
+		return nil, errors.New("lynctest: the topology has no Front End pool")
+	}
+	if len(topo.SIPDomains) == 0 {
+		return nil, errors.New("lynctest: the topology has no SIP domain")
+	}
+	o := options{lifetime: 480 * time.Minute, now: time.Now, recordMax: 10000}
+	for _, f := range opts {
+		f(&o)
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	ca, err := NewCA()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		CA: ca, topo: topo, idx: topo.Index(), domain: string(topo.SIPDomains[0]), opts: o, log: o.logger,
+		creds: &credentialStore{now: o.now, byUser: map[string]credential{}},
+		rec:   &recorder{max: o.recordMax},
+	}
+	if o.relay != nil {
+		s.creds.secret = o.relay.Secret
+	}
+	if err := s.start(); err != nil {
+		s.shutdown()
+		return nil, err
+	}
+	s.stopWatch = context.AfterFunc(ctx, func() { s.Close() })
+	return s, nil
+}
+
+func (s *Server) start() error {
+	edges := map[string]*Edge{}
+	for _, p := range s.topo.EdgePools {
+		e, err := s.startEdge(p)
+		if err != nil {
+			return err
+		}
+		s.edges = append(s.edges, e)
+		edges[p.FQDN.Key()] = e
+	}
+	for _, p := range s.topo.FrontEndPools {
+		fe, err := s.startFrontEnd(p, edges[p.EdgePool.Key()])
+		if err != nil {
+			return err
+		}
+		s.frontEnds = append(s.frontEnds, fe)
+	}
+	return nil
+}
+
+// Close stops every Front End and Edge and waits until all their goroutines
+// have returned. It is safe to call more than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		if s.stopWatch != nil {
+			s.stopWatch()
+		}
+		s.closeErr = s.shutdown()
+	})
+	return s.closeErr
+}
+
+func (s *Server) shutdown() error {
+	var errs []error
+	for _, fe := range s.frontEnds {
+		errs = append(errs, fe.close())
+	}
+	for _, e := range s.edges {
+		errs = append(errs, e.close())
+	}
+	return errors.Join(errs...)
+}
+
+// FrontEnds returns the Front Ends, in topology order.
+func (s *Server) FrontEnds() []*FrontEnd { return append([]*FrontEnd(nil), s.frontEnds...) }
+
+// Edges returns the Edges, in topology order.
+func (s *Server) Edges() []*Edge { return append([]*Edge(nil), s.edges...) }
+
+// FrontEnd returns the Front End of the pool with this FQDN, or nil.
+func (s *Server) FrontEnd(fqdn lync.FQDN) *FrontEnd {
+	for _, fe := range s.frontEnds {
+		if fe.FQDN.Equal(fqdn) {
+			return fe
+		}
+	}
+	return nil
+}
+
+// Edge returns the Edge of the pool with this FQDN, or nil.
+func (s *Server) Edge(fqdn lync.FQDN) *Edge {
+	for _, e := range s.edges {
+		if e.FQDN.Equal(fqdn) {
+			return e
+		}
+	}
+	return nil
+}
+
+// Resolve maps a host name of the topology to the loopback address where
+// the lab serves SIP for it: a Front End pool's SIP over TLS, or an Edge
+// pool's (which refuses trusted applications). It is the lab's DNS.
+func (s *Server) Resolve(host string) (addr string, ok bool) {
+	if fe := s.FrontEnd(lync.FQDN(host)); fe != nil {
+		return fe.Addr, true
+	}
+	if e := s.Edge(lync.FQDN(host)); e != nil {
+		return e.SIPAddr, true
+	}
+	return "", false
+}
+
+// Messages returns every SIP message recorded so far, in order.
+func (s *Server) Messages() []Message { return s.rec.messages() }
+
+// Ladder draws the recorded messages as a ladder, one line each.
+func (s *Server) Ladder() string { return s.rec.ladder() }
+
+// ClientTLSConfig returns a TLS configuration for a client of the lab that
+// presents cert and trusts the lab's CA, for the server named serverName.
+func (s *Server) ClientTLSConfig(cert tls.Certificate, serverName string) *tls.Config {
+	return &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		RootCAs:      s.CA.Pool(),
+		ServerName:   serverName,
+		MinVersion:   tls.VersionTLS12,
+	}
+}
+
+// token returns n random bytes as base64url, like the tokens of GRUUs.
+func token(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (s *Server) mrasURI(edge lync.FQDN) string {
+	return fmt.Sprintf("sip:%s@%s;gruu;opaque=srvr:MRAS:%s", edge, s.domain, token(16))
+}

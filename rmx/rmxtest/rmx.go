@@ -1,0 +1,486 @@
+package rmxtest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+	"github.com/pion/ice/v2"
+
+	"github.com/rppkit/rppkit/lync/mras"
+	"github.com/rppkit/rppkit/lync/provision"
+	"github.com/rppkit/rppkit/rmx"
+)
+
+// Option configures an RMX stand-in.
+type Option func(*options)
+
+type options struct {
+	cert          *tls.Certificate
+	roots         *x509.CertPool
+	resolve       func(host string) (string, bool)
+	method        rmx.ICEMethod
+	stripScheme   bool
+	logger        *slog.Logger
+	retries       int
+	retryInterval time.Duration
+	timeout       time.Duration
+}
+
+// WithCertificate is the certificate the RMX presents.
+func WithCertificate(c tls.Certificate) Option { return func(o *options) { o.cert = &c } }
+
+// WithRootCAs is the CA pool the RMX trusts for its SIP server.
+func WithRootCAs(p *x509.CertPool) Option { return func(o *options) { o.roots = p } }
+
+// WithResolver maps host names (the SIP server's) to addresses, as DNS
+// would; lynctest.Server.Resolve is one.
+func WithResolver(f func(host string) (addr string, ok bool)) Option {
+	return func(o *options) { o.resolve = f }
+}
+
+// WithICEMethod says which ICE method the configuration means (see
+// rpp.ICEMethod). Without it the stand-in takes sip.iceMethod, else the new
+// method when SIP_CONTACT_OVERRIDE_STR is set, else its release's default.
+func WithICEMethod(m rmx.ICEMethod) Option { return func(o *options) { o.method = m } }
+
+// WithSchemeStripping makes the stand-in behave like firmware that strips a
+// leading sip: from SIP_CONTACT_OVERRIDE_STR before use. By default it
+// does not, as the guidance assumes.
+func WithSchemeStripping() Option { return func(o *options) { o.stripScheme = true } }
+
+// WithLogger sends the stand-in's logs (and sipgo's and pion's) to l.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithSubscribeRetries sets how often the provisioning SUBSCRIBE is tried
+// and how long apart; the device tries 5 times about 40 s apart.
+func WithSubscribeRetries(n int, interval time.Duration) Option {
+	return func(o *options) { o.retries, o.retryInterval = n, interval }
+}
+
+// WithTimeout bounds each request and the gathering of candidates (5 s by
+// default).
+func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+
+// RMX is the stand-in. Start brings ICE up; Close releases everything.
+type RMX struct {
+	sys rmx.System
+	o   options
+
+	mu     sync.Mutex
+	ua     *sipgo.UserAgent
+	client *sipgo.Client
+	agent  *ice.Agent
+}
+
+// New makes a stand-in for sys.
+func New(sys rmx.System, opts ...Option) *RMX {
+	o := options{retries: 5, retryInterval: 40 * time.Second, timeout: 5 * time.Second}
+	for _, f := range opts {
+		f(&o)
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &RMX{sys: sys, o: o}
+}
+
+// Status is the RMX's ICE status once Start returns.
+type Status struct {
+	// State is "ICE ready", "ICE ready (no Edge)" or "ICE off".
+	State    string
+	Method   rmx.ICEMethod
+	Identity string // sip:Server-User-Name@Server-Domain-Name
+	MRASURI  string
+	// Credentials and Relay are what MRAS granted.
+	Credentials *mras.Credentials
+	Relay       string
+	// Candidates are the relay candidates gathered.
+	Candidates []string
+}
+
+// States of Status.State.
+const (
+	StateReady       = "ICE ready"
+	StateReadyNoEdge = "ICE ready (no Edge)"
+	StateOff         = "ICE off"
+)
+
+// Start brings ICE up as the device does and returns its status, or an
+// *Error saying at which phase and with which symptom it failed.
+func (r *RMX) Start(ctx context.Context) (*Status, error) {
+	sys, caps := &r.sys, rmx.Capabilities(r.sys.Version)
+	st := &Status{Method: r.method()}
+
+	// Configuration: what the release does with the settings it has.
+	switch {
+	case !sys.SIP.ICEConfigured() && caps.ICEMandatory:
+		return st, fail(PhaseConfig, ErrICENotConfigured, fmt.Sprintf("RMX %s", sys.Version), nil)
+	case !sys.SIP.ICEConfigured():
+		st.State = StateOff
+		return st, nil
+	case sys.SIP.ICEEnvironment != rmx.ICEMS:
+		return st, fail(PhaseConfig, ErrICEEnvironment, fmt.Sprintf("ICE environment %q", orNone(string(sys.SIP.ICEEnvironment))), nil)
+	case !caps.Supports(st.Method):
+		return st, fail(PhaseConfig, ErrMethodUnsupported, fmt.Sprintf("RMX %s supports %v, not the %s", sys.Version, caps.ICEMethods, st.Method.Describe()), nil)
+	}
+	// The device writes the identity from the two fields as they are; a
+	// Server User Name holding sip: or @ makes one that does not exist.
+	st.Identity = "sip:" + sys.SIP.ServerUserName + "@" + sys.SIP.ServerDomainName
+
+	if err := r.connect(); err != nil {
+		return st, err
+	}
+	if err := r.register(ctx, st); err != nil {
+		return st, err
+	}
+	if err := r.subscribe(ctx, st, caps); err != nil || st.State == StateReadyNoEdge {
+		return st, err
+	}
+	if err := r.service(ctx, st); err != nil {
+		return st, err
+	}
+	if err := r.gather(ctx, st); err != nil {
+		return st, err
+	}
+	st.State = StateReady
+	return st, nil
+}
+
+func (r *RMX) method() rmx.ICEMethod {
+	switch {
+	case r.o.method != "":
+		return r.o.method
+	case r.sys.SIP.ICEMethod != "":
+		return r.sys.SIP.ICEMethod
+	}
+	if _, ok := r.sys.Flags.ContactOverride(); ok {
+		return rmx.ICENew
+	}
+	return rmx.Capabilities(r.sys.Version).DefaultICEMethod()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// connect prepares the SIP user agent: TLS with the RMX's certificate to
+// its SIP server, dialled on the first request.
+func (r *RMX) connect() error {
+	if r.o.cert == nil {
+		return fail(PhaseConnect, ErrTLS, "the RMX has no certificate", nil)
+	}
+	server := string(r.sys.SIP.Server)
+	if server == "" {
+		return fail(PhaseConnect, ErrTLS, "no SIP server configured", nil)
+	}
+	conf := &tls.Config{Certificates: []tls.Certificate{*r.o.cert}, RootCAs: r.o.roots, ServerName: server, MinVersion: tls.VersionTLS12}
+	log := r.o.logger.With("rmx", r.sys.Name)
+	ua, err := sipgo.NewUA(
+		sipgo.WithUserAgent("Polycom RMX/"+r.sys.Version.String()),
+		sipgo.WithUserAgentHostname(string(r.sys.FQDN)),
+		sipgo.WithUserAgenTLSConfig(conf),
+		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(log)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log)),
+	)
+	if err != nil {
+		return fail(PhaseConnect, ErrTLS, "", err)
+	}
+	client, err := sipgo.NewClient(ua, sipgo.WithClientHostname(string(r.sys.FQDN)), sipgo.WithClientLogger(log))
+	if err != nil {
+		ua.Close()
+		return fail(PhaseConnect, ErrTLS, "", err)
+	}
+	r.mu.Lock()
+	r.ua, r.client = ua, client
+	r.mu.Unlock()
+	return nil
+}
+
+// send sends a request to the SIP server and waits for its final answer. A
+// TLS failure is a connect-phase error whatever the request was.
+func (r *RMX) send(ctx context.Context, phase Phase, req *sip.Request) (*sip.Response, *Error) {
+	addr, ok := r.resolve(string(r.sys.SIP.Server))
+	if !ok {
+		return nil, fail(PhaseConnect, ErrTLS, fmt.Sprintf("SIP server %s does not resolve", r.sys.SIP.Server), nil)
+	}
+	req.SetTransport("TLS")
+	req.SetDestination(addr)
+	ctx, cancel := context.WithTimeout(ctx, r.o.timeout)
+	defer cancel()
+	res, err := r.client.Do(ctx, req)
+	if err != nil {
+		if strings.Contains(err.Error(), "TLS handshake") || strings.Contains(err.Error(), "tls:") {
+			return nil, fail(PhaseConnect, ErrTLS, tlsReason(err), err)
+		}
+		return nil, &Error{Phase: phase, Err: err}
+	}
+	return res, nil
+}
+
+func (r *RMX) resolve(host string) (string, bool) {
+	if r.o.resolve != nil {
+		return r.o.resolve(host)
+	}
+	return host + ":5061", true
+}
+
+// tlsReason extracts the alert or verification failure from a TLS error.
+func tlsReason(err error) string {
+	var alert tls.AlertError
+	if errors.As(err, &alert) {
+		return "the SIP server refused the certificate: " + alert.Error()
+	}
+	var verify *tls.CertificateVerificationError
+	if errors.As(err, &verify) {
+		return "the SIP server's certificate: " + verify.Err.Error()
+	}
+	return err.Error()
+}
+
+// reason renders what a refusal said: ms-diagnostics and Warning.
+func reason(res *sip.Response) string {
+	parts := []string{fmt.Sprintf("%d %s", res.StatusCode, res.Reason)}
+	for _, name := range []string{"ms-diagnostics", "Warning"} {
+		if h := res.GetHeader(name); h != nil {
+			parts = append(parts, name+": "+h.Value())
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (r *RMX) uri(s string) (sip.Uri, error) {
+	var u sip.Uri
+	err := sip.ParseUri(s, &u)
+	return u, err
+}
+
+// dialogHeaders adds From (with a tag), To and Contact.
+func (r *RMX) dialogHeaders(req *sip.Request, from, to sip.Uri, contact sip.Uri) {
+	params := sip.NewParams()
+	params.Add("tag", randomHex(8))
+	req.AppendHeader(&sip.FromHeader{Address: from, Params: params})
+	req.AppendHeader(&sip.ToHeader{Address: to, Params: sip.NewParams()})
+	req.AppendHeader(&sip.ContactHeader{Address: contact, Params: sip.NewParams()})
+}
+
+// ownContact is the RMX's own address: sip:user@RMX-FQDN:5061;transport=tls.
+func (r *RMX) ownContact(user string) (sip.Uri, error) {
+	return r.uri(fmt.Sprintf("sip:%s@%s:5061;transport=tls", user, r.sys.FQDN))
+}
+
+func (r *RMX) register(ctx context.Context, st *Status) error {
+	id, err := r.uri(st.Identity)
+	if err != nil {
+		return fail(PhaseRegister, ErrRegister, fmt.Sprintf("identity %s is not a SIP URI", st.Identity), err)
+	}
+	contact, err := r.ownContact(id.User)
+	if err != nil {
+		return fail(PhaseRegister, ErrRegister, "", err)
+	}
+	registrar, _ := r.uri("sip:" + r.sys.SIP.ServerDomainName)
+	req := sip.NewRequest(sip.REGISTER, registrar)
+	r.dialogHeaders(req, id, id, contact)
+	req.AppendHeader(sip.NewHeader("Expires", "3600"))
+	res, e := r.send(ctx, PhaseRegister, req)
+	if e != nil {
+		if e.Symptom == nil {
+			e.Symptom = ErrRegister
+		}
+		return e
+	}
+	if res.StatusCode != 200 {
+		return fail(PhaseRegister, ErrRegister, reason(res), nil)
+	}
+	return nil
+}
+
+// subscribe asks for the MRAS URI, retrying as the device does when the
+// server does not answer.
+func (r *RMX) subscribe(ctx context.Context, st *Status, caps rmx.Features) error {
+	id, _ := r.uri(st.Identity)
+	contact, _ := r.ownContact(id.User)
+	body, err := provision.NewRequest(provision.ServerConfiguration).Marshal()
+	if err != nil {
+		return fail(PhaseSubscribe, ErrSubscribe, "", err)
+	}
+	var last *Error
+	for attempt := 0; attempt < max(r.o.retries, 1); attempt++ {
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+				return fail(PhaseSubscribe, ErrSubscribe, "", ctx.Err())
+			case <-time.After(r.o.retryInterval):
+			}
+		}
+		req := sip.NewRequest(sip.SUBSCRIBE, id)
+		r.dialogHeaders(req, id, id, contact)
+		for _, h := range [][2]string{
+			{"Event", provision.Event}, {"Accept", provision.ContentType}, {"Content-Type", provision.ContentType},
+			{"Supported", provision.PiggybackFirstNotify}, {"Expires", "0"},
+		} {
+			req.AppendHeader(sip.NewHeader(h[0], h[1]))
+		}
+		req.SetBody(body)
+		res, e := r.send(ctx, PhaseSubscribe, req)
+		if e != nil {
+			if e.Phase == PhaseConnect {
+				return e
+			}
+			last = fail(PhaseSubscribe, ErrSubscribe, "no answer", e.Err)
+			continue
+		}
+		if res.StatusCode != 200 {
+			return fail(PhaseSubscribe, ErrSubscribe, reason(res), nil)
+		}
+		n, err := provision.ParseNotification(res.Body())
+		if err != nil {
+			return fail(PhaseSubscribe, ErrNoMRASURI, "", err)
+		}
+		g, _ := n.ServerConfiguration()
+		if g.MRASURI == "" {
+			if caps.ICEMandatory { // newer firmware: no Edge here
+				st.State = StateReadyNoEdge
+				return nil
+			}
+			return fail(PhaseSubscribe, ErrNoMRASURI, "", nil)
+		}
+		st.MRASURI = g.MRASURI
+		return nil
+	}
+	return last
+}
+
+// service asks MRAS for relay credentials.
+func (r *RMX) service(ctx context.Context, st *Status) error {
+	id, _ := r.uri(st.Identity)
+	to, err := r.uri(st.MRASURI)
+	if err != nil {
+		return fail(PhaseService, ErrEdgeResolve, "MRAS URI "+st.MRASURI, err)
+	}
+	contact, _ := r.ownContact(id.User)
+	if st.Method == rmx.ICENew {
+		// The new method presents the pool's Service GRUU, from the flag,
+		// as Contact; without the flag the RMX has only its own address.
+		if v, ok := r.sys.Flags.ContactOverride(); ok {
+			if r.o.stripScheme && len(v) >= 4 && strings.EqualFold(v[:4], "sip:") {
+				v = v[4:]
+			}
+			if c, err := r.uri("sip:" + v); err == nil {
+				contact = c
+			}
+		}
+	}
+	rid := randomHex(4)
+	body, err := (&mras.Request{RequestID: rid, Version: "2.0", To: st.MRASURI, From: st.Identity,
+		Credentials: []mras.CredentialsRequest{{ID: rid, Identity: st.Identity, Location: mras.Internet, Duration: 480}}}).Marshal()
+	if err != nil {
+		return fail(PhaseService, ErrMRASFailure, "", err)
+	}
+	req := sip.NewRequest("SERVICE", to)
+	r.dialogHeaders(req, id, to, contact)
+	req.AppendHeader(sip.NewHeader("Content-Type", mras.ContentType))
+	req.SetBody(body)
+	res, e := r.send(ctx, PhaseService, req)
+	if e != nil {
+		if e.Symptom == nil {
+			e.Symptom = ErrMRASFailure
+		}
+		return e
+	}
+	switch {
+	case res.StatusCode == 404:
+		return fail(PhaseService, ErrEdgeResolve, reason(res), nil)
+	case res.StatusCode != 200:
+		return fail(PhaseService, ErrMRASFailure, reason(res), nil)
+	}
+	ans, err := mras.ParseResponse(res.Body())
+	if err != nil {
+		return fail(PhaseService, ErrMRASFailure, "", err)
+	}
+	detail := "reasonPhrase " + string(ans.ReasonPhrase)
+	if w := res.GetHeader("Warning"); w != nil {
+		detail += "; Warning: " + w.Value()
+	}
+	switch ans.ReasonPhrase {
+	case mras.OK:
+	case mras.Forbidden:
+		return fail(PhaseService, ErrCredentialDenied, detail, nil)
+	default:
+		return fail(PhaseService, ErrMRASFailure, detail, nil)
+	}
+	for _, cr := range ans.Credentials {
+		for _, relay := range cr.Relays {
+			if cr.Credentials != nil && relay.Address() != "" {
+				st.Credentials, st.Relay = cr.Credentials, relay.Address()
+				return nil
+			}
+		}
+	}
+	return fail(PhaseService, ErrNoCredentials, detail, nil)
+}
+
+// gather gathers relay candidates through the granted credentials.
+func (r *RMX) gather(ctx context.Context, st *Status) error {
+	agent, cands, err := GatherRelay(ctx, st.Relay, st.Credentials.Username, st.Credentials.Password, r.o.timeout, r.o.logger)
+	if agent != nil {
+		r.mu.Lock()
+		r.agent = agent
+		r.mu.Unlock()
+	}
+	if err != nil {
+		return fail(PhaseICE, ErrNoRelay, st.Relay, err)
+	}
+	for _, c := range cands {
+		st.Candidates = append(st.Candidates, c.String())
+	}
+	return nil
+}
+
+// Agent returns the ICE agent Start gathered relay candidates with, for an
+// ICE session with a peer (see Connect); nil before Start has got there.
+func (r *RMX) Agent() *ice.Agent {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.agent
+}
+
+// Close releases the SIP user agent and the ICE agent.
+func (r *RMX) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var errs []error
+	if r.agent != nil {
+		errs = append(errs, r.agent.Close())
+		r.agent = nil
+	}
+	if r.client != nil {
+		r.client.Close()
+		r.client = nil
+	}
+	if r.ua != nil {
+		errs = append(errs, r.ua.Close())
+		r.ua = nil
+	}
+	return errors.Join(errs...)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
