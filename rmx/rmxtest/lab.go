@@ -1,6 +1,8 @@
 package rmxtest
 
 import (
+	"context"
+
 	"github.com/rppkit/rppkit/lync/lynctest"
 	"github.com/rppkit/rppkit/rpp"
 )
@@ -25,4 +27,29 @@ func ForLab(lab *lynctest.Server, d *rpp.Deployment, i int, opts ...Option) (*RM
 		base = append(base, WithICEMethod(m))
 	}
 	return New(sys, append(base, opts...)...), nil
+}
+
+// Outcome is what one RMX of a deployment did in the lab.
+type Outcome struct {
+	RMX    string // the RMX's name
+	Status *Status
+	Err    error // nil, or an *Error
+}
+
+// StartAll brings up, one after the other, every RMX of d against lab and
+// returns how each fared; each stand-in is closed again. opts apply to
+// every RMX.
+func StartAll(ctx context.Context, lab *lynctest.Server, d *rpp.Deployment, opts ...Option) []Outcome {
+	out := make([]Outcome, len(d.RPP.RMX))
+	for i, sys := range d.RPP.RMX {
+		out[i].RMX = sys.Name
+		r, err := ForLab(lab, d, i, opts...)
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		out[i].Status, out[i].Err = r.Start(ctx)
+		r.Close()
+	}
+	return out
 }
