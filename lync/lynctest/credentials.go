@@ -23,8 +23,9 @@ type credentialStore struct {
 	now    func() time.Time
 	secret string // TURN REST API shared secret; "" for random credentials
 
-	mu     sync.Mutex
-	byUser map[string]credential
+	mu        sync.Mutex
+	byUser    map[string]credential
+	nextSweep time.Time
 }
 
 // mint makes credentials for identity valid for lifetime. With a shared
@@ -53,11 +54,15 @@ func (s *credentialStore) mint(identity string, lifetime time.Duration) (credent
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// Drop what has expired, so the store does not grow without bound.
-	for u, old := range s.byUser {
-		if !old.Expires.After(s.now()) {
-			delete(s.byUser, u)
+	// Drop what has expired, so the store does not grow without bound; a
+	// sweep a minute is enough and keeps minting cheap under load.
+	if now := s.now(); !now.Before(s.nextSweep) {
+		for u, old := range s.byUser {
+			if !old.Expires.After(now) {
+				delete(s.byUser, u)
+			}
 		}
+		s.nextSweep = now.Add(time.Minute)
 	}
 	s.byUser[c.Username] = c
 	return c, nil

@@ -32,6 +32,7 @@ type Edge struct {
 	// trusted application in the handshake.
 	SIPAddr string
 
+	mras  lync.GRUU // MRASURI, parsed
 	turn  *turn.Server
 	sipLn net.Listener
 	wg    sync.WaitGroup
@@ -39,6 +40,10 @@ type Edge struct {
 
 func (s *Server) startEdge(p lync.EdgePool) (*Edge, error) {
 	e := &Edge{FQDN: p.FQDN, MRASURI: s.mrasURI(p.FQDN), Realm: s.domain}
+	var err error
+	if e.mras, err = lync.ParseGRUU(e.MRASURI); err != nil {
+		return nil, fmt.Errorf("lynctest: Edge %s: %w", p.FQDN, err) // a bug: the lab makes the URI
+	}
 	if r := s.opts.relay; r != nil {
 		e.RelayHost, e.RelayUDPPort, e.RelayTCPPort = r.Host, r.UDPPort, r.TCPPort
 	} else if err := e.startRelay(s); err != nil {

@@ -76,6 +76,9 @@ type Server struct {
 	rec       *recorder
 	frontEnds []*FrontEnd
 	edges     []*Edge
+	// appGRUU holds each trusted application's Service GRUU, parsed once
+	// (zero when absent or malformed).
+	appGRUU []lync.GRUU
 
 	stopWatch func() bool
 	closeOnce sync.Once
@@ -111,6 +114,10 @@ func NewServer(ctx context.Context, topo *lync.Topology, opts ...Option) (*Serve
 	}
 	if o.relay != nil {
 		s.creds.secret = o.relay.Secret
+	}
+	s.appGRUU = make([]lync.GRUU, len(topo.TrustedApplications))
+	for i, a := range topo.TrustedApplications {
+		s.appGRUU[i], _ = lync.ParseGRUU(a.ServiceGRUU)
 	}
 	if err := s.start(); err != nil {
 		s.shutdown()

@@ -78,12 +78,18 @@ func uriOf(t *testing.T, s string) sip.Uri {
 	return u
 }
 
-func start(t *testing.T, example string, opts ...lynctest.Option) (*lynctest.Server, *rpp.Deployment) {
+func loadExample(t testing.TB, example string) *rpp.Deployment {
 	t.Helper()
 	d, err := rpp.LoadFS(examples.FS, example)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return d
+}
+
+func start(t testing.TB, example string, opts ...lynctest.Option) (*lynctest.Server, *rpp.Deployment) {
+	t.Helper()
+	d := loadExample(t, example)
 	s, err := lynctest.NewServer(context.Background(), &d.Lync, opts...)
 	if err != nil {
 		t.Fatal(err)

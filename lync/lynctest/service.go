@@ -128,7 +128,7 @@ func (fe *FrontEnd) mrasIdentity(req *sip.Request, r *mras.Request, p *peer) (st
 			return "", fmt.Sprintf("Contact %s is not the pool's Service GRUU: %v", contact.Address.String(), err)
 		}
 		for _, a := range x.Applications(ep.Pool) {
-			if want, err := lync.ParseGRUU(t.TrustedApplications[a].ServiceGRUU); err == nil && want.Equal(got) {
+			if want := fe.s.appGRUU[a]; !want.IsZero() && want.Equal(got) {
 				return addr.String(), ""
 			}
 		}
@@ -155,7 +155,7 @@ func (s *Server) edgeOfMRAS(uri sip.Uri) *Edge {
 		return nil
 	}
 	for _, e := range s.edges {
-		if want, err := lync.ParseGRUU(e.MRASURI); err == nil && want.Equal(got) {
+		if e.mras.Equal(got) {
 			return e
 		}
 	}

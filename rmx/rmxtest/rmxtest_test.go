@@ -16,7 +16,7 @@ import (
 	"github.com/rppkit/rppkit/rpp"
 )
 
-func lab(t *testing.T, example string, opts ...lynctest.Option) (*lynctest.Server, *rpp.Deployment) {
+func lab(t testing.TB, example string, opts ...lynctest.Option) (*lynctest.Server, *rpp.Deployment) {
 	t.Helper()
 	d, err := rpp.LoadFS(examples.FS, example)
 	if err != nil {

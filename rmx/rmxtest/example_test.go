@@ -1,0 +1,49 @@
+package rmxtest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/rppkit/rppkit/examples"
+	"github.com/rppkit/rppkit/lync/lynctest"
+	"github.com/rppkit/rppkit/rmx/rmxtest"
+	"github.com/rppkit/rppkit/rpp"
+)
+
+// Start a Lync Front End and Edge for a deployment, bring each RMX up
+// against it the way the device does, and print its ICE status.
+func Example() {
+	d, _ := rpp.LoadFS(examples.FS, "single-site.yaml")
+	lab, err := lynctest.NewServer(context.Background(), &d.Lync)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer lab.Close()
+	for i, sys := range d.RPP.RMX {
+		r, err := rmxtest.ForLab(lab, d, i)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		st, err := r.Start(context.Background())
+		r.Close()
+		fmt.Printf("%s (RMX %s, %s method): %s, err %v\n", sys.Name, sys.Version, st.Method, st.State, err)
+	}
+
+	// The same RMX with its flag pasted with sip:, on firmware that does not
+	// strip it: Lync refuses the credentials.
+	d.RPP.RMX[0].Flags["SIP_CONTACT_OVERRIDE_STR"] = "sip:" + d.RPP.RMX[0].Flags["SIP_CONTACT_OVERRIDE_STR"]
+	r, _ := rmxtest.ForLab(lab, d, 0)
+	defer r.Close()
+	_, err = r.Start(context.Background())
+	var e *rmxtest.Error
+	if errors.As(err, &e) {
+		fmt.Printf("%s fails at %s: %v\n", d.RPP.RMX[0].Name, e.Phase, e.Symptom)
+	}
+	// Output:
+	// rmx1 (RMX 8.5.10, new method): ICE ready, err <nil>
+	// rmx2 (RMX 8.4.2, legacy method): ICE ready, err <nil>
+	// rmx1 fails at service: Service credential denied
+}
