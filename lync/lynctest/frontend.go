@@ -44,11 +44,13 @@ func (s *Server) startFrontEnd(p lync.FrontEndPool, edge *Edge) (*FrontEnd, erro
 		return nil, err
 	}
 	log := s.log.With("frontEnd", p.FQDN)
+	transport, resolver := noDialOut()
 	fe.ua, err = sipgo.NewUA(
 		sipgo.WithUserAgent("RTC/6.0"),
 		sipgo.WithUserAgentHostname(string(p.FQDN)),
 		sipgo.WithUserAgenTLSConfig(&tls.Config{RootCAs: s.CA.Pool(), Certificates: []tls.Certificate{cert}}),
-		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(log)),
+		sipgo.WithUserAgentDNSResolver(resolver),
+		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(log), transport),
 		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log)),
 	)
 	if err != nil {
@@ -74,27 +76,19 @@ func (s *Server) startFrontEnd(p lync.FrontEndPool, edge *Edge) (*FrontEnd, erro
 		MinVersion: tls.VersionTLS12,
 		MaxVersion: tls.VersionTLS12,
 	}
-	// The trust check runs in VerifyConnection; GetConfigForClient gives
-	// it the peer's address, so that a refusal is recorded with it.
-	conf.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-		c := conf.Clone()
-		c.GetConfigForClient = nil
-		addr := hello.Conn.RemoteAddr().String()
-		c.VerifyConnection = func(cs tls.ConnectionState) error {
-			if _, err := s.trust(cs); err != nil {
-				s.rec.add(Message{Time: s.opts.now(), Direction: Refused, Server: string(fe.FQDN), Peer: addr, StartLine: "TLS: " + err.Error()})
-				log.Info("refused a TLS peer", "from", addr, "error", err)
-				return err
-			}
-			return nil
-		}
-		return c, nil
+	conf.VerifyConnection = func(cs tls.ConnectionState) error {
+		_, err := s.trust(cs)
+		return err
 	}
-	ln, err := tls.Listen("tcp4", "127.0.0.1:0", conf)
+	tcp, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		fe.ua.Close()
 		return nil, fmt.Errorf("lynctest: Front End %s: %w", p.FQDN, err)
 	}
+	ln := &tlsListener{Listener: tcp, conf: conf, onFail: func(remote string, err error) {
+		s.rec.add(Message{Time: s.opts.now(), Direction: Refused, Server: string(fe.FQDN), Peer: remote, StartLine: "TLS: " + err.Error()})
+		log.Info("refused a TLS peer", "from", remote, "error", err)
+	}}
 	fe.ln, fe.Addr = ln, ln.Addr().String()
 	go func() {
 		defer close(fe.served)
@@ -158,6 +152,9 @@ func (fe *FrontEnd) serve(h handler) sipgo.RequestHandler {
 					res = sip.NewResponseFromRequest(req, 500, "Server Internal Error", nil)
 				}
 			}()
+			if res = fe.validate(req); res != nil {
+				return
+			}
 			if p == nil {
 				res = fe.refuse(req, 403, "Forbidden", diagCertificateTrust, "no trusted TLS peer for this request")
 				return
@@ -166,11 +163,6 @@ func (fe *FrontEnd) serve(h handler) sipgo.RequestHandler {
 		}()
 		if res == nil {
 			return
-		}
-		if to := res.To(); to != nil && res.StatusCode >= 200 {
-			if _, ok := to.Params.Get("tag"); !ok {
-				to.Params.Add("tag", token(8))
-			}
 		}
 		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: Out, Server: string(fe.FQDN), Peer: who, StartLine: res.StartLine(), Text: res.String()})
 		if err := tx.Respond(res); err != nil {
@@ -200,11 +192,11 @@ func (fe *FrontEnd) peerOf(req *sip.Request) *peer {
 	if !ok {
 		return nil
 	}
-	tlsConn, ok := tc.Conn.(*tls.Conn)
+	sc, ok := tc.Conn.(interface{ ConnectionState() tls.ConnectionState })
 	if !ok {
 		return nil
 	}
-	p, err := fe.s.trust(tlsConn.ConnectionState())
+	p, err := fe.s.trust(sc.ConnectionState())
 	if err != nil {
 		return nil
 	}

@@ -28,6 +28,11 @@ func (fe *FrontEnd) subscribe(req *sip.Request, p *peer) *sip.Response {
 	if from == nil {
 		return sip.NewResponseFromRequest(req, 400, "Bad Request", nil)
 	}
+	if req.Contact() == nil { // a SUBSCRIBE establishes a dialog (RFC 3261 §8.1.1.8)
+		res := sip.NewResponseFromRequest(req, 400, "Bad Request", nil)
+		res.AppendHeader(sip.NewHeader("Warning", fmt.Sprintf("399 %s %q", fe.FQDN, "SUBSCRIBE without a Contact")))
+		return res
+	}
 	if _, refusal := fe.identity(req, from.Address, p); refusal != nil {
 		return refusal
 	}

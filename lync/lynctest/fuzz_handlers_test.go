@@ -1,0 +1,128 @@
+package lynctest_test
+
+// FuzzFrontEnd writes arbitrary bytes to the Front End over a trusted MTLS
+// connection and checks that the server survives: a fresh connection's
+// OPTIONS still gets 200. A panic anywhere in the lab or in sipgo under it
+// ends the fuzzing process and is reported with its input.
+
+import (
+	"crypto/tls"
+	"flag"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rppkit/rppkit/lync/mras"
+	"github.com/rppkit/rppkit/lync/provision"
+)
+
+// fuzzRead bounds how long one input's answers are read.
+const fuzzRead = 200 * time.Millisecond
+
+// fuzzSeeds are well-formed requests of each kind the Front End serves, with
+// fixed tokens so the corpus is stable.
+func fuzzSeeds(mrasURI string) [][]byte {
+	fixed := func(m *rawMsg, n string) *rawMsg {
+		return m.set("Via", "SIP/2.0/TLS rmx-east.contoso.com:5061;branch=z9hG4bK"+n).
+			set("From", "<"+rawEastEndpoint+">;tag=f"+n).set("Call-ID", "seed-"+n+"@rmx-east.contoso.com")
+	}
+	prov, _ := provision.NewRequest(provision.ServerConfiguration).Marshal()
+	sub := func() *rawMsg {
+		return rawReq("SUBSCRIBE", rawEastEndpoint).set("Event", provision.Event).set("Accept", provision.ContentType).
+			set("Expires", "0").withBody(provision.ContentType, prov)
+	}
+	body, _ := (&mras.Request{RequestID: "1", Version: "2.0", To: mrasURI, From: rawEastEndpoint,
+		Credentials: []mras.CredentialsRequest{{ID: "1", Identity: rawEastEndpoint, Location: mras.Internet, Duration: 480}}}).Marshal()
+	return [][]byte{
+		fixed(rawReq("OPTIONS", "sip:fe-east.contoso.com"), "1").bytes(),
+		fixed(rawReq("REGISTER", "sip:contoso.com").set("Expires", "3600"), "2").bytes(),
+		fixed(sub().set("Supported", provision.PiggybackFirstNotify), "3").bytes(),
+		fixed(sub(), "4").bytes(),
+		fixed(rawReq("SERVICE", mrasURI).set("To", "<"+mrasURI+">").set("Contact", "<"+rawEastGRUU+">").withBody(mras.ContentType, body), "5").bytes(),
+		fixed(rawReq("FOO", "sip:fe-east.contoso.com"), "6").bytes(),
+		[]byte("\r\n\r\n"),
+	}
+}
+
+func FuzzFrontEnd(f *testing.F) {
+	s := rawStart(f)
+	f.Cleanup(func() { s.Close() })
+	fe := s.FrontEnd("fe-east.contoso.com")
+	cert, err := s.CA.Issue("rmx-east.contoso.com", "rmx-east.contoso.com")
+	if err != nil {
+		f.Fatal(err)
+	}
+	conf := s.ClientTLSConfig(cert, string(fe.FQDN))
+
+	for _, seed := range fuzzSeeds(s.Edge("edge-east.contoso.com").MRASURI) {
+		f.Add(seed)
+	}
+	torture, _ := filepath.Glob(filepath.Join("testdata", "torture", "*", "*.dat"))
+	for _, file := range torture {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+
+	// The lab is concurrent: one input's coverage varies from run to run
+	// (and a connection's goroutines may still run during the next
+	// input), so inputs often look new, and go test spends up to 60 s
+	// minimising each while reporting no progress. Unless the command
+	// line sets -fuzzminimizetime, spend 2 s.
+	minimize := "test.fuzzminimizetime"
+	set := false
+	flag.Visit(func(fl *flag.Flag) { set = set || fl.Name == minimize })
+	if fl := flag.Lookup(minimize); fl != nil && !set {
+		if err := fl.Value.Set("2s"); err != nil {
+			f.Fatal(err)
+		}
+	}
+
+	f.Fuzz(func(t *testing.T, in []byte) {
+		c := fuzzDial(t, fe.Addr, conf)
+		_ = c.write(in)
+		// A request of our own after the input: its answer (or the
+		// connection closing) ends the read early; an input that
+		// leaves a message unfinished swallows it, and the read runs
+		// to its deadline.
+		probe := rawOptions()
+		_ = c.write(probe.bytes())
+		deadline := time.Now().Add(fuzzRead)
+		for time.Now().Before(deadline) {
+			m, err := c.read(time.Until(deadline))
+			if err != nil {
+				break
+			}
+			if id := m.CallID(); id != nil && id.Value() == probe.callID() {
+				break
+			}
+		}
+		c.close()
+
+		// The server is alive: a fresh connection is served.
+		c = fuzzDial(t, fe.Addr, conf)
+		defer c.close()
+		m := rawOptions()
+		if err := c.write(m.bytes()); err != nil {
+			t.Fatalf("after %q: %v", in, err)
+		}
+		res, err := c.answer(m.callID())
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("after %q: a fresh connection's OPTIONS: %v %v", in, res, err)
+		}
+	})
+}
+
+// fuzzDial is rawDial with a certificate issued once.
+func fuzzDial(t *testing.T, addr string, conf *tls.Config) *rawConn {
+	t.Helper()
+	c, err := tls.DialWithDialer(&net.Dialer{Timeout: rawWait}, "tcp", addr, conf)
+	if err != nil {
+		t.Fatalf("the Front End does not accept a trusted connection: %v", err)
+	}
+	return newRawConn(t, c)
+}
