@@ -118,13 +118,7 @@ func TestFlood(t *testing.T) {
 	close(stop)
 	r := <-wb
 
-	total := 0
-	for i := range oks {
-		total += oks[i]
-		if errs[i] != nil {
-			t.Errorf("connection %d: %v", i, errs[i])
-		}
-	}
+	total := answered(t, oks, errs)
 	if total != conns*perConn {
 		t.Errorf("%d of %d SUBSCRIBEs answered 200 with the MRAS URI", total, conns*perConn)
 	}
@@ -173,13 +167,7 @@ func TestFloodRecorderBound(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	total := 0
-	for i := range oks {
-		total += oks[i]
-		if errs[i] != nil {
-			t.Errorf("connection %d: %v", i, errs[i])
-		}
-	}
+	total := answered(t, oks, errs)
 	if total != conns*perConn {
 		t.Fatalf("%d of %d OPTIONS answered", total, conns*perConn)
 	}
@@ -206,4 +194,18 @@ func TestFloodRecorderBound(t *testing.T) {
 			t.Fatalf("the ladder shows %q, not an OPTIONS or its 200", l)
 		}
 	}
+}
+
+// answered adds up the answers each connection got, and reports the
+// connections that failed.
+func answered(t *testing.T, oks []int, errs []error) int {
+	t.Helper()
+	total := 0
+	for i := range oks {
+		total += oks[i]
+		if errs[i] != nil {
+			t.Errorf("connection %d: %v", i, errs[i])
+		}
+	}
+	return total
 }
