@@ -111,6 +111,17 @@ func (x *Index) Pool(fqdn FQDN) int { return lookup(x.pools, fqdn.Key()) }
 // computer among its computers.
 func (x *Index) PoolOf(computer FQDN) int { return lookup(x.computers, computer.Key()) }
 
+// PoolFor returns the index of the trusted application pool a system with
+// this FQDN belongs to: the pool that lists it as a computer or, failing
+// that, the pool that has its FQDN (a DMA cluster's virtual FQDN is often
+// the pool's own).
+func (x *Index) PoolFor(fqdn FQDN) int {
+	if p := x.PoolOf(fqdn); p >= 0 {
+		return p
+	}
+	return x.Pool(fqdn)
+}
+
 // Applications returns the indexes in TrustedApplications of the
 // applications defined in pool.
 func (x *Index) Applications(pool FQDN) []int { return x.apps[pool.Key()] }

@@ -212,7 +212,7 @@ func (d *decoder) parseYAML(data []byte) *yaml.Node {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			d.fail(whole, "", fmt.Errorf("%w: the file is empty; want a mapping with lync: and rpp:", ErrEmpty))
+			d.fail(whole, "", fmt.Errorf("%w: the file is empty; want a mapping with the keys lync and rpp", ErrEmpty))
 			return nil
 		}
 		d.failYAML(err, data)
@@ -230,13 +230,13 @@ func (d *decoder) parseYAML(data []byte) *yaml.Node {
 	top := &doc
 	if top.Kind == yaml.DocumentNode {
 		if len(top.Content) == 0 {
-			d.fail(whole, "", fmt.Errorf("%w: the file holds only comments; want a mapping with lync: and rpp:", ErrEmpty))
+			d.fail(whole, "", fmt.Errorf("%w: the file holds only comments; want a mapping with the keys lync and rpp", ErrEmpty))
 			return nil
 		}
 		top = top.Content[0]
 	}
 	if top.Kind != yaml.MappingNode {
-		d.fail(d.at(top), "", fmt.Errorf("%w: the file holds %s; want a mapping with lync: and rpp:", ErrWrongType, describe(top)))
+		d.fail(d.at(top), "", fmt.Errorf("%w: the file holds %s; want a mapping with the keys lync and rpp", ErrWrongType, describe(top)))
 		return nil
 	}
 	return top

@@ -74,7 +74,7 @@ func newFacts(d *Deployment, topo *lync.Index, pairs []dma.TestedPair) *facts {
 	}
 	for i := range d.RPP.RMX {
 		r := &d.RPP.RMX[i]
-		rf := rmxFacts{pool: poolOf(topo, r.FQDN), caps: rmx.Capabilities(r.Version), identity: -1}
+		rf := rmxFacts{pool: topo.PoolFor(r.FQDN), caps: rmx.Capabilities(r.Version), identity: -1}
 		rf.method, rf.user = iceMethod(r, rf.caps, topo)
 		if rf.method != "" {
 			rf.identity, rf.elsewhere = iceIdentity(r, rf.method, rf.user, topo)
@@ -83,7 +83,7 @@ func newFacts(d *Deployment, topo *lync.Index, pairs []dma.TestedPair) *facts {
 		add(component{"rmx/" + r.Name, fmt.Sprintf("rpp.rmx[%d]", i), r.FQDN, r.Site, rf.pool})
 	}
 	for i, s := range d.RPP.DMA {
-		pool := poolOf(topo, s.FQDN)
+		pool := topo.PoolFor(s.FQDN)
 		f.dmaPool = append(f.dmaPool, pool)
 		add(component{"dma/" + s.Name, fmt.Sprintf("rpp.dma[%d]", i), s.FQDN, s.Site, pool})
 	}
@@ -97,16 +97,6 @@ func newFacts(d *Deployment, topo *lync.Index, pairs []dma.TestedPair) *facts {
 		}
 	}
 	return f
-}
-
-// poolOf returns the trusted application pool an RMX or DMA belongs to: the
-// pool that lists it as a computer or, failing that, the pool that has its
-// FQDN (a DMA cluster's virtual FQDN is often the pool's own).
-func poolOf(topo *lync.Index, fqdn lync.FQDN) int {
-	if p := topo.PoolOf(fqdn); p >= 0 {
-		return p
-	}
-	return topo.Pool(fqdn)
 }
 
 // bareUserName strips what does not belong in Server User Name (a sip:

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
+
+	"github.com/rppkit/rppkit/internal/enum"
 )
 
 // formatFlag is a --format value that accepts only the formats its command
@@ -36,12 +37,7 @@ func (f *formatFlag) Set(s string) error {
 }
 
 // orList joins words as "a, b or c".
-func orList(words []string) string {
-	if len(words) < 2 {
-		return strings.Join(words, "")
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
-}
+func orList(words []string) string { return enum.Choices(words) }
 
 // newFlagSet returns a flag set that reports errors to its caller only:
 // rpp prints them itself, with its own prefix and usage.

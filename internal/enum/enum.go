@@ -16,11 +16,11 @@ func Parse[T ~string](errUnknown error, s string, values ...T) (T, error) {
 			return v, nil
 		}
 	}
-	return "", fmt.Errorf("%w %q (want %s)", errUnknown, s, choices(values))
+	return "", fmt.Errorf("%w %q (want %s)", errUnknown, s, Choices(values))
 }
 
-// choices lists values as "a, b or c".
-func choices[T ~string](values []T) string {
+// Choices lists values as "a, b or c".
+func Choices[T ~string](values []T) string {
 	var b strings.Builder
 	for i, v := range values {
 		switch {

@@ -327,17 +327,6 @@ func (m *rawMsg) bytes() []byte {
 	return b.Bytes()
 }
 
-// startLine returns a message's request or status line.
-func rawStartLine(m sip.Message) string {
-	switch m := m.(type) {
-	case *sip.Request:
-		return m.StartLine()
-	case *sip.Response:
-		return m.StartLine()
-	}
-	return fmt.Sprintf("%T", m)
-}
-
 // finalOrDrop returns the first final response on c, or dropped when the
 // server closed the connection first. Neither within rawWait is a hang and
 // fails the test.

@@ -15,7 +15,6 @@ type Diagnostic struct {
 
 // The diagnostics the lab sends; the codes and texts are Lync's.
 var (
-	diagUserDoesNotExist = Diagnostic{1003, "User does not exist."}
 	diagCertificateTrust = Diagnostic{1010, "Certificate trust with next-hop server could not be established."}
 	diagNotAuthorized    = Diagnostic{4004, "Credentials provided are not authorized to act as specified from URI."}
 	diagNotEnabledForSIP = Diagnostic{4005, "Destination URI either not enabled for SIP or does not exist."}

@@ -92,7 +92,7 @@ func (s *Server) startFrontEnd(p lync.FrontEndPool, edge *Edge) (*FrontEnd, erro
 	fe.ln, fe.Addr = ln, ln.Addr().String()
 	go func() {
 		defer close(fe.served)
-		if err := fe.srv.ServeTLS(ln); err != nil && !errors.Is(err, net.ErrClosed) {
+		if err := fe.srv.ServeTLS(ln); !errors.Is(err, net.ErrClosed) {
 			log.Debug("serve ended", "error", err)
 		}
 	}()

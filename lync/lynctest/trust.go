@@ -50,10 +50,7 @@ func (s *Server) trust(cs tls.ConnectionState) (*peer, error) {
 		}
 	}
 	for _, n := range names {
-		if pool := s.idx.PoolOf(lync.FQDN(n)); pool >= 0 {
-			return &peer{certNames: names, computer: lync.FQDN(n), pool: pool}, nil
-		}
-		if pool := s.idx.Pool(lync.FQDN(n)); pool >= 0 {
+		if pool := s.idx.PoolFor(lync.FQDN(n)); pool >= 0 {
 			return &peer{certNames: names, computer: lync.FQDN(n), pool: pool}, nil
 		}
 	}

@@ -19,7 +19,10 @@ const (
 )
 
 // Symptoms: what the RMX shows (alarms of its Active Alarms list, texts of
-// its ICE status). Compare with errors.Is.
+// its ICE status), word for word so that an admin can search for them —
+// hence the capitals. Compare with errors.Is.
+//
+//lint:file-ignore ST1005 the symptom texts are the device's own
 var (
 	ErrICENotConfigured  = errors.New("ICE is not configured, though this release makes it mandatory")
 	ErrICEEnvironment    = errors.New("ICE environment is not MS: the RMX does not ask Lync for relay credentials")
