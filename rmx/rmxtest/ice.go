@@ -67,14 +67,8 @@ func GatherRelay(ctx context.Context, relay, user, pass string, timeout time.Dur
 	case <-ctx.Done():
 	}
 	var cands []ice.Candidate
-	for {
-		select {
-		case c := <-found:
-			cands = append(cands, c)
-			continue
-		default:
-		}
-		break
+	for len(found) > 0 {
+		cands = append(cands, <-found)
 	}
 	if len(cands) == 0 {
 		return agent, nil, errors.New("no relay candidate: the relay refused the credentials or did not answer")
