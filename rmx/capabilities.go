@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/rppkit/rppkit/internal/enum"
+	"github.com/rppkit/rppkit/lync"
 )
 
 // ICEMethod is how an RMX obtains media relay credentials from Lync.
@@ -97,3 +98,30 @@ func (c Features) Supports(m ICEMethod) bool { return slices.Contains(c.ICEMetho
 // DefaultICEMethod is the method a release uses when its configuration does
 // not say: the newest it supports.
 func (c Features) DefaultICEMethod() ICEMethod { return c.ICEMethods[0] }
+
+// InferICEMethod says which ICE method s is configured for: the one its
+// SIP.ICEMethod names; else the new method when SIP_CONTACT_OVERRIDE_STR is
+// set or Server User Name names a trusted application endpoint of topo;
+// else the legacy method when it names a Lync user of topo; else the
+// release's default. It returns "" when s has no ICE settings at all. topo
+// may be nil when the topology is not known.
+//
+// The rules of package rpp and the RMX stand-in (rmx/rmxtest) both decide
+// with this function, so the static check and the wire cannot disagree.
+func InferICEMethod(s *System, topo *lync.Index) ICEMethod {
+	user := s.SIP.UserPart()
+	_, flag := s.Flags.ContactOverride()
+	switch {
+	case !s.SIP.ICEConfigured():
+		return ""
+	case s.SIP.ICEMethod != "":
+		return s.SIP.ICEMethod
+	case flag:
+		return ICENew
+	case topo != nil && user != "" && len(topo.EndpointsNamed(user)) > 0:
+		return ICENew
+	case topo != nil && user != "" && len(topo.UsersNamed(user)) > 0:
+		return ICELegacy
+	}
+	return Capabilities(s.Version).DefaultICEMethod()
+}

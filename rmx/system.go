@@ -2,6 +2,7 @@ package rmx
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/rppkit/rppkit/internal/enum"
 
@@ -54,6 +55,18 @@ type SIP struct {
 // or an ICE environment other than none.
 func (s SIP) ICEConfigured() bool {
 	return s.ServerUserName != "" || (s.ICEEnvironment != "" && s.ICEEnvironment != ICENone)
+}
+
+// UserPart returns Server User Name without what does not belong in it (a
+// sip: scheme, an @domain, surrounding blanks), so the identity it means can
+// still be looked up after rule rmx-ice-user-format has said so.
+func (s SIP) UserPart() string {
+	u := strings.TrimSpace(s.ServerUserName)
+	if lync.HasSIPScheme(u) {
+		u = u[len("sip:"):]
+	}
+	u, _, _ = strings.Cut(u, "@")
+	return u
 }
 
 // ICEEnvironment is the SIP Advanced page's ICE Environment.

@@ -30,14 +30,31 @@ type Pass struct {
 	report func(Finding)
 }
 
-// Report records a finding of the pass's rule. Rule and Severity are filled
-// in from the rule, and the position from the deployment's record of where
-// f.Field was written.
+// Report records a finding of the pass's rule. Rule, Severity and DocURL
+// are filled in from the rule, and the position from the deployment's record
+// of where f.Field was written. In f.Fixes, an edit without a Field edits
+// f.Field, and a fix without a Message takes f.Fix.
 func (p *Pass) Report(f Finding) {
-	f.Rule, f.Severity = p.Rule.ID, p.Rule.Severity
+	f.Rule, f.Severity, f.DocURL = p.Rule.ID, p.Rule.Severity, p.Rule.URL()
 	pos := p.Deployment.Position(f.Field)
 	f.File, f.Line, f.Column = pos.File, pos.Line, pos.Column
+	for i := range f.Fixes {
+		fix := &f.Fixes[i]
+		if fix.Message == "" {
+			fix.Message = f.Fix
+		}
+		for j := range fix.Edits {
+			if fix.Edits[j].Field == "" {
+				fix.Edits[j].Field = f.Field
+			}
+		}
+	}
 	p.report(f)
+}
+
+// fixTo is the fix of a finding whose field should hold value (see Report).
+func fixTo(value string) []SuggestedFix {
+	return []SuggestedFix{{Edits: []Edit{{Value: value}}}}
 }
 
 // Check runs the rules over d and returns every finding. It does not change

@@ -3,6 +3,7 @@ package rpp
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding"
 	"errors"
 	"fmt"
@@ -92,33 +93,40 @@ func (e *DecodeError) Unwrap() []error {
 	return errs
 }
 
-// Load reads the deployment file at path (YAML or JSON).
-func Load(path string) (*Deployment, error) {
-	return loadFile(path, func() (io.ReadCloser, error) { return os.Open(path) })
+// Load reads the deployment file at path (YAML or JSON). It returns
+// ctx.Err() if ctx ends first.
+func Load(ctx context.Context, path string) (*Deployment, error) {
+	return loadFile(ctx, path, func() (io.ReadCloser, error) { return os.Open(path) })
 }
 
 // LoadFS reads the deployment file name from fsys, such as the examples
 // embedded in package examples.
-func LoadFS(fsys fs.FS, name string) (*Deployment, error) {
-	return loadFile(name, func() (io.ReadCloser, error) { return fsys.Open(name) })
+func LoadFS(ctx context.Context, fsys fs.FS, name string) (*Deployment, error) {
+	return loadFile(ctx, name, func() (io.ReadCloser, error) { return fsys.Open(name) })
 }
 
-func loadFile(name string, open func() (io.ReadCloser, error)) (*Deployment, error) {
+func loadFile(ctx context.Context, name string, open func() (io.ReadCloser, error)) (*Deployment, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	f, err := open()
 	if err != nil {
 		return nil, err // an *fs.PathError, which names the file
 	}
 	defer f.Close()
-	return DecodeNamed(name, f)
+	return DecodeNamed(ctx, name, f)
 }
 
 // Decode reads a deployment (YAML or JSON) from r. Positions carry no file
 // name; DecodeNamed gives one.
-func Decode(r io.Reader) (*Deployment, error) { return DecodeNamed("", r) }
+func Decode(ctx context.Context, r io.Reader) (*Deployment, error) { return DecodeNamed(ctx, "", r) }
 
 // DecodeNamed reads a deployment from r, naming positions after name (such
 // as "<stdin>").
-func DecodeNamed(name string, r io.Reader) (*Deployment, error) {
+func DecodeNamed(ctx context.Context, name string, r io.Reader) (*Deployment, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	data, err := readAll(r)
 	if err != nil {
 		if name != "" {

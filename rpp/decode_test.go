@@ -163,7 +163,7 @@ func TestLoad(t *testing.T) {
 	if err := os.WriteFile(path, exampleBytes(t, "two-site.yaml"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	d, err := Load(path)
+	d, err := Load(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,10 +174,10 @@ func TestLoad(t *testing.T) {
 	if got, want := d.Position("rpp.rmx[1].sip.iceMethod"), d.Position("rpp.rmx[1].sip"); got != want {
 		t.Errorf("absent field at %v, want %v", got, want)
 	}
-	if _, err := Load(filepath.Join(dir, "missing.yaml")); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("Load(missing) = %v", err)
+	if _, err := Load(context.Background(), filepath.Join(dir, "missing.yaml")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Load(context.Background(), missing) = %v", err)
 	}
-	d, err = Decode(bytes.NewReader(exampleBytes(t, "two-site.yaml")))
+	d, err = Decode(context.Background(), bytes.NewReader(exampleBytes(t, "two-site.yaml")))
 	if err != nil || d.File() != "" || d.Position("lync").Line != 9 {
 		t.Errorf("Decode: %v, file %q, lync at %v", err, d.File(), d.Position("lync"))
 	}

@@ -8,7 +8,7 @@
 // with a stable rule ID, a severity, the object and field at fault, the file
 // and line, a message and a fix:
 //
-//	d, err := rpp.Load("deployment.yaml")
+//	d, err := rpp.Load(context.Background(), "deployment.yaml")
 //	if err != nil {
 //		return err // a *DecodeError: every problem with file:line:col and field
 //	}

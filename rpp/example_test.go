@@ -10,14 +10,14 @@ import (
 // Load a deployment file and check it: each finding names its rule, where it
 // is, and — when the fix is a value — the value to set.
 func ExampleCheck() {
-	d, err := rpp.Load("../examples/story-gruu-wrong-prefix.yaml")
+	d, err := rpp.Load(context.Background(), "../examples/story-gruu-wrong-prefix.yaml")
 	if err != nil {
 		fmt.Println(err) // every problem in the file, each with file:line:col and field
 		return
 	}
 	report := rpp.Check(context.Background(), d, rpp.Options{})
 	for _, f := range report.Findings {
-		fmt.Printf("%s:%d %s %s\n  set %s to %s\n", f.File, f.Line, f.Severity, f.Rule, f.Field, f.Replacement)
+		fmt.Printf("%s:%d %s %s\n  set %s to %s\n", f.File, f.Line, f.Severity, f.Rule, f.Field, f.Replacement())
 	}
 	fmt.Printf("%d errors, %d warnings\n", report.Summary.Errors, report.Summary.Warnings)
 	// Output:

@@ -84,7 +84,7 @@ func TestFindingPositions(t *testing.T) {
 			t.Errorf("%s at line %d, want %d", f.Rule, f.Line, want[f.Rule])
 		}
 	}
-	if got := r.Findings[0].Replacement; got != "rpp.woodgrove.com@woodgrove.com;gruu;opaque=srvr:video:Lw0vG6hJs3QaK8zDn2cXbwAA" {
+	if got := r.Findings[0].Replacement(); got != "rpp.woodgrove.com@woodgrove.com;gruu;opaque=srvr:video:Lw0vG6hJs3QaK8zDn2cXbwAA" {
 		t.Errorf("replacement for the RMX flag = %q", got)
 	}
 }

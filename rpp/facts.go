@@ -75,7 +75,7 @@ func newFacts(d *Deployment, topo *lync.Index, pairs []dma.TestedPair) *facts {
 	for i := range d.RPP.RMX {
 		r := &d.RPP.RMX[i]
 		rf := rmxFacts{pool: topo.PoolFor(r.FQDN), caps: rmx.Capabilities(r.Version), identity: -1}
-		rf.method, rf.user = iceMethod(r, rf.caps, topo)
+		rf.method, rf.user = rmx.InferICEMethod(r, topo), r.SIP.UserPart()
 		if rf.method != "" {
 			rf.identity, rf.elsewhere = iceIdentity(r, rf.method, rf.user, topo)
 		}
@@ -99,48 +99,10 @@ func newFacts(d *Deployment, topo *lync.Index, pairs []dma.TestedPair) *facts {
 	return f
 }
 
-// bareUserName strips what does not belong in Server User Name (a sip:
-// scheme, an @domain), so that the identity can still be looked up after
-// rmx-ice-user-format has said so.
-func bareUserName(s string) string {
-	s = strings.TrimSpace(s)
-	if lync.HasSIPScheme(s) {
-		s = s[len("sip:"):]
-	}
-	s, _, _ = strings.Cut(s, "@")
-	return s
-}
-
-// ICEMethod says which ICE method an RMX of d is configured for: the one
-// its sip.iceMethod names; else the new method when SIP_CONTACT_OVERRIDE_STR
-// is set or Server User Name names a trusted application endpoint; else the
-// legacy method when it names a Lync user; else its release's default. It
-// returns "" when the RMX has no ICE settings at all. The rules and the lab
-// (rmx/rmxtest) both decide with it, so they cannot disagree.
+// ICEMethod says which ICE method an RMX of d is configured for; see
+// rmx.InferICEMethod, which the rules and the lab (rmx/rmxtest) both use.
 func ICEMethod(d *Deployment, r *rmx.System) rmx.ICEMethod {
-	m, _ := iceMethod(r, rmx.Capabilities(r.Version), d.Lync.Index())
-	return m
-}
-
-// iceMethod decides which ICE method an RMX is configured for: the one it
-// names, else the one its flags and Server User Name point to, else its
-// release's default. It returns "" when no ICE setting is made.
-func iceMethod(r *rmx.System, caps rmx.Features, topo *lync.Index) (rmx.ICEMethod, string) {
-	user := bareUserName(r.SIP.ServerUserName)
-	_, flag := r.Flags.ContactOverride()
-	switch {
-	case !r.SIP.ICEConfigured():
-		return "", user
-	case r.SIP.ICEMethod != "":
-		return r.SIP.ICEMethod, user
-	case flag:
-		return rmx.ICENew, user
-	case user != "" && len(topo.EndpointsNamed(user)) > 0:
-		return rmx.ICENew, user
-	case user != "" && len(topo.UsersNamed(user)) > 0:
-		return rmx.ICELegacy, user
-	}
-	return caps.DefaultICEMethod(), user
+	return rmx.InferICEMethod(r, d.Lync.Index())
 }
 
 // iceIdentity finds the endpoint or user that the RMX's Server User Name and

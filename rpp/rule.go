@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rppkit/rppkit/internal/suggest"
+	"github.com/rppkit/rppkit/rmx"
 )
 
 // Severity says how bad a finding is.
@@ -38,15 +39,26 @@ func (s Severity) String() string {
 // MarshalText implements encoding.TextMarshaler: "error", "warning", "info".
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (s *Severity) UnmarshalText(b []byte) error {
+// ErrUnknownSeverity is wrapped by the errors ParseSeverity returns.
+var ErrUnknownSeverity = errors.New("unknown severity")
+
+// ParseSeverity reads "error", "warning" or "info", in any case.
+func ParseSeverity(s string) (Severity, error) {
 	for _, v := range []Severity{Info, Warning, Error} {
-		if strings.EqualFold(string(b), v.String()) {
-			*s = v
-			return nil
+		if strings.EqualFold(s, v.String()) {
+			return v, nil
 		}
 	}
-	return fmt.Errorf("unknown severity %q (want error, warning or info)", b)
+	return 0, fmt.Errorf("%w %q (want error, warning or info)", ErrUnknownSeverity, s)
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseSeverity.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err == nil {
+		*s = v
+	}
+	return err
 }
 
 // Rule is one check of the catalogue. A rule is a value: adding a check is
@@ -63,9 +75,19 @@ type Rule struct {
 	Doc string
 	// Source names the guidance the rule comes from.
 	Source string
+	// Symptoms are what an admin sees at the RMX when the rule's finding
+	// is real: the alarm and status texts the RMX stand-in (rmx/rmxtest)
+	// fails with too. Empty when the rule's effect does not show at the RMX.
+	Symptoms []*rmx.Symptom
 	// Run inspects pass.Deployment and reports findings with pass.Report.
 	Run func(pass *Pass)
 }
+
+// DocBaseURL is where the rule pages live: DocBaseURL + ID + ".md".
+const DocBaseURL = "https://github.com/rppkit/rppkit/blob/main/docs/rules/"
+
+// URL returns the address of the rule's documentation page.
+func (r *Rule) URL() string { return DocBaseURL + r.ID + ".md" }
 
 // ErrUnknownRule is wrapped by the error LookupRule returns.
 var ErrUnknownRule = errors.New("unknown rule")
@@ -116,13 +138,49 @@ type Finding struct {
 	// code.
 	File    string `json:"file"`
 	Line    int    `json:"line"`
-	Column  int    `json:"-"`
+	Column  int    `json:"column"`
 	Message string `json:"message"`
-	// Fix says what to do.
+	// Fix says what to do, in words.
 	Fix string `json:"fix"`
-	// Replacement, when not empty, is the value Field should hold: the fix
-	// as data, for tools that apply it.
-	Replacement string `json:"-"`
+	// Fixes are the fix as data, when it is mechanical: edits that a tool
+	// (rpp check --fix, ApplyFixes, an editor) can apply.
+	Fixes []SuggestedFix `json:"fixes,omitempty"`
+	// DocURL is the address of the rule's documentation page.
+	DocURL string `json:"docUrl"`
+}
+
+// SuggestedFix is one way to fix a finding: a message and the edits that
+// make it, as in golang.org/x/tools/go/analysis.
+type SuggestedFix struct {
+	Message string `json:"message"`
+	Edits   []Edit `json:"edits"`
+}
+
+// Edit sets one field of the deployment file to a new value.
+type Edit struct {
+	// Field is the field path, such as rpp.rmx[0].sip.serverUserName.
+	Field string `json:"field"`
+	// Value is the new value, as it would be written in the file (a
+	// scalar; the field's own type reads it, as the decoder does).
+	Value string `json:"value"`
+}
+
+// SetTo is the commonest fix: set field to value.
+func SetTo(message, field, value string) SuggestedFix {
+	return SuggestedFix{Message: message, Edits: []Edit{{Field: field, Value: value}}}
+}
+
+// Replacement returns the value the first fix sets the finding's own field
+// to, or "" when there is no such fix: what text output shows as "set to".
+func (f Finding) Replacement() string {
+	for _, fix := range f.Fixes {
+		for _, e := range fix.Edits {
+			if e.Field == f.Field {
+				return e.Value
+			}
+		}
+	}
+	return ""
 }
 
 // Position returns where the finding points.

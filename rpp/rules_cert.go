@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rppkit/rppkit/lync"
+	"github.com/rppkit/rppkit/rmx"
 )
 
 // certified is a system that presents a certificate.
@@ -43,7 +44,8 @@ stay on "connecting".
 Fix: request a certificate whose subject is the system's FQDN and whose SAN
 list names that FQDN (and, for the DMA, any virtual and pool FQDNs it answers
 to), from the CA Lync trusts; install it on the system.`,
-		Source: srcCerts,
+		Source:   srcCerts,
+		Symptoms: []*rmx.Symptom{rmx.SymptomTLS},
 		Run: func(p *Pass) {
 			p.eachCertificate(func(c certified) {
 				if w := c.cert.WildcardNames(); len(w) > 0 {
@@ -69,7 +71,8 @@ Symptom: Lync logs a certificate name mismatch ("expecting a certificate with a
 different name"); the RMX does not register, and calls from outside fail.
 
 Fix: issue a certificate whose SAN list names the system's FQDN.`,
-		Source: srcCerts,
+		Source:   srcCerts,
+		Symptoms: []*rmx.Symptom{rmx.SymptomTLS, rmx.SymptomRegister},
 		Run: func(p *Pass) {
 			p.eachCertificate(func(c certified) {
 				if c.cert.SANNames(c.fqdn) {
@@ -98,7 +101,8 @@ fail because that RMX cannot use the Edge.
 
 Fix: create a new certificate request on each RMX, from scratch, for its own
 FQDN, and install the issued certificate on that RMX only.`,
-		Source: srcCerts,
+		Source:   srcCerts,
+		Symptoms: []*rmx.Symptom{rmx.SymptomRegister},
 		Run: func(p *Pass) {
 			// Thumbprints decide when both are known, names otherwise
 			// (lync.Certificate.SameAs); the maps keep this linear.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rppkit/rppkit/lync"
+	"github.com/rppkit/rppkit/rmx"
 )
 
 // namedList is one list of the deployment whose entries have a key that
@@ -40,7 +41,8 @@ clients goes direct and fails behind NAT.
 
 Fix: New-CsTrustedApplicationComputer -Identity RMX-FQDN -Pool POOL-FQDN (a
 multiple-computer pool), then Enable-CsTopology.`,
-		Source: srcDefined,
+		Source:   srcDefined,
+		Symptoms: []*rmx.Symptom{rmx.SymptomTLS, rmx.SymptomRegister},
 		Run: func(p *Pass) {
 			for _, s := range p.facts.sets {
 				for _, c := range s.components {

@@ -51,7 +51,7 @@ CsTrustedApplication ServiceGruu and paste the whole Service GRUU, with sip:.`,
 				}
 				if pool := p.facts.dmaPool[i]; pool >= 0 {
 					if gs := p.facts.poolGRUUs(pool, ""); len(gs) > 0 {
-						f.Replacement = gs[0].String()
+						f.Fixes = fixTo(gs[0].String())
 					}
 				}
 				p.Report(f)
@@ -74,11 +74,11 @@ Fix: paste the whole value, beginning with sip:.`,
 					return
 				}
 				p.Report(Finding{
-					Object:      object,
-					Field:       peerPath(i, j),
-					Message:     fmt.Sprintf("%s's Lync peer %s has a ServiceGruu without sip:", s.Name, peer.Name),
-					Fix:         "add sip: in front of the value",
-					Replacement: "sip:" + peer.ServiceGRUU,
+					Object:  object,
+					Field:   peerPath(i, j),
+					Message: fmt.Sprintf("%s's Lync peer %s has a ServiceGruu without sip:", s.Name, peer.Name),
+					Fix:     "add sip: in front of the value",
+					Fixes:   fixTo("sip:" + peer.ServiceGRUU),
 				})
 			})
 		},
@@ -105,10 +105,10 @@ Fix: paste the current Service GRUU of the DMA's own pool, with sip:.`,
 					return
 				}
 				f := Finding{
-					Object:      object,
-					Field:       peerPath(i, j),
-					Fix:         "set it to " + want[0].String(),
-					Replacement: want[0].String(),
+					Object: object,
+					Field:  peerPath(i, j),
+					Fix:    "set it to " + want[0].String(),
+					Fixes:  fixTo(want[0].String()),
 				}
 				g, err := lync.ParseGRUU(peer.ServiceGRUU)
 				var ge *lync.GRUUError

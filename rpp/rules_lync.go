@@ -176,7 +176,8 @@ Fix: New-CsTrustedApplication -ApplicationId video -TrustedApplicationPoolFqdn
 POOL -Port 5061 (any application ID will do; keep it consistent), then
 Enable-CsTopology and read the Service GRUU with
 Get-CsTrustedApplication | fl ServiceGruu.`,
-		Source: srcPools,
+		Source:   srcPools,
+		Symptoms: []*rmx.Symptom{rmx.SymptomSubscribe, rmx.SymptomRegister},
 		Run: func(p *Pass) {
 			t := &p.Deployment.Lync
 			for _, i := range p.facts.rppPools {
@@ -274,7 +275,8 @@ Fix: New-CsTrustedApplicationEndpoint -TrustedApplicationPoolFqdn POOL
 -ApplicationId video -SipAddress sip:rpp@DOMAIN (a SIP address no user,
 contact or service uses; always give -SipAddress), Enable-CsTopology, then set
 the RMX's Server User Name to the endpoint's user part.`,
-		Source: srcNewLync,
+		Source:   srcNewLync,
+		Symptoms: []*rmx.Symptom{rmx.SymptomRegister, rmx.SymptomCredentialDenied},
 		Run: func(p *Pass) {
 			t := &p.Deployment.Lync
 			for i, r := range p.Deployment.RPP.RMX {
@@ -421,7 +423,8 @@ published, and there is nothing to paste into the RMX flag or the DMA peer.
 
 Fix: run Enable-CsTopology, then read the value with
 Get-CsTrustedApplication | fl ServiceGruu.`,
-		Source: srcNewLync,
+		Source:   srcNewLync,
+		Symptoms: []*rmx.Symptom{rmx.SymptomCredentialDenied},
 		Run: func(p *Pass) {
 			t := &p.Deployment.Lync
 			for _, i := range p.facts.rppApplications() {
@@ -452,7 +455,8 @@ Symptom: whatever carries the wrong value (the RMX flag, the DMA peer) fails:
 
 Fix: copy the value again from Get-CsTrustedApplication | fl ServiceGruu,
 whole, from the line of this pool's application.`,
-		Source: srcNewLync,
+		Source:   srcNewLync,
+		Symptoms: []*rmx.Symptom{rmx.SymptomCredentialDenied},
 		Run: func(p *Pass) {
 			t := &p.Deployment.Lync
 			for _, i := range p.facts.rppApplications() {
@@ -584,7 +588,7 @@ Fix: recreate the route with -Port set to the trusted application's port.`,
 					Fix:     "recreate the route with -Port " + ports[0],
 				}
 				if len(ports) == 1 {
-					f.Replacement = ports[0]
+					f.Fixes = fixTo(ports[0])
 				}
 				p.Report(f)
 			}

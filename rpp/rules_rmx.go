@@ -34,18 +34,19 @@ outside the network connect without media.
 
 Fix: set ICE Environment to MS (Setup > IP Network Services > Default IP
 Network Service > SIP Advanced) and reboot when asked.`,
-		Source: srcNewPolycom,
+		Source:   srcNewPolycom,
+		Symptoms: []*rmx.Symptom{rmx.SymptomICEEnvironment},
 		Run: func(p *Pass) {
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
 				if rf.method == "" || r.SIP.ICEEnvironment == rmx.ICEMS {
 					return
 				}
 				p.Report(Finding{
-					Object:      object,
-					Field:       rmxPath(i, ".sip.iceEnvironment"),
-					Message:     fmt.Sprintf("%s has ICE settings but ICE Environment is %s; Lync needs MS", r.Name, orDefault(string(r.SIP.ICEEnvironment), "not set")),
-					Fix:         "set ICE Environment to MS on the SIP Advanced page",
-					Replacement: string(rmx.ICEMS),
+					Object:  object,
+					Field:   rmxPath(i, ".sip.iceEnvironment"),
+					Message: fmt.Sprintf("%s has ICE settings but ICE Environment is %s; Lync needs MS", r.Name, orDefault(string(r.SIP.ICEEnvironment), "not set")),
+					Fix:     "set ICE Environment to MS on the SIP Advanced page",
+					Fixes:   fixTo(string(rmx.ICEMS)),
 				})
 			})
 		},
@@ -62,7 +63,8 @@ Fix: create a trusted application endpoint in the RMX's pool, set ICE
 Environment = MS, Server User Name = the endpoint's user part, Server Domain
 Name = its domain, and the system flag SIP_CONTACT_OVERRIDE_STR = the pool's
 Service GRUU without sip:; then reboot once.`,
-		Source: srcNewICE,
+		Source:   srcNewICE,
+		Symptoms: []*rmx.Symptom{rmx.SymptomICENotConfigured},
 		Run: func(p *Pass) {
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
 				if !rf.caps.ICEMandatory || r.SIP.ICEConfigured() {
@@ -92,7 +94,8 @@ external calls lose media.
 Fix: on 8.5 and later, migrate to the new method (create the endpoint, change
 Server User Name to its user part, add SIP_CONTACT_OVERRIDE_STR, reboot); on
 8.3 and earlier, use a Lync-enabled user.`,
-		Source: srcNewICE,
+		Source:   srcNewICE,
+		Symptoms: []*rmx.Symptom{rmx.SymptomMethodUnsupported},
 		Run: func(p *Pass) {
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
 				if rf.method == "" || rf.caps.Supports(rf.method) {
@@ -124,7 +127,8 @@ credential denied".
 
 Fix: set Server User Name to the user part of the endpoint's (or user's) SIP
 address, or create the endpoint (user) it names.`,
-		Source: srcNewPolycom,
+		Source:   srcNewPolycom,
+		Symptoms: []*rmx.Symptom{rmx.SymptomRegister, rmx.SymptomCredentialDenied},
 		Run: func(p *Pass) {
 			t := &p.Deployment.Lync
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
@@ -170,7 +174,8 @@ which does not exist.
 Symptom: "MS – register fail" on the ICE status page.
 
 Fix: enter only the name part.`,
-		Source: srcNewPolycom,
+		Source:   srcNewPolycom,
+		Symptoms: []*rmx.Symptom{rmx.SymptomRegister},
 		Run: func(p *Pass) {
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
 				u := r.SIP.ServerUserName
@@ -178,11 +183,11 @@ Fix: enter only the name part.`,
 					return
 				}
 				p.Report(Finding{
-					Object:      object,
-					Field:       rmxPath(i, ".sip.serverUserName"),
-					Message:     fmt.Sprintf("%s's Server User Name %q is a SIP address; it takes only the name part", r.Name, u),
-					Fix:         fmt.Sprintf("set Server User Name to %s", rf.user),
-					Replacement: rf.user,
+					Object:  object,
+					Field:   rmxPath(i, ".sip.serverUserName"),
+					Message: fmt.Sprintf("%s's Server User Name %q is a SIP address; it takes only the name part", r.Name, u),
+					Fix:     fmt.Sprintf("set Server User Name to %s", rf.user),
+					Fixes:   fixTo(rf.user),
 				})
 			})
 		},
@@ -200,7 +205,8 @@ Symptom: "MS – register fail", "Service credential denied".
 Fix: change the endpoint's (or user's) SIP address to the RMX's domain
 (Set-CsTrustedApplicationEndpoint -Identity OLD -SipAddress sip:NAME@RMX-DOMAIN);
 the RMX's Server Domain Name is usually right as it is.`,
-		Source: srcLegacyICE,
+		Source:   srcLegacyICE,
+		Symptoms: []*rmx.Symptom{rmx.SymptomRegister, rmx.SymptomCredentialDenied},
 		Run: func(p *Pass) {
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
 				if rf.method == "" || len(rf.elsewhere) == 0 {
@@ -232,7 +238,8 @@ fails.
 Fix: add the flag SIP_CONTACT_OVERRIDE_STR with the pool's Service GRUU,
 without sip:, then reboot (the one reboot that also applies the network
 service change).`,
-		Source: srcNewPolycom,
+		Source:   srcNewPolycom,
+		Symptoms: []*rmx.Symptom{rmx.SymptomCredentialDenied},
 		Run: func(p *Pass) {
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
 				if rf.method != rmx.ICENew {
@@ -254,8 +261,8 @@ service change).`,
 				}
 				if rf.pool >= 0 {
 					if gs := p.facts.poolGRUUs(rf.pool, p.facts.identityApp(rf)); len(gs) > 0 {
-						f.Replacement = gs[0].WithoutScheme()
-						f.Fix = fmt.Sprintf("add the system flag %s = %s", rmx.FlagContactOverride, f.Replacement)
+						f.Fixes = fixTo(gs[0].WithoutScheme())
+						f.Fix = fmt.Sprintf("add the system flag %s = %s", rmx.FlagContactOverride, gs[0].WithoutScheme())
 					}
 				}
 				p.Report(f)
@@ -274,7 +281,8 @@ out everywhere.
 Symptom: "Service credential denied" on firmware that does not strip it.
 
 Fix: remove sip: from the start of the flag's value and reboot.`,
-		Source: srcNewPolycom,
+		Source:   srcNewPolycom,
+		Symptoms: []*rmx.Symptom{rmx.SymptomCredentialDenied},
 		Run: func(p *Pass) {
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
 				v, ok := r.Flags.ContactOverride()
@@ -282,11 +290,11 @@ Fix: remove sip: from the start of the flag's value and reboot.`,
 					return
 				}
 				p.Report(Finding{
-					Object:      object,
-					Field:       rmxPath(i, ".flags."+rmx.FlagContactOverride),
-					Message:     fmt.Sprintf("%s's %s begins with %q; the RMX wants the Service GRUU without it", r.Name, rmx.FlagContactOverride, v[:4]),
-					Fix:         "remove the sip: prefix",
-					Replacement: v[4:],
+					Object:  object,
+					Field:   rmxPath(i, ".flags."+rmx.FlagContactOverride),
+					Message: fmt.Sprintf("%s's %s begins with %q; the RMX wants the Service GRUU without it", r.Name, rmx.FlagContactOverride, v[:4]),
+					Fix:     "remove the sip: prefix",
+					Fixes:   fixTo(v[4:]),
 				})
 			})
 		},
@@ -304,7 +312,8 @@ to a new pool, external media stops.
 
 Fix: paste the pool's current Service GRUU (Get-CsTrustedApplication | fl
 ServiceGruu), without sip:, and reboot.`,
-		Source: srcNewPolycom,
+		Source:   srcNewPolycom,
+		Symptoms: []*rmx.Symptom{rmx.SymptomCredentialDenied},
 		Run: func(p *Pass) {
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
 				v, ok := r.Flags.ContactOverride()
@@ -316,10 +325,10 @@ ServiceGruu), without sip:, and reboot.`,
 					return // lync-app-missing or lync-gruu-missing says why
 				}
 				f := Finding{
-					Object:      object,
-					Field:       rmxPath(i, ".flags."+rmx.FlagContactOverride),
-					Fix:         fmt.Sprintf("set it to %s", want[0].WithoutScheme()),
-					Replacement: want[0].WithoutScheme(),
+					Object: object,
+					Field:  rmxPath(i, ".flags."+rmx.FlagContactOverride),
+					Fix:    fmt.Sprintf("set it to %s", want[0].WithoutScheme()),
+					Fixes:  fixTo(want[0].WithoutScheme()),
 				}
 				pool := p.Deployment.Lync.TrustedApplicationPools[rf.pool].FQDN
 				g, err := lync.ParseGRUU(v)
@@ -348,7 +357,8 @@ Symptom: the RMX never registers; "Failed to subscribe with the OCS".
 
 Fix: set the SIP server to the Front End pool that the RMX's trusted
 application pool names as registrar.`,
-		Source: srcLegacyICE,
+		Source:   srcLegacyICE,
+		Symptoms: []*rmx.Symptom{rmx.SymptomTLS, rmx.SymptomSubscribe},
 		Run: func(p *Pass) {
 			t := &p.Deployment.Lync
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
@@ -364,7 +374,7 @@ application pool names as registrar.`,
 				if rf.pool >= 0 {
 					reg := t.TrustedApplicationPools[rf.pool].Registrar
 					f.Fix = fmt.Sprintf("set the SIP server to %s", reg)
-					f.Replacement = string(reg)
+					f.Fixes = fixTo(string(reg))
 				}
 				p.Report(f)
 			})
@@ -418,11 +428,11 @@ Fix: set the profile's encryption to "Encrypt when possible".`,
 						continue
 					}
 					p.Report(Finding{
-						Object:      object,
-						Field:       rmxPath(i, fmt.Sprintf(".conferenceProfiles[%d].encryption", j)),
-						Message:     fmt.Sprintf("%s's conference profile %s does not encrypt; Lync clients will refuse its video", r.Name, prof.Name),
-						Fix:         "set the profile's encryption to when available",
-						Replacement: string(rmx.EncryptWhenAvailable),
+						Object:  object,
+						Field:   rmxPath(i, fmt.Sprintf(".conferenceProfiles[%d].encryption", j)),
+						Message: fmt.Sprintf("%s's conference profile %s does not encrypt; Lync clients will refuse its video", r.Name, prof.Name),
+						Fix:     "set the profile's encryption to when available",
+						Fixes:   fixTo(string(rmx.EncryptWhenAvailable)),
 					})
 				}
 			})

@@ -111,7 +111,7 @@ func TestLookupRule(t *testing.T) {
 
 func load(t testing.TB, name string) *Deployment {
 	t.Helper()
-	d, err := LoadFS(examples.FS, name)
+	d, err := LoadFS(context.Background(), examples.FS, name)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}

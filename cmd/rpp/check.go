@@ -52,7 +52,7 @@ func runCheck(inv *invocation, args []string) int {
 	if len(files) == 0 {
 		fmt.Fprintf(inv.stderr, "rpp: no file given; checking the bundled example %s\n", examples.Default)
 		results = append(results, checkInput(inv.ctx, examples.Default, func() (*rpp.Deployment, error) {
-			return rpp.LoadFS(examples.FS, examples.Default)
+			return rpp.LoadFS(context.Background(), examples.FS, examples.Default)
 		}))
 	}
 	for _, name := range files {
@@ -138,12 +138,12 @@ func (e *internalError) Error() string {
 // load reads the deployment file at path, or standard input for "-".
 func load(stdin io.Reader, path string) (*rpp.Deployment, error) {
 	if path != "-" {
-		return rpp.Load(path)
+		return rpp.Load(context.Background(), path)
 	}
 	if stdin == nil {
 		stdin = strings.NewReader("")
 	}
-	return rpp.DecodeNamed(stdinName, stdin)
+	return rpp.DecodeNamed(context.Background(), stdinName, stdin)
 }
 
 // printProblems prints why an input failed, one problem a line, each as

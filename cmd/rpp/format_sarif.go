@@ -50,10 +50,10 @@ func writeSARIF(w io.Writer, results []checked, rules []*rpp.Rule) error {
 			if i, known := index[f.Rule]; known {
 				res.WithRuleIndex(i)
 			}
-			if f.Replacement != "" {
+			if v := f.Replacement(); v != "" {
 				// The fix as data, for tools that apply it: the exact
 				// value the field should hold.
-				res.Properties = sarif.Properties{"replacement": f.Replacement}
+				res.Properties = sarif.Properties{"replacement": v}
 			}
 			// Appended directly: Run.AddResult would set ruleIndex to
 			// uint(-1) for a rule the catalogue does not hold.

@@ -113,8 +113,8 @@ func writeFinding(p *printer, input string, f rpp.Finding, st style) {
 	if f.Fix != "" {
 		p.wrapped(sanitize(f.Fix), indentDetail+"fix: ", indentWrap)
 	}
-	if f.Replacement != "" {
-		p.wrapped(sanitize(f.Replacement), indentDetail+"set to: ", indentWrap)
+	if v := f.Replacement(); v != "" {
+		p.wrapped(sanitize(v), indentDetail+"set to: ", indentWrap)
 	}
 }
 

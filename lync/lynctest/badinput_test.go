@@ -44,7 +44,7 @@ const rawWait = 5 * time.Second
 // (before goleak runs), and Cleanup closes it again in case of a failure.
 func rawStart(tb testing.TB, opts ...lynctest.Option) *lynctest.Server {
 	tb.Helper()
-	d, err := rpp.LoadFS(examples.FS, "two-site.yaml")
+	d, err := rpp.LoadFS(context.Background(), examples.FS, "two-site.yaml")
 	if err != nil {
 		tb.Fatal(err)
 	}

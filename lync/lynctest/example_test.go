@@ -12,7 +12,7 @@ import (
 // Start a Lync stand-in for the topology of a deployment file: one Front
 // End per Front End pool, each with the Edge its pool is paired with.
 func ExampleNewServer() {
-	d, err := rpp.LoadFS(examples.FS, "two-site.yaml")
+	d, err := rpp.LoadFS(context.Background(), examples.FS, "two-site.yaml")
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -80,7 +80,7 @@ func uriOf(t *testing.T, s string) sip.Uri {
 
 func loadExample(t testing.TB, example string) *rpp.Deployment {
 	t.Helper()
-	d, err := rpp.LoadFS(examples.FS, example)
+	d, err := rpp.LoadFS(context.Background(), examples.FS, example)
 	if err != nil {
 		t.Fatal(err)
 	}

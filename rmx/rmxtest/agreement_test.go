@@ -112,7 +112,7 @@ func TestStaticAndWireAgree(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	for _, tc := range agreementCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
-			d, err := rpp.LoadFS(examples.FS, tc.example)
+			d, err := rpp.LoadFS(context.Background(), examples.FS, tc.example)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,7 +14,7 @@ import (
 // Start a Lync Front End and Edge for a deployment, bring each RMX up
 // against it the way the device does, and print its ICE status.
 func Example() {
-	d, _ := rpp.LoadFS(examples.FS, "single-site.yaml")
+	d, _ := rpp.LoadFS(context.Background(), examples.FS, "single-site.yaml")
 	lab, err := lynctest.NewServer(context.Background(), &d.Lync)
 	if err != nil {
 		fmt.Println(err)

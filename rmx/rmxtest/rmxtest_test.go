@@ -18,7 +18,7 @@ import (
 
 func lab(t testing.TB, example string, opts ...lynctest.Option) (*lynctest.Server, *rpp.Deployment) {
 	t.Helper()
-	d, err := rpp.LoadFS(examples.FS, example)
+	d, err := rpp.LoadFS(context.Background(), examples.FS, example)
 	if err != nil {
 		t.Fatal(err)
 	}
