@@ -3,6 +3,7 @@ module github.com/rppkit/rppkit
 go 1.23.0
 
 require (
+	github.com/aymanbagabas/go-udiff v0.3.1
 	github.com/emiago/sipgo v1.7.2
 	github.com/goccy/go-yaml v1.19.2
 	github.com/google/go-cmp v0.7.0
