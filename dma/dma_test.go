@@ -20,13 +20,20 @@ func TestParseVersion(t *testing.T) {
 	}
 }
 
-func TestTestedPairs(t *testing.T) {
-	pairs := TestedPairs()
-	if len(pairs) == 0 || pairs[0].DMA.String() != "6.4" || pairs[0].RMX != "8.7.1" || pairs[0].Source == "" {
-		t.Fatalf("TestedPairs() = %+v; want DMA 6.4 with RMX 8.7.1 first", pairs)
+func TestReleasePairs(t *testing.T) {
+	pairs := ReleasePairs()
+	if len(pairs) == 0 || pairs[0].DMA.String() != "6.4" || pairs[0].RMX != "8.7.1" || pairs[0].Status != PairTested || pairs[0].Source == "" {
+		t.Fatalf("ReleasePairs() = %+v; want DMA 6.4 with RMX 8.7.1, tested, first", pairs)
 	}
 	pairs[0].RMX = "changed"
-	if TestedPairs()[0].RMX != "8.7.1" {
-		t.Error("TestedPairs shares its slice between calls")
+	if ReleasePairs()[0].RMX != "8.7.1" {
+		t.Error("ReleasePairs shares its slice between calls")
+	}
+	var s PairStatus
+	if err := s.UnmarshalText([]byte("Fails")); err != nil || s != PairFails {
+		t.Errorf("PairStatus(Fails) = %q, %v", s, err)
+	}
+	if err := s.UnmarshalText([]byte("works")); !errors.Is(err, ErrUnknownPairStatus) {
+		t.Errorf("PairStatus(works) = %v, want ErrUnknownPairStatus", err)
 	}
 }

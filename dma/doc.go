@@ -3,5 +3,5 @@
 // Lync Front End pools (with the Lync Integration tab's CsTrustedApplication
 // ServiceGruu, pasted with sip:), its RealConnect settings, the virtual
 // meeting rooms it owns, and the DMA/RMX release pairs known to have been
-// tested together for RealConnect ([TestedPairs]).
+// tested together (or known to fail) for RealConnect ([ReleasePairs]).
 package dma

@@ -1,6 +1,10 @@
 package dma
 
-import "github.com/rppkit/rppkit/lync"
+import (
+	"strings"
+
+	"github.com/rppkit/rppkit/lync"
+)
 
 // System is one DMA as configured: an entry of the deployment file's
 // rpp.dma list.
@@ -12,6 +16,9 @@ type System struct {
 	// pool.
 	FQDN lync.FQDN `yaml:"fqdn" json:"fqdn" rpp:"required"`
 	Site string    `yaml:"site" json:"site"`
+	// ListenPort is the TLS port the DMA listens on for SIP from Lync; 0
+	// means the default, 5061 (see SIPPort).
+	ListenPort lync.Port `yaml:"listenPort,omitempty" json:"listenPort,omitempty"`
 	// Version is the DMA release; optional, but needed to judge release
 	// pairs for RealConnect.
 	Version     Version           `yaml:"version" json:"version"`
@@ -22,6 +29,28 @@ type System struct {
 	RealConnect RealConnect `yaml:"realConnect" json:"realConnect"`
 	// VMRs are the virtual meeting rooms the DMA owns.
 	VMRs []string `yaml:"vmrs" json:"vmrs"`
+	// MCUs names (by their rpp.rmx name) the RMXs the DMA manages as its
+	// MCU pool. Optional: when empty, the DMA manages the RMXs of its own
+	// site.
+	MCUs []string `yaml:"mcus,omitempty" json:"mcus,omitempty"`
+}
+
+// SIPPort returns the port the DMA listens on for SIP over TLS: ListenPort,
+// or 5061 when it is not set.
+func (s *System) SIPPort() lync.Port { return s.ListenPort.OrDefault(lync.DefaultTLSPort) }
+
+// Manages reports whether the DMA manages the RMX called name in site: it
+// lists the RMX among its MCUs or, listing none, shares its site.
+func (s *System) Manages(name, site string) bool {
+	if len(s.MCUs) == 0 {
+		return site != "" && strings.EqualFold(site, s.Site)
+	}
+	for _, m := range s.MCUs {
+		if strings.EqualFold(m, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // LyncPeer is an external SIP peer for a Lync Front End pool (Network >

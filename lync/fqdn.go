@@ -10,34 +10,57 @@ import (
 // ErrInvalidFQDN is wrapped by the errors ParseFQDN returns.
 var ErrInvalidFQDN = errors.New("invalid host name")
 
-// FQDN is a DNS host name such as rmx-east.contoso.com, as written. Compare
-// FQDNs with Equal or Key: DNS names are case-insensitive.
+// FQDN is a DNS host name such as rmx-east.contoso.com, as written, or an
+// IP address literal where an admin wrote one (192.0.2.10, 2001:db8::5 or
+// [2001:db8::5]): the model accepts both so that the rules, not the loader,
+// say why an address does not belong somewhere. Compare FQDNs with Equal or
+// Key: DNS names are case-insensitive, a trailing dot changes nothing, and
+// an IPv6 address has many spellings.
 type FQDN string
 
 // ParseFQDN checks that s is a DNS host name (letters, digits and hyphens in
-// dot-separated labels). It names the usual paste mistakes: a URL, a port, a
-// SIP address or a wildcard where a host name belongs.
+// dot-separated labels, with an optional trailing dot) or an IP address
+// literal, IPv6 bare or in brackets. It names the usual paste mistakes: a
+// URL, a port, a SIP address or a wildcard where a host name belongs.
 func ParseFQDN(s string) (FQDN, error) {
+	if _, ok := ipLiteral(s); ok {
+		return FQDN(s), nil
+	}
 	if err := checkHostName(s); err != nil {
 		return "", fmt.Errorf("%w %q: %s", ErrInvalidFQDN, s, err)
 	}
 	return FQDN(s), nil
 }
 
-// Key is the case-folded form, for map keys.
-func (f FQDN) Key() string { return strings.ToLower(strings.TrimSuffix(string(f), ".")) }
-
-// Equal reports whether two names are the same host, ignoring case and a
-// trailing dot.
-func (f FQDN) Equal(g FQDN) bool {
-	return strings.EqualFold(strings.TrimSuffix(string(f), "."), strings.TrimSuffix(string(g), "."))
+// ipLiteral parses an IP address, IPv6 optionally in brackets (as in a
+// URI). A zone (fe80::1%eth0) is not an address a topology names.
+func ipLiteral(s string) (netip.Addr, bool) {
+	if len(s) > 2 && s[0] == '[' && s[len(s)-1] == ']' {
+		a, err := netip.ParseAddr(s[1 : len(s)-1])
+		return a, err == nil && a.Is6() && a.Zone() == ""
+	}
+	a, err := netip.ParseAddr(s)
+	return a, err == nil && a.Zone() == ""
 }
 
-// IsIP reports whether the name is an IP address literal rather than a
-// host name.
+// Key is the form two spellings of one host share, for map keys: the name
+// case-folded without a trailing dot, or the address in its canonical form.
+func (f FQDN) Key() string {
+	if a, ok := ipLiteral(string(f)); ok {
+		return a.String()
+	}
+	return strings.ToLower(strings.TrimSuffix(string(f), "."))
+}
+
+// Equal reports whether two names are the same host, ignoring case and a
+// trailing dot, and comparing IP addresses by value.
+func (f FQDN) Equal(g FQDN) bool { return f.Key() == g.Key() }
+
+// IsIP reports whether the name is an IP address literal (IPv4, or IPv6
+// bare or in brackets) rather than a host name.
 func (f FQDN) IsIP() bool {
-	_, err := netip.ParseAddr(string(f))
-	return err == nil
+	_, ok := ipLiteral(string(f))
+	return ok
 }
 
 // String returns the name as written.

@@ -141,6 +141,18 @@ type StaticRoute struct {
 // Port is a TCP or UDP port number, 1 to 65535.
 type Port int
 
+// DefaultTLSPort is SIP over TLS's well-known port, where RMX and DMA
+// listen unless configured otherwise.
+const DefaultTLSPort Port = 5061
+
+// OrDefault returns p, or def when p is zero ("not set").
+func (p Port) OrDefault(def Port) Port {
+	if p == 0 {
+		return def
+	}
+	return p
+}
+
 // ErrInvalidPort is wrapped by the errors Port.UnmarshalText returns.
 var ErrInvalidPort = errors.New("invalid port")
 

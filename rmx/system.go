@@ -22,6 +22,9 @@ type System struct {
 	Version Version `yaml:"version" json:"version" rpp:"required"`
 	// Certificate is the certificate the RMX presents, if known.
 	Certificate *lync.Certificate `yaml:"certificate,omitempty" json:"certificate,omitempty"`
+	// ListenPort is the TLS port the RMX listens on for SIP from Lync; 0
+	// means the default, 5061 (see SIPPort).
+	ListenPort lync.Port `yaml:"listenPort,omitempty" json:"listenPort,omitempty"`
 	// SIP is the Default IP Network Service's SIP settings.
 	SIP SIP `yaml:"sip" json:"sip"`
 	// Flags are system flags of the MCMS_PARAMETERS_USER view.
@@ -32,6 +35,10 @@ type System struct {
 	// belong on the DMA.
 	VMRs []string `yaml:"vmrs" json:"vmrs"`
 }
+
+// SIPPort returns the port the RMX listens on for SIP over TLS: ListenPort,
+// or 5061 when it is not set.
+func (s *System) SIPPort() lync.Port { return s.ListenPort.OrDefault(lync.DefaultTLSPort) }
 
 // SIP holds the settings of the Default IP Network Service's SIP Servers and
 // SIP Advanced pages.

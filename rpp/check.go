@@ -13,9 +13,10 @@ import (
 type Options struct {
 	// Rules are the rules to run; nil means Catalogue().
 	Rules []*Rule
-	// TestedPairs are the DMA/RMX release pairs known to work together for
-	// RealConnect; nil means dma.TestedPairs().
-	TestedPairs []dma.TestedPair
+	// ReleasePairs is what is known of DMA/RMX release pairs for
+	// RealConnect: tested together, or known to fail. nil means
+	// dma.ReleasePairs(); append to that to extend it.
+	ReleasePairs []dma.ReleasePair
 }
 
 // Pass is what a rule's Run sees: the deployment, the lookups over its
@@ -65,9 +66,9 @@ func Check(ctx context.Context, d *Deployment, opts Options) Report {
 	if rules == nil {
 		rules = Catalogue()
 	}
-	pairs := opts.TestedPairs
+	pairs := opts.ReleasePairs
 	if pairs == nil {
-		pairs = dma.TestedPairs()
+		pairs = dma.ReleasePairs()
 	}
 	topo := d.Lync.Index()
 	var r Report

@@ -538,7 +538,9 @@ func (d *decoder) checkValues(dep *Deployment) {
 		// Only a value that is not a SIP URI at all is refused: everything a
 		// service GRUU can get wrong beyond that is a finding with a rule ID.
 		var ge *lync.GRUUError
-		if _, err := lync.ParseGRUU(value); errors.As(err, &ge) && ge.Part == lync.PartSyntax {
+		// White space pasted with the value is a finding
+		// (rpp-gruu-whitespace), not an input error: judge what was meant.
+		if _, err := lync.ParseGRUU(pasted(value)); errors.As(err, &ge) && ge.Part == lync.PartSyntax {
 			fail(path, err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/rppkit/rppkit/dma"
 	"github.com/rppkit/rppkit/lync"
@@ -15,22 +16,40 @@ import (
 type facts struct {
 	d        *Deployment
 	topo     *lync.Index
-	pairs    []dma.TestedPair
+	pairs    []dma.ReleasePair
 	rmx      []rmxFacts
 	dmaPool  []int // pool of each DMA, or -1
 	rppPools []int // pools that hold an RMX or DMA, in topology order
 	isRPP    []bool
 	sets     []*rppSet   // RPP sets, by site, in order of first appearance
 	appGRUU  []lync.GRUU // each application's Service GRUU, parsed; zero when absent or malformed
+	// systems are the RMXs, then the DMAs; members lists, for each pool,
+	// the indexes in systems of those it holds.
+	systems []component
+	members [][]int
 }
 
-// component is an RMX or a DMA, as the pool and site rules see both.
+// component is an RMX or a DMA, as the pool, site, port and certificate
+// rules see both.
 type component struct {
 	object string // rmx/NAME or dma/NAME
 	path   string // rpp.rmx[i] or rpp.dma[i]
 	fqdn   lync.FQDN
 	site   string
 	pool   int
+	cert   *lync.Certificate // nil when not known
+	port   lync.Port         // the SIP TLS port it listens on
+	// explicitPort says the port is set, not the default.
+	explicitPort bool
+}
+
+// poolMembers returns the RMXs and DMAs the pool at index pool holds.
+func (f *facts) poolMembers(pool int) []component {
+	out := make([]component, len(f.members[pool]))
+	for i, k := range f.members[pool] {
+		out[i] = f.systems[k]
+	}
+	return out
 }
 
 // rppSet is the RMXs and DMAs of one site.
@@ -55,14 +74,17 @@ type rmxFacts struct {
 	elsewhere []string
 }
 
-func newFacts(d *Deployment, topo *lync.Index, pairs []dma.TestedPair) *facts {
+func newFacts(d *Deployment, topo *lync.Index, pairs []dma.ReleasePair) *facts {
 	t := &d.Lync
-	f := &facts{d: d, topo: topo, pairs: pairs, isRPP: make([]bool, len(t.TrustedApplicationPools))}
+	f := &facts{d: d, topo: topo, pairs: pairs, isRPP: make([]bool, len(t.TrustedApplicationPools)),
+		members: make([][]int, len(t.TrustedApplicationPools))}
 	bySite := map[string]*rppSet{}
 	add := func(c component) {
-		if c.pool >= 0 && !f.isRPP[c.pool] {
+		if c.pool >= 0 {
 			f.isRPP[c.pool] = true
+			f.members[c.pool] = append(f.members[c.pool], len(f.systems))
 		}
+		f.systems = append(f.systems, c)
 		key := strings.ToLower(c.site)
 		s := bySite[key]
 		if s == nil {
@@ -80,16 +102,17 @@ func newFacts(d *Deployment, topo *lync.Index, pairs []dma.TestedPair) *facts {
 			rf.identity, rf.elsewhere = iceIdentity(r, rf.method, rf.user, topo)
 		}
 		f.rmx = append(f.rmx, rf)
-		add(component{"rmx/" + r.Name, fmt.Sprintf("rpp.rmx[%d]", i), r.FQDN, r.Site, rf.pool})
+		add(component{"rmx/" + r.Name, fmt.Sprintf("rpp.rmx[%d]", i), r.FQDN, r.Site, rf.pool, r.Certificate, r.SIPPort(), r.ListenPort != 0})
 	}
-	for i, s := range d.RPP.DMA {
+	for i := range d.RPP.DMA {
+		s := &d.RPP.DMA[i]
 		pool := topo.PoolFor(s.FQDN)
 		f.dmaPool = append(f.dmaPool, pool)
-		add(component{"dma/" + s.Name, fmt.Sprintf("rpp.dma[%d]", i), s.FQDN, s.Site, pool})
+		add(component{"dma/" + s.Name, fmt.Sprintf("rpp.dma[%d]", i), s.FQDN, s.Site, pool, s.Certificate, s.SIPPort(), s.ListenPort != 0})
 	}
 	f.appGRUU = make([]lync.GRUU, len(t.TrustedApplications))
 	for i, a := range t.TrustedApplications {
-		f.appGRUU[i], _ = lync.ParseGRUU(a.ServiceGRUU)
+		f.appGRUU[i], _ = lync.ParseGRUU(pasted(a.ServiceGRUU))
 	}
 	for i, rpp := range f.isRPP {
 		if rpp {
@@ -122,7 +145,7 @@ func iceIdentity(r *rmx.System, m rmx.ICEMethod, user string, topo *lync.Index) 
 	}
 	var elsewhere []string
 	for _, i := range candidates {
-		if strings.EqualFold(addr(i).Domain(), r.SIP.ServerDomainName) {
+		if lync.FQDN(addr(i).Domain()).Equal(lync.FQDN(r.SIP.ServerDomainName)) {
 			return i, nil
 		}
 		elsewhere = append(elsewhere, addr(i).Domain())
@@ -205,4 +228,41 @@ func names(list []string) string {
 		return strings.Join(list, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(list[:3], ", "), len(list)-3)
+}
+
+// pasted is a Service GRUU as it was meant: without the blanks and line
+// breaks that copying it from a console adds. A GRUU holds no white space,
+// so taking it all out loses nothing; rule rpp-gruu-whitespace reports that
+// it was there.
+func pasted(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsSpace) {
+		return s
+	}
+	return strings.Join(strings.Fields(s), "")
+}
+
+// gruuField is a field of the deployment that holds a Service GRUU.
+type gruuField struct {
+	object, path, value string
+}
+
+// gruuFields lists every field that holds a Service GRUU: the trusted
+// applications', the RMX flags' and the DMA peers'.
+func gruuFields(d *Deployment) []gruuField {
+	var out []gruuField
+	for i := range d.Lync.TrustedApplications {
+		a := &d.Lync.TrustedApplications[i]
+		out = append(out, gruuField{appObject(a), appPath(i, ".serviceGruu"), a.ServiceGRUU})
+	}
+	for i, r := range d.RPP.RMX {
+		if v, ok := r.Flags.ContactOverride(); ok {
+			out = append(out, gruuField{"rmx/" + r.Name, rmxPath(i, ".flags."+rmx.FlagContactOverride), v})
+		}
+	}
+	for i, s := range d.RPP.DMA {
+		for j, p := range s.LyncPeers {
+			out = append(out, gruuField{"dma/" + s.Name, peerPath(i, j), p.ServiceGRUU})
+		}
+	}
+	return out
 }

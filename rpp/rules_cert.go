@@ -4,27 +4,14 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/rmx"
 )
 
-// certified is a system that presents a certificate.
-type certified struct {
-	object, path string
-	fqdn         lync.FQDN
-	cert         *lync.Certificate
-}
-
 // eachCertificate runs fn for every RMX and DMA whose certificate is known.
-func (p *Pass) eachCertificate(fn func(c certified)) {
-	for i, r := range p.Deployment.RPP.RMX {
-		if r.Certificate != nil {
-			fn(certified{"rmx/" + r.Name, rmxPath(i, ".certificate"), r.FQDN, r.Certificate})
-		}
-	}
-	for i, s := range p.Deployment.RPP.DMA {
-		if s.Certificate != nil {
-			fn(certified{"dma/" + s.Name, dmaPath(i, ".certificate"), s.FQDN, s.Certificate})
+func (p *Pass) eachCertificate(fn func(c component)) {
+	for _, c := range p.facts.systems {
+		if c.cert != nil {
+			fn(c)
 		}
 	}
 }
@@ -47,11 +34,11 @@ to), from the CA Lync trusts; install it on the system.`,
 		Source:   srcCerts,
 		Symptoms: []*rmx.Symptom{rmx.SymptomTLS},
 		Run: func(p *Pass) {
-			p.eachCertificate(func(c certified) {
+			p.eachCertificate(func(c component) {
 				if w := c.cert.WildcardNames(); len(w) > 0 {
 					p.Report(Finding{
 						Object:  c.object,
-						Field:   c.path,
+						Field:   c.path + ".certificate",
 						Message: fmt.Sprintf("%s presents a wildcard certificate (%s)", c.object, strings.Join(w, ", ")),
 						Fix:     fmt.Sprintf("replace it with a SAN certificate naming %s", c.fqdn),
 					})
@@ -74,13 +61,13 @@ Fix: issue a certificate whose SAN list names the system's FQDN.`,
 		Source:   srcCerts,
 		Symptoms: []*rmx.Symptom{rmx.SymptomTLS, rmx.SymptomRegister},
 		Run: func(p *Pass) {
-			p.eachCertificate(func(c certified) {
+			p.eachCertificate(func(c component) {
 				if c.cert.SANNames(c.fqdn) {
 					return
 				}
 				p.Report(Finding{
 					Object:  c.object,
-					Field:   c.path + ".san",
+					Field:   c.path + ".certificate.san",
 					Message: fmt.Sprintf("the certificate of %s does not name %s in its SAN list (%s)", c.object, c.fqdn, orDefault(strings.Join(c.cert.SAN, ", "), "empty")),
 					Fix:     fmt.Sprintf("issue a certificate with %s in its SAN list", c.fqdn),
 				})
@@ -109,7 +96,7 @@ FQDN, and install the issued certificate on that RMX only.`,
 			type seen struct{ object, fp string }
 			byFP := map[string]string{}
 			byNames := map[string][]seen{}
-			p.eachCertificate(func(c certified) {
+			p.eachCertificate(func(c component) {
 				fp, names := c.cert.FingerprintKey(), c.cert.NamesKey()
 				other := ""
 				if fp != "" {
@@ -123,7 +110,7 @@ FQDN, and install the issued certificate on that RMX only.`,
 				if other != "" {
 					p.Report(Finding{
 						Object:  c.object,
-						Field:   c.path,
+						Field:   c.path + ".certificate",
 						Message: fmt.Sprintf("%s presents the same certificate as %s", c.object, other),
 						Fix:     fmt.Sprintf("issue %s a certificate of its own, for %s", c.object, c.fqdn),
 					})

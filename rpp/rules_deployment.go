@@ -2,7 +2,10 @@ package rpp
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/rmx"
@@ -113,7 +116,144 @@ Fix: give each object its own name; give each RMX and DMA its own FQDN.`,
 				}
 			}
 		},
+	}, {
+		ID:       "rpp-listen-port-mismatch",
+		Severity: Error,
+		Summary:  "an RMX or DMA listens on another port than its trusted application's",
+		Doc: `Lync reaches a trusted application computer on the port of its trusted
+application (New-CsTrustedApplication -Port), for every request it routes to
+it and for its health probes. An RMX or DMA listening for SIP over TLS on
+another port is never reached: Lync's connections go to a closed port.
+
+Symptom: calls from Lync to the RMX or DMA fail or time out; the Lync server
+logs connection failures to the computer; RealConnect invitations never
+arrive.
+
+Fix: make the two agree. When every RMX and DMA of the pool listens on one
+port and only the application differs, change the application
+(Set-CsTrustedApplication -Identity POOL/urn:application:APPID -Port PORT,
+then Enable-CsTopology); otherwise change the odd system's SIP TLS port.`,
+		Source: srcShell,
+		Run: func(p *Pass) {
+			t := &p.Deployment.Lync
+			for _, pool := range p.facts.rppPools {
+				var ports []lync.Port
+				var withPort []int
+				for _, a := range p.Topology.Applications(t.TrustedApplicationPools[pool].FQDN) {
+					if port := t.TrustedApplications[a].Port; port != 0 {
+						ports, withPort = append(ports, port), append(withPort, a)
+					}
+				}
+				if len(ports) == 0 {
+					continue
+				}
+				all := p.facts.poolMembers(pool)
+				var odd []component
+				for _, l := range all {
+					if !slices.Contains(ports, l.port) {
+						odd = append(odd, l)
+					}
+				}
+				if len(odd) == 0 {
+					continue
+				}
+				if a := withPort[0]; len(withPort) == 1 && len(odd) == len(all) && sameListenPort(odd) && (len(odd) > 1 || !odd[0].explicitPort) {
+					// Every system agrees and only the application differs:
+					// the application is the odd one out.
+					app := &t.TrustedApplications[a]
+					p.Report(Finding{
+						Object: appObject(app),
+						Field:  appPath(a, ".port"),
+						Message: fmt.Sprintf("trusted application %s of pool %s has port %d, but %s listen(s) on %d: Lync would send to a closed port",
+							app.ApplicationID.Bare(), app.Pool, app.Port, names(objects(odd)), odd[0].port),
+						Fix: fmt.Sprintf("Set-CsTrustedApplication -Identity %s/%s -Port %d; Enable-CsTopology",
+							app.Pool, app.ApplicationID.URN(), odd[0].port),
+						Fixes: fixTo(fmt.Sprint(odd[0].port)),
+					})
+					continue
+				}
+				for _, l := range odd {
+					p.Report(Finding{
+						Object: l.object,
+						Field:  l.path + ".listenPort",
+						Message: fmt.Sprintf("%s listens on port %d, but the trusted application of its pool %s has port %s: Lync would send to a closed port",
+							l.object, l.port, t.TrustedApplicationPools[pool].FQDN, joinPorts(ports)),
+						Fix:   fmt.Sprintf("set %s's SIP TLS port to %d", l.object, ports[0]),
+						Fixes: fixTo(fmt.Sprint(ports[0])),
+					})
+				}
+			}
+		},
+	}, {
+		ID:       "rpp-gruu-whitespace",
+		Severity: Error,
+		Summary:  "a Service GRUU was pasted with spaces or line breaks",
+		Doc: `A Service GRUU holds no white space. Copied from the Management Shell's
+output, it often comes with a trailing line break, padding, or a line break
+where the console wrapped it; the RMX flag and the DMA field take such a value
+as it is, and Lync then knows no such URI.
+
+Symptom: the RMX alarm "Service credential denied"; RealConnect calls that are
+never resolved.
+
+Fix: paste the value again as one line, without leading or trailing blanks
+(the fix shows it).`,
+		Source:   srcNewPolycom,
+		Symptoms: []*rmx.Symptom{rmx.SymptomCredentialDenied},
+		Run: func(p *Pass) {
+			for _, g := range gruuFields(p.Deployment) {
+				clean := pasted(g.value)
+				if clean == g.value {
+					continue
+				}
+				where := "leading or trailing white space"
+				if strings.TrimSpace(g.value) != clean {
+					where = "white space inside it (a line break where the console wrapped it?)"
+				}
+				p.Report(Finding{
+					Object:  g.object,
+					Field:   g.path,
+					Message: fmt.Sprintf("the Service GRUU %s has %s", quoteShort(g.value), where),
+					Fix:     "paste the value again as one line without blanks",
+					Fixes:   fixTo(clean),
+				})
+			}
+		},
 	}}
+}
+
+func sameListenPort(ls []component) bool {
+	return !slices.ContainsFunc(ls, func(l component) bool { return l.port != ls[0].port })
+}
+
+func objects(ls []component) []string {
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = l.object
+	}
+	return out
+}
+
+func joinPorts(ports []lync.Port) string {
+	s := make([]string, len(ports))
+	for i, p := range ports {
+		s[i] = fmt.Sprint(p)
+	}
+	return joinList(s)
+}
+
+// quoteShort quotes s for a message, showing the white space, and cuts a
+// long value short.
+func quoteShort(s string) string {
+	const max = 96
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + fmt.Sprintf("… (%d bytes)", len(s))
 }
 
 // uniqueLists returns every list whose keys must be unique.
@@ -219,6 +359,10 @@ func brokenReferences(p *Pass) []reference {
 	}
 	for i, s := range p.Deployment.RPP.DMA {
 		site(s.Site, func() string { return dmaPath(i, ".site") }, "dma/"+s.Name)
+		for k, name := range s.MCUs {
+			check(name, "RMX", slices.ContainsFunc(p.Deployment.RPP.RMX, func(r rmx.System) bool { return strings.EqualFold(r.Name, name) }),
+				func() string { return dmaPath(i, fmt.Sprintf(".mcus[%d]", k)) }, "dma/"+s.Name, "")
+		}
 	}
 	return refs
 }

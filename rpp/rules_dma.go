@@ -3,7 +3,6 @@ package rpp
 import (
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/rppkit/rppkit/dma"
 	"github.com/rppkit/rppkit/lync"
@@ -70,7 +69,8 @@ Fix: paste the whole value, beginning with sip:.`,
 		Source: srcNewPolycom,
 		Run: func(p *Pass) {
 			p.eachPeer(func(i, j int, s *dma.System, peer *dma.LyncPeer, object string) {
-				if peer.ServiceGRUU == "" || lync.HasSIPScheme(peer.ServiceGRUU) {
+				v := pasted(peer.ServiceGRUU)
+				if v == "" || lync.HasSIPScheme(v) {
 					return
 				}
 				p.Report(Finding{
@@ -78,7 +78,7 @@ Fix: paste the whole value, beginning with sip:.`,
 					Field:   peerPath(i, j),
 					Message: fmt.Sprintf("%s's Lync peer %s has a ServiceGruu without sip:", s.Name, peer.Name),
 					Fix:     "add sip: in front of the value",
-					Fixes:   fixTo("sip:" + peer.ServiceGRUU),
+					Fixes:   fixTo("sip:" + v),
 				})
 			})
 		},
@@ -110,7 +110,7 @@ Fix: paste the current Service GRUU of the DMA's own pool, with sip:.`,
 					Fix:    "set it to " + want[0].String(),
 					Fixes:  fixTo(want[0].String()),
 				}
-				g, err := lync.ParseGRUU(peer.ServiceGRUU)
+				g, err := lync.ParseGRUU(pasted(peer.ServiceGRUU))
 				var ge *lync.GRUUError
 				switch {
 				case errors.As(err, &ge):
@@ -127,58 +127,61 @@ Fix: paste the current Service GRUU of the DMA's own pool, with sip:.`,
 	}, {
 		ID:       "dma-rmx-untested-pair",
 		Severity: Warning,
-		Summary:  "DMA and RMX releases not known to be tested together for RealConnect",
+		Summary:  "a DMA/RMX release pair known to fail for RealConnect, or an RMX older than those tested with the DMA's release",
 		Doc: `RealConnect needs the DMA and the RMX to agree on how the cascade into the Lync
 AV MCU is set up. Polycom tests releases in pairs and recommends using a tested
-pair, especially for RealConnect (DMA 6.4 with RMX 8.7.1, for example). Other
-combinations may work, or may leave features missing.
+pair, especially for RealConnect (DMA 6.4 with RMX 8.7.1, for example). This
+rule warns only where there is reason to: a pair known not to work together,
+or an RMX release older than every release tested with the DMA's release line
+(Polycom's answer to such a deployment was to upgrade the RMX). A pair that is
+simply not in the table is dma-rmx-pair-unknown, for information.
+
+The table is data: rpp.Options.ReleasePairs (dma.ReleasePairs() extended)
+adds the pairs a site has verified or seen fail.
+
+Symptom: RealConnect calls reach the RMX, but the cascade into the AV MCU never
+starts or lacks features.
 
 Fix: upgrade one or both to a release pair tested together.`,
 		Source: srcReleases,
 		Run: func(p *Pass) {
-			d := p.Deployment
-			if !d.RPP.Has(RealConnect) {
-				return
-			}
-			type pair struct {
-				dma dma.Version
-				rmx rmx.Version
-			}
-			var known []pair
-			var list []string
-			for _, tp := range p.facts.pairs {
-				if v, err := rmx.ParseVersion(tp.RMX); err == nil {
-					known = append(known, pair{tp.DMA, v})
-					list = append(list, fmt.Sprintf("DMA %s with RMX %s", tp.DMA, tp.RMX))
+			p.eachReleasePair(func(i int, s *dma.System, rv rmx.Version, holders []string, v pairVerdict) {
+				if v.status != pairWarn {
+					return
 				}
-			}
-			// Distinct RMX releases, so that the work grows with the number
-			// of systems, not with DMAs times RMXs.
-			var releases []rmx.Version
-			holders := map[string][]string{}
-			for _, r := range d.RPP.RMX {
-				k := r.Version.String()
-				if holders[k] == nil {
-					releases = append(releases, r.Version)
+				p.Report(Finding{
+					Object:  "dma/" + s.Name,
+					Field:   dmaPath(i, ".version"),
+					Message: fmt.Sprintf("DMA %s with RMX %s (%s): %s", s.Version, rv, names(holders), v.why),
+					Fix:     "use a tested pair: " + orDefault(v.tested, "see the release notes of both"),
+				})
+			})
+		},
+	}, {
+		ID:       "dma-rmx-pair-unknown",
+		Severity: Info,
+		Summary:  "a DMA/RMX release pair used for RealConnect is not in the table of known pairs",
+		Doc: `Polycom publishes few DMA/RMX release pairs for RealConnect, and most working
+deployments run a pair nobody listed. Such a pair is not a problem in itself;
+this note says only that rppkit cannot vouch for it. A pair known to fail, or
+an RMX older than the releases tested with the DMA, is dma-rmx-untested-pair
+instead.
+
+Fix: none needed if RealConnect calls cascade; otherwise move to a tested pair.
+Add the pair to rpp.Options.ReleasePairs once verified, and the note goes away.`,
+		Source: srcReleases,
+		Run: func(p *Pass) {
+			p.eachReleasePair(func(i int, s *dma.System, rv rmx.Version, holders []string, v pairVerdict) {
+				if v.status != pairUnknown {
+					return
 				}
-				holders[k] = append(holders[k], r.Name)
-			}
-			for i, s := range d.RPP.DMA {
-				if !s.RealConnect.Enabled || s.Version.IsZero() {
-					continue
-				}
-				for _, rv := range releases {
-					if slices.ContainsFunc(known, func(k pair) bool { return s.Version.Within(k.dma) && rv.Within(k.rmx) }) {
-						continue
-					}
-					p.Report(Finding{
-						Object:  "dma/" + s.Name,
-						Field:   dmaPath(i, ".version"),
-						Message: fmt.Sprintf("DMA %s with RMX %s (%s) is not a release pair known to be tested together for RealConnect", s.Version, rv, names(holders[rv.String()])),
-						Fix:     "use a tested pair: " + orDefault(joinList(list), "none known"),
-					})
-				}
-			}
+				p.Report(Finding{
+					Object:  "dma/" + s.Name,
+					Field:   dmaPath(i, ".version"),
+					Message: fmt.Sprintf("DMA %s with RMX %s (%s) is not in the table of release pairs known for RealConnect", s.Version, rv, names(holders)),
+					Fix:     "nothing to do if RealConnect cascades; known pairs: " + orDefault(v.tested, "none for this DMA release"),
+				})
+			})
 		},
 	}, {
 		ID:       "rc-dma-missing",
@@ -233,4 +236,87 @@ func joinList(list []string) string {
 		return list[0]
 	}
 	return fmt.Sprintf("%s or %s", names(list[:len(list)-1]), list[len(list)-1])
+}
+
+// pairStatus is what a DMA/RMX release pair deserves.
+type pairStatus int
+
+const (
+	pairOK      pairStatus = iota // tested together
+	pairUnknown                   // not in the table
+	pairWarn                      // known to fail, or outside the published range
+)
+
+type pairVerdict struct {
+	status pairStatus
+	why    string // for pairWarn
+	tested string // the tested pairs of the DMA's release line, for the fix
+}
+
+// judgePair looks a DMA and an RMX release up in the table: a row that
+// fails wins over one that is tested; an RMX older than every release tested
+// with the DMA's line is outside the published range.
+func judgePair(table []dma.ReleasePair, dv dma.Version, rv rmx.Version) pairVerdict {
+	var v pairVerdict
+	var tested []string
+	var oldest rmx.Version
+	ok := false
+	for _, row := range table {
+		pv, err := rmx.ParseVersion(row.RMX)
+		if err != nil || !dv.Within(row.DMA) {
+			continue
+		}
+		matches := rv.Within(pv)
+		switch row.Status {
+		case dma.PairFails:
+			if matches {
+				return pairVerdict{status: pairWarn, why: "known not to work together for RealConnect (" + row.Source + ")"}
+			}
+		case dma.PairTested:
+			tested = append(tested, fmt.Sprintf("DMA %s with RMX %s", row.DMA, row.RMX))
+			if oldest.IsZero() || pv.Less(oldest) {
+				oldest = pv
+			}
+			ok = ok || matches
+		}
+	}
+	v.tested = joinList(tested)
+	switch {
+	case ok:
+		v.status = pairOK
+	case !oldest.IsZero() && rv.Less(oldest):
+		v.status = pairWarn
+		v.why = fmt.Sprintf("RMX %s is older than every release tested with DMA %s for RealConnect (the oldest is %s)", rv, dv, oldest)
+	default:
+		v.status = pairUnknown
+	}
+	return v
+}
+
+// eachReleasePair judges each RealConnect DMA with each distinct RMX
+// release of the deployment, so the work grows with the number of systems,
+// not with DMAs times RMXs.
+func (p *Pass) eachReleasePair(fn func(i int, s *dma.System, rv rmx.Version, holders []string, v pairVerdict)) {
+	d := p.Deployment
+	if !d.RPP.Has(RealConnect) {
+		return
+	}
+	var releases []rmx.Version
+	byRelease := map[string][]string{}
+	for _, r := range d.RPP.RMX {
+		k := r.Version.String()
+		if byRelease[k] == nil {
+			releases = append(releases, r.Version)
+		}
+		byRelease[k] = append(byRelease[k], r.Name)
+	}
+	for i := range d.RPP.DMA {
+		s := &d.RPP.DMA[i]
+		if !s.RealConnect.Enabled || s.Version.IsZero() {
+			continue
+		}
+		for _, rv := range releases {
+			fn(i, s, rv, byRelease[rv.String()], judgePair(p.facts.pairs, s.Version, rv))
+		}
+	}
 }

@@ -464,7 +464,7 @@ whole, from the line of this pool's application.`,
 				if a.ServiceGRUU == "" {
 					continue
 				}
-				g, err := lync.ParseGRUU(a.ServiceGRUU)
+				g, err := lync.ParseGRUU(pasted(a.ServiceGRUU))
 				if err == nil {
 					err = g.BelongsTo(a.Pool, a.ApplicationID)
 				}
@@ -616,7 +616,115 @@ Fix: recreate the route with the FQDN of the DMA or RMX as -Destination.`,
 				}
 			}
 		},
+	}, {
+		ID:       "lync-static-route-cert",
+		Severity: Error,
+		Summary:  "a TLS static route names its destination by an FQDN the destination's certificate does not name",
+		Doc: `Lync opens a TLS static route's connection to the route's destination and
+checks the certificate the far end presents against that name, as any TLS
+client does. A route to the FQDN of a multiple-computer pool reaches a
+computer whose certificate names only its own FQDN: Lync refuses the
+connection. The rule fires when no certificate of the pool's systems names
+the route's destination. (A route to a computer's own FQDN whose certificate
+lacks it is cert-san-missing.)
+
+Symptom: Lync clients calling a VMR over the route fail; the Lync server logs
+a certificate name mismatch for the destination.
+
+Fix: route to a name every destination computer's certificate carries in its
+SAN list, or issue certificates whose SAN lists also name the route's
+destination.`,
+		Source: srcRoutes,
+		Run: func(p *Pass) {
+			t := &p.Deployment.Lync
+			for i := range t.StaticRoutes {
+				r := &t.StaticRoutes[i]
+				// A route to a computer reaches that computer, whose own
+				// name is cert-san-missing's business; a route to a pool
+				// FQDN reaches every computer of the pool.
+				if r.Transport == lync.TCP || r.Destination.IsIP() || p.Topology.PoolOf(r.Destination) >= 0 {
+					continue
+				}
+				pool, ok := p.facts.rppTarget(r.Destination)
+				if !ok {
+					continue
+				}
+				// Which computers the pool FQDN resolves to is DNS's
+				// business; a system named by it, or whose certificate
+				// names it, is taken to be where the route leads.
+				members := p.facts.poolMembers(pool)
+				var known []string
+				reached := slices.ContainsFunc(members, func(c component) bool {
+					if c.cert != nil {
+						known = append(known, c.object)
+					}
+					return c.fqdn.Equal(r.Destination) || c.cert != nil && c.cert.SANNames(r.Destination)
+				})
+				if reached || len(known) == 0 {
+					continue
+				}
+				p.Report(Finding{
+					Object: routeObject(r),
+					Field:  routePath(i, ".destination"),
+					Message: fmt.Sprintf("TLS static route to %s, the FQDN of pool %s, but no certificate of the pool's systems names it (%s)",
+						r.Destination, t.TrustedApplicationPools[pool].FQDN, names(known)),
+					Fix: "route to the DMA's own FQDN, or issue the system the route should reach a certificate whose SAN list names " + string(r.Destination),
+				})
+			}
+		},
+	}, {
+		ID:       "lync-static-route-match-sip-domain",
+		Severity: Error,
+		Summary:  "a static route's matching URI is one of Lync's own SIP domains",
+		Doc: `A static route sends every request whose URI matches its matching URI to the
+route's destination. Matching one of Lync's own SIP domains (or, with a
+wildcard, a domain that contains one) sends every call to every user of that
+domain to the RMX or DMA instead of to the user.
+
+Symptom: Lync users stop receiving calls and IMs from colleagues; calls to
+them land on the video bridge.
+
+Fix: match a domain of the video systems' own, which no Lync user has (such
+as vmr.contoso.com), and have the DMA answer for it:
+$r = New-CsStaticRoute -TLSRoute -Destination DMA-FQDN -Port 5061 -MatchUri
+vmr.contoso.com; Set-CsStaticRoutingConfiguration -Identity global
+-Route @{Replace=$r}.`,
+		Source: srcRoutes,
+		Run: func(p *Pass) {
+			t := &p.Deployment.Lync
+			for i := range t.StaticRoutes {
+				r := &t.StaticRoutes[i]
+				if d := matchedSIPDomain(r.MatchURI, t.SIPDomains); d != "" {
+					p.Report(Finding{
+						Object:  routeObject(r),
+						Field:   routePath(i, ".matchUri"),
+						Message: fmt.Sprintf("static route to %s matches %s, which covers Lync's SIP domain %s: every call to its users would go to the route", r.Destination, r.MatchURI, d),
+						Fix:     fmt.Sprintf("match a domain no Lync user has, such as vmr.%s", d),
+					})
+				}
+			}
+		},
 	}}
+}
+
+// matchedSIPDomain returns the SIP domain a static route's matching URI
+// covers: the domain itself (with or without sip: or a trailing dot), or a
+// subdomain when the URI is a wildcard (*.contoso.com covers
+// eu.contoso.com). It returns "" when it covers none.
+func matchedSIPDomain(matchURI string, domains []lync.FQDN) string {
+	m := strings.ToLower(strings.TrimSpace(matchURI))
+	if lync.HasSIPScheme(m) {
+		m = m[len("sip:"):]
+	}
+	m = strings.TrimSuffix(m, ".")
+	wild, isWild := strings.CutPrefix(m, "*.")
+	for _, d := range domains {
+		k := d.Key()
+		if k == m || isWild && strings.HasSuffix(k, "."+wild) {
+			return string(d)
+		}
+	}
+	return ""
 }
 
 func siteName(s string) string { return orDefault(s, "(none)") }

@@ -3,8 +3,10 @@ package rpp
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/rppkit/rppkit/dma"
 	"github.com/rppkit/rppkit/internal/suggest"
 	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/rmx"
@@ -286,7 +288,7 @@ Fix: remove sip: from the start of the flag's value and reboot.`,
 		Run: func(p *Pass) {
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
 				v, ok := r.Flags.ContactOverride()
-				if !ok || !lync.HasSIPScheme(v) {
+				if v = pasted(v); !ok || !lync.HasSIPScheme(v) {
 					return
 				}
 				p.Report(Finding{
@@ -317,7 +319,7 @@ ServiceGruu), without sip:, and reboot.`,
 		Run: func(p *Pass) {
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
 				v, ok := r.Flags.ContactOverride()
-				if !ok || rf.pool < 0 {
+				if v = pasted(v); !ok || rf.pool < 0 {
 					return
 				}
 				want := p.facts.poolGRUUs(rf.pool, p.facts.identityApp(rf))
@@ -440,11 +442,13 @@ Fix: set the profile's encryption to "Encrypt when possible".`,
 	}, {
 		ID:       "rmx-vmr-defined",
 		Severity: Error,
-		Summary:  "VMRs are defined on an RMX instead of the DMA",
+		Summary:  "VMRs are defined on an RMX that a DMA manages, instead of on the DMA",
 		Doc: `With a DMA, virtual meeting rooms live on the DMA (created by hand or
-automatically); the DMA chooses an RMX for each call. Meeting rooms on the RMX
-itself are not reachable through the DMA, and registering them to Lync does not
-work.
+automatically); the DMA chooses an RMX for each call. Meeting rooms on an RMX
+that a DMA manages are not reachable through the DMA, and registering them to
+Lync does not work. An RMX that no DMA manages has nowhere else to keep its
+rooms, so the rule looks only at RMXs a DMA manages: those a DMA lists in its
+mcus, or, for a DMA that lists none, the RMXs of the DMA's own site.
 
 Symptom: Lync presence for the rooms shows "unknown"; calls stay on
 "connecting".
@@ -452,15 +456,20 @@ Symptom: Lync presence for the rooms shows "unknown"; calls stay on
 Fix: delete the rooms on the RMX and define them on the DMA.`,
 		Source: srcVMRs,
 		Run: func(p *Pass) {
+			dmas := p.Deployment.RPP.DMA
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
 				if len(r.VMRs) == 0 {
+					return
+				}
+				k := slices.IndexFunc(dmas, func(s dma.System) bool { return s.Manages(r.Name, r.Site) })
+				if k < 0 {
 					return
 				}
 				p.Report(Finding{
 					Object:  object,
 					Field:   rmxPath(i, ".vmrs"),
-					Message: fmt.Sprintf("%s has %d meeting room(s) defined on it (%s)", r.Name, len(r.VMRs), names(r.VMRs)),
-					Fix:     "define the meeting rooms on the DMA instead, and delete them from the RMX",
+					Message: fmt.Sprintf("%s has %d meeting room(s) defined on it (%s), but DMA %s manages it", r.Name, len(r.VMRs), names(r.VMRs), dmas[k].Name),
+					Fix:     fmt.Sprintf("define the meeting rooms on DMA %s instead, and delete them from the RMX", dmas[k].Name),
 				})
 			})
 		},
@@ -500,6 +509,97 @@ pool of its own site (see lync-pool-per-edge).`,
 					Message: fmt.Sprintf("%s in site %s relays media through Edge %s of site %s, though its own site has Edge %s",
 						r.Name, r.Site, t.EdgePools[e].FQDN, t.EdgePools[e].Site, own),
 					Fix: fmt.Sprintf("move %s into a trusted application pool whose registrar is a Front End pool of site %s", r.Name, r.Site),
+				})
+			})
+		},
+	}, {
+		ID:       "rmx-sip-server-not-registrar",
+		Severity: Warning,
+		Summary:  "an RMX's SIP server is not the registrar of its own trusted application pool",
+		Doc: `The RMX's SIP server (outbound proxy) should be the Front End pool that its
+trusted application pool names as registrar. That pool hands out the MRAS URI
+of its own Edge pool, so it decides which Edge the RMX's media uses; it is
+also the pool whose rules the topology was planned around. An RMX pointed at
+another Front End pool gets that pool's Edge, or none; one pointed at an IP
+address loses its SIP server when the address changes and cannot check the
+server's certificate. (A name the topology does not list, such as a
+Director or one server of the registrar pool, is not judged.)
+
+Symptom: external media through an unexpected site's Edge, or the RMX alarm
+"Failed to subscribe with the OCS" while the other pool is unavailable.
+
+Fix: set the SIP server (Default IP Network Service > SIP Servers) to the
+registrar of the RMX's trusted application pool.`,
+		Source: srcPools,
+		Run: func(p *Pass) {
+			t := &p.Deployment.Lync
+			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
+				if r.SIP.Server == "" || rf.pool < 0 || p.Topology.EdgePool(r.SIP.Server) >= 0 {
+					return // rmx-registered-to-edge speaks of an Edge
+				}
+				reg := t.TrustedApplicationPools[rf.pool].Registrar
+				if p.Topology.FrontEndPool(reg) < 0 || r.SIP.Server.Equal(reg) {
+					return // an undefined registrar is deployment-unknown-reference's
+				}
+				if !r.SIP.Server.IsIP() && p.Topology.FrontEndPool(r.SIP.Server) < 0 {
+					// A name the topology does not list may be a Director or
+					// a server of the registrar pool: nothing to go on.
+					return
+				}
+				p.Report(Finding{
+					Object: object,
+					Field:  rmxPath(i, ".sip.server"),
+					Message: fmt.Sprintf("%s's SIP server is %s, but its trusted application pool %s is registered with %s",
+						r.Name, r.SIP.Server, t.TrustedApplicationPools[rf.pool].FQDN, reg),
+					Fix:   fmt.Sprintf("set the SIP server to %s", reg),
+					Fixes: fixTo(string(reg)),
+				})
+			})
+		},
+	}, {
+		ID:       "edge-unpaired",
+		Severity: Warning,
+		Summary:  "an RMX relies on ICE, but its pool's registrar has no Edge pool while another Front End pool has one",
+		Doc: `An RMX gets its media relay from the Edge pool paired with the Front End pool
+its trusted application pool names as registrar. When that Front End pool has
+no Edge pairing but another one of the topology has, the RMX is told of no
+relay at all: calls inside the network work, calls with clients outside have
+no media. (A topology with no Edge at all is different: the RMX then runs ICE
+without a relay, as intended.)
+
+Symptom: external Lync clients join without audio or video; the RMX's ICE
+status shows no Edge.
+
+Fix: register the RMX's trusted application pool with a Front End pool that
+is paired with an Edge pool (for the RMX's own site if it has one), or pair
+the registrar with an Edge pool in Topology Builder and publish.`,
+		Source: srcPools,
+		Run: func(p *Pass) {
+			t := &p.Deployment.Lync
+			var withEdge []string
+			for _, fe := range t.FrontEndPools {
+				if fe.EdgePool != "" && p.Topology.EdgePool(fe.EdgePool) >= 0 {
+					withEdge = append(withEdge, fmt.Sprintf("%s (Edge %s)", fe.FQDN, fe.EdgePool))
+				}
+			}
+			if len(withEdge) == 0 {
+				return
+			}
+			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
+				if rf.method == "" || rf.pool < 0 {
+					return
+				}
+				reg := t.TrustedApplicationPools[rf.pool].Registrar
+				fe := p.Topology.FrontEndPool(reg)
+				if fe < 0 || t.FrontEndPools[fe].EdgePool != "" {
+					return // an unknown registrar or Edge is deployment-unknown-reference's
+				}
+				p.Report(Finding{
+					Object: object,
+					Field:  poolPath(rf.pool, ".registrar"),
+					Message: fmt.Sprintf("%s relies on ICE, but the registrar of its pool %s, %s, has no Edge pool, while %s has one: the RMX gets no media relay",
+						r.Name, t.TrustedApplicationPools[rf.pool].FQDN, reg, names(withEdge)),
+					Fix: fmt.Sprintf("register pool %s with a Front End pool paired with an Edge pool, or pair %s with one", t.TrustedApplicationPools[rf.pool].FQDN, reg),
 				})
 			})
 		},

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/rppkit/rppkit/dma"
 	"github.com/rppkit/rppkit/examples"
@@ -186,13 +187,16 @@ var ruleCases = []struct {
 		[]string{"lync-pool-extra", "lync-pool-split"}},
 	{"West's pool registers with East's Front End", "two-site.yaml",
 		func(d *Deployment) { d.Lync.TrustedApplicationPools[1].Registrar = "fe-east.contoso.com" },
-		[]string{"edge-remote", "lync-pool-per-edge"}},
+		[]string{"edge-remote", "lync-pool-per-edge", "rmx-sip-server-not-registrar"}},
 	{"two pools though there is only one Edge pool", "two-site.yaml",
 		func(d *Deployment) {
 			d.Lync.EdgePools = d.Lync.EdgePools[:1]
 			d.Lync.FrontEndPools[1].EdgePool = ""
 		},
-		[]string{"lync-pool-extra"}},
+		[]string{"edge-unpaired", "lync-pool-extra"}},
+	{"no Edge anywhere: ICE without a relay, as intended", "single-site.yaml",
+		func(d *Deployment) { d.Lync.EdgePools, d.Lync.FrontEndPools[0].EdgePool = nil, "" },
+		nil},
 	{"RMX left out of the topology", "single-site.yaml",
 		func(d *Deployment) {
 			d.Lync.TrustedApplicationPools[0].Computers = []lync.FQDN{"dma.fabrikam.com", "rmx1.fabrikam.com"}
@@ -329,6 +333,93 @@ var ruleCases = []struct {
 	{"meeting rooms on the RMX", "single-site.yaml",
 		func(d *Deployment) { d.RPP.RMX[0].VMRs = []string{"1234"} },
 		[]string{"rmx-vmr-defined"}},
+	{"meeting rooms on an RMX the DMA lists among its MCUs", "single-site.yaml",
+		func(d *Deployment) {
+			d.RPP.RMX[0].VMRs, d.RPP.RMX[0].Site = []string{"1234"}, ""
+			d.RPP.DMA[0].MCUs = []string{"RMX1", "rmx2"}
+		},
+		[]string{"rmx-vmr-defined"}},
+	{"meeting rooms on an RMX that no DMA manages", "single-site.yaml",
+		func(d *Deployment) {
+			d.RPP.RMX[0].VMRs = []string{"1234"}
+			d.RPP.DMA[0].MCUs = []string{"rmx2"}
+		},
+		nil},
+	{"DMA listing an RMX that does not exist", "single-site.yaml",
+		func(d *Deployment) { d.RPP.DMA[0].MCUs = []string{"rmx9"} },
+		[]string{"deployment-unknown-reference"}},
+	{"TLS static route to the pool FQDN, which no certificate names", "single-site.yaml",
+		func(d *Deployment) {
+			d.Lync.StaticRoutes[0].Destination = "rpp.fabrikam.com"
+			d.RPP.DMA[0].Certificate.SAN = []string{"dma.fabrikam.com"}
+		},
+		[]string{"lync-static-route-cert"}},
+	{"TLS static route to the pool FQDN, which the DMA's certificate names", "single-site.yaml",
+		func(d *Deployment) { d.Lync.StaticRoutes[0].Destination = "rpp.fabrikam.com" },
+		nil},
+	{"TCP static route to the pool FQDN: no certificate to check", "single-site.yaml",
+		func(d *Deployment) {
+			d.Lync.StaticRoutes[0].Destination, d.Lync.StaticRoutes[0].Transport = "rpp.fabrikam.com", lync.TCP
+		},
+		nil},
+	{"static route matching Lync's own SIP domain", "single-site.yaml",
+		func(d *Deployment) { d.Lync.StaticRoutes[0].MatchURI = "sip:Fabrikam.com." },
+		[]string{"lync-static-route-match-sip-domain"}},
+	{"static route matching a wildcard that covers a SIP domain", "single-site.yaml",
+		func(d *Deployment) {
+			d.Lync.SIPDomains = append(d.Lync.SIPDomains, "eu.fabrikam.com")
+			d.Lync.StaticRoutes[0].MatchURI = "*.fabrikam.com"
+		},
+		[]string{"lync-static-route-match-sip-domain"}},
+	{"static route matching a subdomain no user has", "single-site.yaml",
+		func(d *Deployment) { d.Lync.StaticRoutes[0].MatchURI = "*.fabrikam.com" },
+		nil},
+	{"RMX whose SIP server is an IPv4 address", "single-site.yaml",
+		func(d *Deployment) { d.RPP.RMX[0].SIP.Server = "192.0.2.5" },
+		[]string{"rmx-sip-server-not-registrar"}},
+	{"RMX whose SIP server is an IPv6 address", "single-site.yaml",
+		func(d *Deployment) { d.RPP.RMX[0].SIP.Server = "[2001:db8::5]" },
+		[]string{"rmx-sip-server-not-registrar"}},
+	{"TLS static route to an IPv6 address", "single-site.yaml",
+		func(d *Deployment) {
+			d.Lync.StaticRoutes = append(d.Lync.StaticRoutes,
+				lync.StaticRoute{Destination: "2001:db8::10", Port: 5061, Transport: lync.TLS, MatchURI: "vc.fabrikam.com"},
+				lync.StaticRoute{Destination: "[2001:db8::11]", Port: 5061, Transport: lync.TLS, MatchURI: "vc2.fabrikam.com"})
+		},
+		[]string{"lync-static-route-ip", "lync-static-route-ip"}},
+	{"names written with a trailing dot", "single-site.yaml",
+		func(d *Deployment) {
+			d.RPP.RMX[0].FQDN, d.RPP.RMX[0].SIP.Server, d.RPP.RMX[0].SIP.ServerDomainName = "RMX1.fabrikam.com.", "lyncpool.fabrikam.com.", "fabrikam.com."
+			d.RPP.RMX[1].SIP.ServerDomainName = "Fabrikam.COM."
+			d.Lync.TrustedApplicationPools[0].Registrar = "lyncpool.fabrikam.com."
+			d.Lync.StaticRoutes[0].Destination = "dma.fabrikam.com."
+			d.RPP.DMA[0].LyncPeers[0].Address = "lyncpool.fabrikam.com."
+		},
+		nil},
+	{"an RMX listening on another port than its application", "single-site.yaml",
+		func(d *Deployment) { d.RPP.RMX[0].ListenPort = 5062 },
+		[]string{"rpp-listen-port-mismatch"}},
+	{"an application whose port differs from every system's", "single-site.yaml",
+		func(d *Deployment) { d.Lync.TrustedApplications[0].Port = 5071 },
+		[]string{"lync-static-route-port", "rpp-listen-port-mismatch"}},
+	{"every system set to the application's port", "single-site.yaml",
+		func(d *Deployment) {
+			d.Lync.TrustedApplications[0].Port, d.Lync.StaticRoutes[0].Port = 5071, 5071
+			d.RPP.RMX[0].ListenPort, d.RPP.RMX[1].ListenPort, d.RPP.DMA[0].ListenPort = 5071, 5071, 5071
+		},
+		nil},
+	{"Service GRUU pasted with a line break into the RMX flag", "single-site.yaml",
+		func(d *Deployment) { d.RPP.RMX[0].Flags[rmx.FlagContactOverride] += "\r\n" },
+		[]string{"rpp-gruu-whitespace"}},
+	{"Service GRUU pasted with padding into the DMA peer and the topology", "single-site.yaml",
+		func(d *Deployment) {
+			d.RPP.DMA[0].LyncPeers[0].ServiceGRUU = "  " + ssGRUU
+			d.Lync.TrustedApplications[0].ServiceGRUU = ssGRUU + " "
+		},
+		[]string{"rpp-gruu-whitespace", "rpp-gruu-whitespace"}},
+	{"Service GRUU broken by the console's line wrap", "single-site.yaml",
+		func(d *Deployment) { d.RPP.DMA[0].LyncPeers[0].ServiceGRUU = ssGRUU[:40] + "\n  " + ssGRUU[40:] },
+		[]string{"rpp-gruu-whitespace"}},
 	{"wildcard DMA certificate", "single-site.yaml",
 		func(d *Deployment) {
 			d.RPP.DMA[0].Certificate = &lync.Certificate{Subject: "*.fabrikam.com", SAN: []string{"*.fabrikam.com", "dma.fabrikam.com"}}
@@ -360,9 +451,15 @@ var ruleCases = []struct {
 			d.RPP.DMA[0].LyncPeers[0].ServiceGRUU = "sip:rpp-old.fabrikam.com@fabrikam.com;gruu;opaque=srvr:video:QbJ7c2W1x0K9tP4mAz8hSgAA"
 		},
 		[]string{"dma-gruu-mismatch"}},
-	{"DMA release not tested with the RMX release", "two-site.yaml",
+	{"DMA release not in the table of release pairs", "two-site.yaml",
 		func(d *Deployment) { d.RPP.DMA[0].Version = dma.MustParseVersion("6.2.1") },
-		[]string{"dma-rmx-untested-pair"}},
+		[]string{"dma-rmx-pair-unknown"}},
+	{"RMX older than the release tested with the DMA's", "two-site.yaml",
+		func(d *Deployment) { d.RPP.RMX[0].Version = rmx.MustParseVersion("8.6.2") },
+		[]string{"dma-rmx-untested-pair", "dma-rmx-untested-pair"}},
+	{"RMX newer than the release tested with the DMA's", "two-site.yaml",
+		func(d *Deployment) { d.RPP.RMX[0].Version = rmx.MustParseVersion("8.8.1") },
+		[]string{"dma-rmx-pair-unknown", "dma-rmx-pair-unknown"}},
 	{"RealConnect with RealConnect disabled on every DMA", "two-site.yaml",
 		func(d *Deployment) { d.RPP.DMA[0].RealConnect.Enabled, d.RPP.DMA[1].RealConnect.Enabled = false, false },
 		[]string{"rc-dma-missing"}},
@@ -390,7 +487,7 @@ func TestRulesFire(t *testing.T) {
 			d := load(t, tc.base)
 			tc.mutate(d)
 			r := Check(context.Background(), d, Options{})
-			if diff := cmp.Diff(tc.want, fired(r)); diff != "" {
+			if diff := cmp.Diff(tc.want, fired(r), cmpopts.EquateEmpty()); diff != "" {
 				for _, f := range r.Findings {
 					t.Logf("%s %s %s: %s", f.Rule, f.Object, f.Field, f.Message)
 				}
@@ -417,5 +514,39 @@ func TestEveryRuleHasACase(t *testing.T) {
 		if !covered[r.ID] {
 			t.Errorf("rule %s has no case in ruleCases that makes it fire", r.ID)
 		}
+	}
+}
+
+// TestReleasePairsAreData extends and overrides the table of DMA/RMX
+// release pairs through Options, as a site that verified its own pairs
+// does.
+func TestReleasePairsAreData(t *testing.T) {
+	d := load(t, "two-site.yaml")
+	d.RPP.DMA[0].Version = dma.MustParseVersion("6.2.1")
+	for _, tc := range []struct {
+		name  string
+		pairs []dma.ReleasePair
+		want  []string
+	}{
+		{"the published table", nil, []string{"dma-rmx-pair-unknown"}},
+		{"a pair the site verified", append(dma.ReleasePairs(),
+			dma.ReleasePair{DMA: dma.MustParseVersion("6.2"), RMX: "8.7.1", Status: dma.PairTested, Source: "our lab"}), nil},
+		{"a pair known to fail", append(dma.ReleasePairs(),
+			dma.ReleasePair{DMA: dma.MustParseVersion("6.4"), RMX: "8.7.1.3040", Status: dma.PairFails, Source: "ticket 42"},
+			dma.ReleasePair{DMA: dma.MustParseVersion("6.2"), RMX: "8.7.1", Status: dma.PairTested, Source: "our lab"}),
+			[]string{"dma-rmx-untested-pair"}},
+		{"an empty table", []dma.ReleasePair{}, []string{"dma-rmx-pair-unknown", "dma-rmx-pair-unknown"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Check(context.Background(), d, Options{ReleasePairs: tc.pairs})
+			if diff := cmp.Diff(tc.want, fired(r), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+			for _, f := range r.Findings {
+				if f.Rule == "dma-rmx-untested-pair" && !strings.Contains(f.Message, "ticket 42") {
+					t.Errorf("a pair known to fail should say where that is known: %s", f.Message)
+				}
+			}
+		})
 	}
 }
