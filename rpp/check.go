@@ -3,11 +3,73 @@ package rpp
 import (
 	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/rppkit/rppkit/dma"
 	"github.com/rppkit/rppkit/lync"
 )
+
+// ErrNoDeployment is Report.Err when Check is given a nil deployment.
+var ErrNoDeployment = errors.New("rpp: no deployment to check")
+
+// ErrInvalidRule is wrapped by the errors ValidateRules returns.
+var ErrInvalidRule = errors.New("invalid rule")
+
+// ValidateRules checks rules the way the catalogue's are checked, so a tool
+// that adds its own rules learns of a mistake before it runs: each needs an
+// ID that is kebab-case and unique, a known severity, a summary, a doc that
+// says how to fix what it finds ("Fix:"), and a Run function. The error
+// joins one error per problem, each wrapping ErrInvalidRule.
+func ValidateRules(rules []*Rule) error {
+	var errs []error
+	bad := func(id, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%w %q: %s", ErrInvalidRule, id, fmt.Sprintf(format, args...)))
+	}
+	seen := make(map[string]bool, len(rules))
+	for i, r := range rules {
+		if r == nil {
+			bad(fmt.Sprintf("#%d", i), "nil rule")
+			continue
+		}
+		switch {
+		case r.ID == "":
+			bad(fmt.Sprintf("#%d", i), "no ID")
+		case !isKebab(r.ID):
+			bad(r.ID, "the ID is not kebab-case (lower-case words joined by '-')")
+		case seen[r.ID]:
+			bad(r.ID, "the ID is used twice")
+		}
+		seen[r.ID] = true
+		if r.Severity < Info || r.Severity > Error {
+			bad(r.ID, "unknown severity %d", int(r.Severity))
+		}
+		if r.Run == nil {
+			bad(r.ID, "no Run function")
+		}
+		if strings.TrimSpace(r.Summary) == "" {
+			bad(r.ID, "no summary")
+		}
+		if !strings.Contains(r.Doc, "Fix:") {
+			bad(r.ID, "the doc does not say how to fix what the rule finds (a paragraph beginning \"Fix:\")")
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// isKebab reports whether id is lower-case words of letters and digits
+// joined by single hyphens, such as cert-wildcard.
+func isKebab(id string) bool {
+	words := strings.Split(id, "-")
+	for _, w := range words {
+		if w == "" || strings.Trim(w, "abcdefghijklmnopqrstuvwxyz0123456789") != "" {
+			return false
+		}
+	}
+	return len(words) > 1
+}
 
 // Options tune Check. The zero Options runs the whole catalogue.
 type Options struct {
@@ -61,10 +123,24 @@ func fixTo(value string) []SuggestedFix {
 // Check runs the rules over d and returns every finding. It does not change
 // d. Rules run in catalogue order; if ctx ends first, the report holds the
 // findings so far and Err says why it stopped.
+//
+// Check refuses, with Report.Err and no findings, what it cannot judge: a
+// nil deployment (ErrNoDeployment), a set of rules that ValidateRules
+// rejects (ErrInvalidRule), and a deployment built or changed in code that
+// Validate rejects (its *DecodeError). It never reports "no findings" for
+// something it did not check.
 func Check(ctx context.Context, d *Deployment, opts Options) Report {
 	rules := opts.Rules
 	if rules == nil {
 		rules = Catalogue()
+	} else if err := ValidateRules(rules); err != nil {
+		return Report{Err: err}
+	}
+	if d == nil {
+		return Report{Err: ErrNoDeployment}
+	}
+	if err := d.checkable(); err != nil {
+		return Report{Err: err}
 	}
 	pairs := opts.ReleasePairs
 	if pairs == nil {

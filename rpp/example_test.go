@@ -46,3 +46,49 @@ rpp:
 	// Output:
 	// deployment.yaml:11:13: rpp.rmx[0].sip.iceEnviroment: unknown field "iceEnviroment" (did you mean iceEnvironment?)
 }
+
+// A rule of one's own is a value like the catalogue's, and reads the facts
+// the built-in rules derive (the RMX's pool, Edge and ICE method) from the
+// Pass. Here: every RMX must relay media through the Edge of its own site.
+func ExampleRule() {
+	ownEdge := &rpp.Rule{
+		ID:       "acme-edge-own-site",
+		Severity: rpp.Warning,
+		Summary:  "an RMX relays media through another site's Edge pool",
+		Doc:      "Acme routes media locally.\n\nFix: register the RMX's pool with its own site's Front End pool.",
+		Source:   "Acme network policy",
+		Run: func(p *rpp.Pass) {
+			t := &p.Deployment.Lync
+			for i, r := range p.Deployment.RPP.RMX {
+				f := p.RMX(i)
+				if f.Edge >= 0 && t.EdgePools[f.Edge].Site != r.Site {
+					p.Report(rpp.Finding{
+						Object:  "rmx/" + r.Name,
+						Field:   fmt.Sprintf("rpp.rmx[%d].site", i),
+						Message: fmt.Sprintf("%s (%s method) relays through %s", r.Name, f.ICEMethod, t.EdgePools[f.Edge].FQDN),
+						Fix:     "register its pool with a Front End pool of its own site",
+					})
+				}
+			}
+		},
+	}
+	d, err := rpp.Load(context.Background(), "../examples/two-site.yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d.Lync.TrustedApplicationPools[1].Registrar = "fe-east.contoso.com" // West's pool now registers in East
+	rules := append(rpp.Catalogue(), ownEdge)
+	if err := rpp.ValidateRules(rules); err != nil {
+		fmt.Println(err)
+		return
+	}
+	report := rpp.Check(context.Background(), d, rpp.Options{Rules: rules})
+	for _, f := range report.Findings {
+		if f.Rule == ownEdge.ID {
+			fmt.Println(f.Rule, f.Message)
+		}
+	}
+	// Output:
+	// acme-edge-own-site rmx-west (new method) relays through edge-east.contoso.com
+}

@@ -266,3 +266,43 @@ func gruuFields(d *Deployment) []gruuField {
 	}
 	return out
 }
+
+// RMXFacts is what the built-in rules derive about one RMX, for rules of
+// one's own that need the same answers (see Pass.RMX).
+type RMXFacts struct {
+	// Pool is the index in Lync.TrustedApplicationPools of the RMX's pool,
+	// or -1 when it is in none.
+	Pool int
+	// Edge is the index in Lync.EdgePools of the Edge pool its media
+	// relays through (its pool's registrar's Edge), or -1.
+	Edge int
+	// Features are what its release can do.
+	Features rmx.Features
+	// ICEMethod is the ICE method it is configured for (rmx.InferICEMethod),
+	// "" when it has no ICE settings.
+	ICEMethod rmx.ICEMethod
+	// ServerUserName is Server User Name without a sip: or an @domain.
+	ServerUserName string
+	// Identity is the index of the trusted application endpoint (new
+	// method) or the user (legacy method) Server User Name and Server
+	// Domain Name name together, or -1.
+	Identity int
+}
+
+// RMX returns what the built-in rules know of the RMX at index i of
+// Deployment.RPP.RMX.
+func (p *Pass) RMX(i int) RMXFacts {
+	rf := p.facts.rmx[i]
+	return RMXFacts{
+		Pool: rf.pool, Edge: p.Topology.EdgeFor(rf.pool), Features: rf.caps,
+		ICEMethod: rf.method, ServerUserName: rf.user, Identity: rf.identity,
+	}
+}
+
+// DMAPool returns the index in Lync.TrustedApplicationPools of the pool of
+// the DMA at index i of Deployment.RPP.DMA, or -1.
+func (p *Pass) DMAPool(i int) int { return p.facts.dmaPool[i] }
+
+// RPPPools returns the indexes in Lync.TrustedApplicationPools of the pools
+// that hold an RMX or a DMA, in topology order.
+func (p *Pass) RPPPools() []int { return slices.Clone(p.facts.rppPools) }

@@ -2,7 +2,6 @@ package rpp
 
 import (
 	"context"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -67,24 +66,17 @@ var catalogueContract = map[string]Severity{
 
 func TestCatalogueContract(t *testing.T) {
 	rules := Catalogue()
+	if err := ValidateRules(rules); err != nil {
+		t.Error(err)
+	}
 	seen := map[string]bool{}
-	kebab := regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)+$`)
 	for _, r := range rules {
-		if seen[r.ID] {
-			t.Errorf("rule %s is in the catalogue twice", r.ID)
-		}
 		seen[r.ID] = true
-		if !kebab.MatchString(r.ID) {
-			t.Errorf("rule ID %q is not kebab-case", r.ID)
-		}
 		if want, ok := catalogueContract[r.ID]; ok && r.Severity != want {
 			t.Errorf("rule %s has severity %s; the catalogue says %s", r.ID, r.Severity, want)
 		}
-		if r.Summary == "" || r.Source == "" || r.Run == nil || strings.Count(r.Doc, "\n") < 2 {
-			t.Errorf("rule %s lacks a summary, source, doc or Run", r.ID)
-		}
-		if !strings.Contains(r.Doc, "Fix:") {
-			t.Errorf("rule %s's doc does not say how to fix it", r.ID)
+		if strings.Count(r.Doc, "\n") < 2 || r.Source == "" {
+			t.Errorf("rule %s lacks a source or a doc of more than a line", r.ID)
 		}
 	}
 	for id := range catalogueContract {

@@ -1,0 +1,71 @@
+package rpp
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+func TestCheckRefusesWhatItCannotJudge(t *testing.T) {
+	good := &Rule{ID: "acme-good", Severity: Warning, Summary: "s", Doc: "why\n\nFix: do", Run: func(*Pass) {}}
+	for _, tc := range []struct {
+		name  string
+		d     *Deployment
+		rules []*Rule
+		want  error
+	}{
+		{"nil deployment", nil, nil, ErrNoDeployment},
+		{"rule without Run", load(t, "two-site.yaml"), []*Rule{good, {ID: "acme-norun", Summary: "s", Doc: "Fix: x"}}, ErrInvalidRule},
+		{"nil rule", load(t, "two-site.yaml"), []*Rule{nil}, ErrInvalidRule},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Check(context.Background(), tc.d, Options{Rules: tc.rules})
+			if !errors.Is(r.Err, tc.want) {
+				t.Errorf("Err = %v, want %v", r.Err, tc.want)
+			}
+			if len(r.Findings) != 0 || r.Summary != (Summary{}) {
+				t.Errorf("a refused check reports findings: %+v", r)
+			}
+		})
+	}
+}
+
+func TestValidateRules(t *testing.T) {
+	if err := ValidateRules(Catalogue()); err != nil {
+		t.Fatalf("the catalogue: %v", err)
+	}
+	run := func(*Pass) {}
+	for _, tc := range []struct {
+		name string
+		rule Rule
+	}{
+		{"no ID", Rule{Summary: "s", Doc: "Fix: x", Run: run}},
+		{"ID not kebab-case", Rule{ID: "Acme_Rule", Summary: "s", Doc: "Fix: x", Run: run}},
+		{"one word", Rule{ID: "acme", Summary: "s", Doc: "Fix: x", Run: run}},
+		{"no Run", Rule{ID: "acme-rule", Summary: "s", Doc: "Fix: x"}},
+		{"no summary", Rule{ID: "acme-rule", Doc: "Fix: x", Run: run}},
+		{"doc without a fix", Rule{ID: "acme-rule", Summary: "s", Doc: "why", Run: run}},
+		{"unknown severity", Rule{ID: "acme-rule", Severity: Severity(7), Summary: "s", Doc: "Fix: x", Run: run}},
+		{"ID of the catalogue", Rule{ID: "cert-wildcard", Summary: "s", Doc: "Fix: x", Run: run}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tc.rule
+			err := ValidateRules(append(Catalogue(), &r))
+			if !errors.Is(err, ErrInvalidRule) {
+				t.Errorf("ValidateRules = %v, want ErrInvalidRule", err)
+			}
+		})
+	}
+}
+
+func TestParseSeverity(t *testing.T) {
+	for _, s := range []string{"error", "WARNING", "Info"} {
+		if _, err := ParseSeverity(s); err != nil {
+			t.Errorf("ParseSeverity(%q): %v", s, err)
+		}
+	}
+	var s Severity
+	if err := s.UnmarshalText([]byte("fatal")); !errors.Is(err, ErrUnknownSeverity) {
+		t.Errorf("UnmarshalText(fatal) = %v, want ErrUnknownSeverity", err)
+	}
+}
