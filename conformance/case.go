@@ -82,10 +82,7 @@ func Catalogue() ([]Case, error) { return LoadCases(Vectors()) }
 // vectors/), checking each: known fields only, an ID equal to its path, a
 // known subject and level, rules of the catalogue, an input and a want.
 func LoadCases(fsys fs.FS) ([]Case, error) {
-	known := map[string]bool{}
-	for _, r := range rpp.Catalogue() {
-		known[r.ID] = true
-	}
+	known := catalogueRuleIDs()
 	var cases []Case
 	var errs []error
 	err := fs.WalkDir(fsys, ".", func(p string, e fs.DirEntry, err error) error {
@@ -121,12 +118,20 @@ func parseCase(id string, data []byte, knownRules map[string]bool) (Case, error)
 	if err := dec.Decode(&c); err != nil {
 		return c, fmt.Errorf("%w: %v", ErrBadCase, err)
 	}
-	bad := func(format string, args ...any) (Case, error) {
-		return c, fmt.Errorf("%w: %s", ErrBadCase, fmt.Sprintf(format, args...))
+	if c.ID != id {
+		return c, fmt.Errorf("%w: id %q is not its path %q", ErrBadCase, c.ID, id)
+	}
+	return c, c.check(knownRules)
+}
+
+// check checks a case as LoadCases does, but for the path: a known subject
+// and level, an ID under its subject, rules of the catalogue, an input and a
+// want of the subject's shape. The error wraps ErrBadCase.
+func (c *Case) check(knownRules map[string]bool) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrBadCase, fmt.Sprintf(format, args...))
 	}
 	switch {
-	case c.ID != id:
-		return bad("id %q is not its path %q", c.ID, id)
 	case kindOf(c.Subject) == nil:
 		return bad("unknown subject %q (want %s)", c.Subject, strings.Join(kindNames(), ", "))
 	case !strings.HasPrefix(c.ID, c.Subject+"/"):
@@ -143,10 +148,37 @@ func parseCase(id string, data []byte, knownRules map[string]bool) (Case, error)
 			return bad("rule %q is not in the catalogue", r)
 		}
 	}
-	if err := kindOf(c.Subject).validate(&c); err != nil {
+	if err := kindOf(c.Subject).validate(c); err != nil {
 		return bad("%v", err)
 	}
-	return c, nil
+	return nil
+}
+
+// checkCases checks cases built in Go (WithCases) as LoadCases checks
+// vectors, and that no two share an ID (the ID names the subtest and the
+// known-failing entry).
+func checkCases(cases []Case) error {
+	known := catalogueRuleIDs()
+	seen := map[string]bool{}
+	var errs []error
+	for i := range cases {
+		c := &cases[i]
+		if err := c.check(known); err != nil {
+			errs = append(errs, fmt.Errorf("case %q: %w", c.ID, err))
+		} else if seen[c.ID] {
+			errs = append(errs, fmt.Errorf("case %q: %w: given twice", c.ID, ErrBadCase))
+		}
+		seen[c.ID] = true
+	}
+	return errors.Join(errs...)
+}
+
+func catalogueRuleIDs() map[string]bool {
+	known := map[string]bool{}
+	for _, r := range rpp.Catalogue() {
+		known[r.ID] = true
+	}
+	return known
 }
 
 // strictUnmarshal decodes data into v, refusing unknown fields, so that a

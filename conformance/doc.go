@@ -2,23 +2,34 @@
 // integration rules, that other tools run to prove they behave as the
 // guidance says — the way testing/fstest.TestFS checks a file system.
 //
-// A tool implements the subject interfaces for what it does (formatting a
-// Service GRUU for the RMX and the DMA, knowing what an RMX release supports,
-// deriving ICE settings, planning trusted application pools, deciding on
-// static routes, checking a whole deployment) and calls Run from its tests:
+// A tool implements the subject interface of each behaviour it has
+// (GRUUFormatter: the Service GRUU for the RMX and the DMA; ReleaseAdvisor:
+// what an RMX release supports; ICEDeriver: ICE settings; PoolPlanner:
+// trusted application pools; StaticRouteAdvisor: static routes;
+// DeploymentChecker: a whole deployment) and calls that behaviour's entry
+// point from its tests:
 //
 //	func TestConformance(t *testing.T) {
-//		conformance.Run(t, mytool.Formatter{})
+//		res := conformance.RunGRUU(t, mytool.Formatter{}, conformance.Lenient())
+//		res.WriteJUnit(junitFile) // the same run, as a report for CI
 //	}
 //
-// Each case runs as a subtest named by its stable ID (gruu/rmx-form/
-// strips-scheme); a failure shows a go-cmp diff of the outcome wanted and
-// got, and where the rule comes from. Options select cases by ID prefix or
-// level before anything runs, make should-level failures skips (Lenient),
-// and invert the expectation of known failures (KnownFailing) — a listed
-// case that passes fails the run, so the list cannot go stale. Evaluate runs
-// the same cases outside go test and returns a Result, which writes JSON
-// and JUnit XML reports.
+// Each entry point is typed (RunGRUU, RunRelease, RunICE, RunPools,
+// RunStaticRoutes, RunDeployment), so handing the kit the wrong thing is a
+// compile error; Run takes a Subject with a field per behaviour, for a tool
+// that does several. Each case runs as a subtest named by its stable ID
+// (gruu/rmx-form/strips-scheme); a failure is reported at the caller's line
+// and shows what the case checks, its rules and source, its input as JSON
+// and a go-cmp diff of the outcome wanted and got. The Result returned is
+// the same one Evaluate (and EvaluateGRUU, …) returns outside go test, and
+// writes JSON and JUnit XML reports.
+//
+// Options select cases by ID prefix or level before anything runs, make
+// should-level failures skips (Lenient), and invert the expectation of known
+// failures (KnownFailing) — a listed case that passes fails the run, so the
+// list cannot go stale. Options that cannot be right are errors a caller can
+// test with errors.Is: ErrUnknownLevel, ErrUnknownCase, ErrNoCases (a prefix
+// that selects nothing), ErrNoSubject and ErrBadCase.
 //
 // The cases are data: one JSON file per case under vectors/ (Vectors),
 // described by a JSON Schema (Schema), so a tool in PowerShell, Python or C#

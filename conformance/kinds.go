@@ -10,22 +10,27 @@ import (
 	"github.com/rppkit/rppkit/rpp"
 )
 
-// kind is one subject: which interface it is, how its vectors read, and how
-// a case of it runs. Adding a subject is adding a kind.
+// kind is one behaviour: which Subject field and interface it is, how its
+// vectors read, and how a case of it runs. Adding a behaviour is adding a
+// kind, a Subject field and its Run/Evaluate pair.
 type kind struct {
 	name    string // the subject as vectors name it
 	iface   string // the Go interface a subject implements
+	entry   string // the typed test entry point (RunGRUU, …)
 	summary string
-	// implemented reports whether subject implements the interface.
-	implemented func(subject any) bool
+	// typeName is the Go type of s's implementation, "" when s has none.
+	typeName func(s *Subject) string
 	// validate decodes a case's input and want, so a bad vector fails to
 	// load rather than to run.
 	validate func(c *Case) error
-	// run asks subject and returns the outcome wanted and the outcome got,
+	// run asks s and returns the outcome wanted and the outcome got,
 	// comparable with go-cmp, and the subject's error text if any. A
 	// *skipError says the subject cannot be asked this case.
-	run func(ctx context.Context, subject any, c *Case) (want, got any, detail string, err error)
+	run func(ctx context.Context, s *Subject, c *Case) (want, got any, detail string, err error)
 }
+
+// implemented reports whether s has this behaviour.
+func (k *kind) implemented(s *Subject) bool { return k.typeName(s) != "" }
 
 // skipError says why a case does not apply to a subject.
 type skipError struct{ reason string }
@@ -53,9 +58,11 @@ func kindNames() []string {
 	return names
 }
 
-// typed builds a kind from typed functions: S is the subject interface, In
-// the input and W the want (and got) of its vectors.
-func typed[S, In, W any](name, iface, summary string,
+// typed builds a kind from typed functions: S is the subject interface, get
+// picks it out of a Subject, In is the input and W the want (and got) of its
+// vectors.
+func typed[S, In, W any](name, iface, entry, summary string,
+	get func(*Subject) S,
 	check func(In, W) error,
 	call func(ctx context.Context, s S, c *Case, in In, want W) (wantOut, got W, err error),
 ) *kind {
@@ -69,18 +76,23 @@ func typed[S, In, W any](name, iface, summary string,
 		return in, want, check(in, want)
 	}
 	return &kind{
-		name: name, iface: iface, summary: summary,
-		implemented: func(subject any) bool { _, ok := subject.(S); return ok },
+		name: name, iface: iface, entry: entry, summary: summary,
+		typeName: func(s *Subject) string {
+			if impl := any(get(s)); impl != nil {
+				return fmt.Sprintf("%T", impl)
+			}
+			return ""
+		},
 		validate: func(c *Case) error {
 			_, _, err := decode(c)
 			return err
 		},
-		run: func(ctx context.Context, subject any, c *Case) (any, any, string, error) {
+		run: func(ctx context.Context, s *Subject, c *Case) (any, any, string, error) {
 			in, want, err := decode(c)
 			if err != nil {
 				return nil, nil, "", err
 			}
-			want, got, err := call(ctx, subject.(S), c, in, want)
+			want, got, err := call(ctx, get(s), c, in, want)
 			var skip *skipError
 			switch {
 			case errors.As(err, &skip):
@@ -113,7 +125,8 @@ type gruuWant struct {
 }
 
 func gruuKind() *kind {
-	return typed("gruu", "GRUUFormatter", "formatting a Service GRUU for the RMX flag and the DMA peer",
+	return typed("gruu", "GRUUFormatter", "RunGRUU", "formatting a Service GRUU for the RMX flag and the DMA peer",
+		func(s *Subject) GRUUFormatter { return s.GRUU },
 		func(in gruuInput, w gruuWant) error {
 			if in.Form != "rmx" && in.Form != "dma" {
 				return fmt.Errorf("input form %q (want rmx or dma)", in.Form)
@@ -147,7 +160,8 @@ type releaseWant struct {
 }
 
 func releaseKind() *kind {
-	return typed("release", "ReleaseAdvisor", "the ICE methods, ICE obligation and Skype for Business support of an RMX release",
+	return typed("release", "ReleaseAdvisor", "RunRelease", "the ICE methods, ICE obligation and Skype for Business support of an RMX release",
+		func(s *Subject) ReleaseAdvisor { return s.Release },
 		func(_ releaseInput, w releaseWant) error {
 			return oneOf(w.Refused, w.ICEMethods != nil || w.ICEMandatory != nil || w.SkypeForBusiness != nil, "release facts")
 		},
@@ -179,7 +193,8 @@ type iceWant struct {
 }
 
 func iceKind() *kind {
-	return typed("ice-settings", "ICEDeriver", "an RMX's ICE settings from a trusted application endpoint and its pool",
+	return typed("ice-settings", "ICEDeriver", "RunICE", "an RMX's ICE settings from a trusted application endpoint and its pool",
+		func(s *Subject) ICEDeriver { return s.ICE },
 		func(_ ICEInput, w iceWant) error {
 			return oneOf(w.Refused, w.ICESettings != (ICESettings{}), "settings")
 		},
@@ -221,7 +236,8 @@ func normalisePools(pools []Pool) []Pool {
 }
 
 func poolsKind() *kind {
-	return typed("pools", "PoolPlanner", "choosing trusted application pools: one, or one per Edge-paired site",
+	return typed("pools", "PoolPlanner", "RunPools", "choosing trusted application pools: one, or one per Edge-paired site",
+		func(s *Subject) PoolPlanner { return s.Pools },
 		func(_ PoolsInput, w poolsWant) error { return oneOf(w.Refused, w.Pools != nil, "pools") },
 		func(_ context.Context, s PoolPlanner, _ *Case, in PoolsInput, want poolsWant) (poolsWant, poolsWant, error) {
 			want.Pools = normalisePools(want.Pools)
@@ -245,7 +261,8 @@ type staticRouteWant struct {
 }
 
 func staticRouteKind() *kind {
-	return typed("static-route", "StaticRouteAdvisor", "whether a set of workflows needs a static route",
+	return typed("static-route", "StaticRouteAdvisor", "RunStaticRoutes", "whether a set of workflows needs a static route",
+		func(s *Subject) StaticRouteAdvisor { return s.StaticRoutes },
 		func(_ staticRouteInput, w staticRouteWant) error { return oneOf(w.Refused, w.Needed != nil, "needed") },
 		func(_ context.Context, s StaticRouteAdvisor, _ *Case, in staticRouteInput, want staticRouteWant) (staticRouteWant, staticRouteWant, error) {
 			needed, err := s.NeedsStaticRoute(in.Workflows)
@@ -269,12 +286,12 @@ type deploymentWant struct {
 }
 
 func deploymentKind() *kind {
-	k := typed("deployment", "DeploymentChecker", "checking a whole deployment: the rule IDs that fire",
+	return typed("deployment", "DeploymentChecker", "RunDeployment", "checking a whole deployment: the rule IDs that fire",
+		func(s *Subject) DeploymentChecker { return s.Deployment },
 		func(_ deploymentInput, w deploymentWant) error {
 			return oneOf(w.Refused, w.Rules != nil, "rules (use [] for none)")
 		},
 		checkDeployment)
-	return k
 }
 
 // checkDeployment asks a checker, comparing only the rules that both the

@@ -29,7 +29,7 @@ func WriteMarkdown(w io.Writer, cases []Case) error {
 	}
 	b.WriteString("\n")
 	for _, k := range kinds() {
-		fmt.Fprintf(&b, "\n## %s\n\n%s: subjects implement `%s`.\n\n", k.name, upperFirst(k.summary), k.iface)
+		fmt.Fprintf(&b, "\n## %s\n\n%s: subjects implement `%s`; `%s` runs them.\n\n", k.name, upperFirst(k.summary), k.iface, k.entry)
 		b.WriteString("| case | level | rules | what it checks |\n|---|---|---|---|\n")
 		for _, c := range cases {
 			if c.Subject != k.name {

@@ -15,6 +15,12 @@ import (
 // adapters of other tools.
 type Reference struct{}
 
+// Subject returns the reference as a Subject of every behaviour, for Run
+// and Evaluate.
+func (r Reference) Subject() Subject {
+	return Subject{GRUU: r, Release: r, ICE: r, Pools: r, StaticRoutes: r, Deployment: r}
+}
+
 var (
 	_ GRUUFormatter      = Reference{}
 	_ ReleaseAdvisor     = Reference{}

@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -23,14 +25,18 @@ const (
 // CaseResult is the outcome of one case.
 type CaseResult struct {
 	About
-	Status   Status        `json:"status"`
-	Reason   string        `json:"reason,omitempty"`
-	Diff     string        `json:"diff,omitempty"` // -want +got
-	Duration time.Duration `json:"-"`
+	Status Status `json:"status"`
+	Reason string `json:"reason,omitempty"`
+	Diff   string `json:"diff,omitempty"` // -want +got
+	// Input is the case's input as compact JSON when the subject failed
+	// the case (also when a known failure or a lenient run made that a
+	// skip), so that the report alone reproduces the failure.
+	Input    json.RawMessage `json:"input,omitempty"`
+	Duration time.Duration   `json:"-"`
 }
 
-// Message is the failure text of a case: what it checks, where it comes
-// from, why it failed and the diff.
+// Message is the failure text of a case: what it checks, its rules and
+// where it comes from, the input, why it failed and the diff.
 func (r CaseResult) Message() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s): %s\n", r.ID, r.Level, r.Title)
@@ -38,6 +44,9 @@ func (r CaseResult) Message() string {
 		fmt.Fprintf(&b, "rules: %s\n", strings.Join(r.Rules, ", "))
 	}
 	fmt.Fprintf(&b, "source: %s\n", r.Source)
+	if len(r.Input) > 0 {
+		fmt.Fprintf(&b, "input: %s\n", r.Input)
+	}
 	b.WriteString(r.Reason)
 	if r.Diff != "" {
 		fmt.Fprintf(&b, "\n(-want +got):\n%s", r.Diff)
@@ -96,4 +105,16 @@ func (r *Result) Failed() []string {
 		}
 	}
 	return ids
+}
+
+// compactJSON returns data without insignificant space. Data that is not
+// JSON (a Case built in Go and handed to WithCases) becomes a JSON string,
+// so that the JSON report stays valid.
+func compactJSON(data []byte) json.RawMessage {
+	var b bytes.Buffer
+	if err := json.Compact(&b, data); err != nil {
+		quoted, _ := json.Marshal(string(data))
+		return quoted
+	}
+	return b.Bytes()
 }

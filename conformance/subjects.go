@@ -1,12 +1,46 @@
 package conformance
 
-import "context"
+import (
+	"context"
+	"slices"
+	"strings"
+)
 
 // The subjects: one small interface per behaviour, so that a tool implements
-// (and is tested on) just what it does. Run tests a subject on the cases of
-// every interface it implements. Inputs and results are plain strings and
-// structs, the same the JSON vectors hold, so that a tool need not use
-// rppkit's types.
+// (and is tested on) just what it does, and each has its own typed entry
+// point (RunGRUU, EvaluateGRUU, …), so that handing the kit the wrong thing
+// is a compile error. Inputs and results are plain strings and structs, the
+// same the JSON vectors hold, so that a tool need not use rppkit's types.
+
+// Subject is a tool that implements several behaviours, for Run and
+// Evaluate: each non-nil field is tested on its cases, the others are not
+// run. A tool that does everything sets every field (Reference.Subject).
+type Subject struct {
+	// Name names the tool in reports; empty means the Go types of the
+	// fields set.
+	Name         string
+	GRUU         GRUUFormatter
+	Release      ReleaseAdvisor
+	ICE          ICEDeriver
+	Pools        PoolPlanner
+	StaticRoutes StaticRouteAdvisor
+	Deployment   DeploymentChecker
+}
+
+// name is the Name, or the distinct Go types of the behaviours set, so a
+// report says what was tested.
+func (s *Subject) name() string {
+	if s.Name != "" {
+		return s.Name
+	}
+	var types []string
+	for _, k := range kinds() {
+		if t := k.typeName(s); t != "" && !slices.Contains(types, t) {
+			types = append(types, t)
+		}
+	}
+	return strings.Join(types, ", ")
+}
 
 // GRUUFormatter formats a trusted application pool's Service GRUU for the
 // RMX system flag SIP_CONTACT_OVERRIDE_STR (without sip:) and for the DMA's
@@ -43,17 +77,25 @@ type ICEDeriver interface {
 // ICEInput is a trusted application endpoint and its application, with the
 // field names of the deployment file.
 type ICEInput struct {
-	Endpoint struct {
-		SIPAddress    string `json:"sipAddress"`
-		ApplicationID string `json:"applicationId"`
-		Pool          string `json:"pool"`
-	} `json:"endpoint"`
-	Application struct {
-		ApplicationID string `json:"applicationId"`
-		Pool          string `json:"pool"`
-		Port          int    `json:"port,omitempty"`
-		ServiceGRUU   string `json:"serviceGruu"`
-	} `json:"application"`
+	Endpoint    ICEEndpoint    `json:"endpoint"`
+	Application ICEApplication `json:"application"`
+}
+
+// ICEEndpoint is the trusted application endpoint an RMX uses for ICE: an
+// entry of the deployment file's lync.trustedApplicationEndpoints.
+type ICEEndpoint struct {
+	SIPAddress    string `json:"sipAddress"`
+	ApplicationID string `json:"applicationId"`
+	Pool          string `json:"pool"`
+}
+
+// ICEApplication is the trusted application of the endpoint's pool: an
+// entry of the deployment file's lync.trustedApplications.
+type ICEApplication struct {
+	ApplicationID string `json:"applicationId"`
+	Pool          string `json:"pool"`
+	Port          int    `json:"port,omitempty"`
+	ServiceGRUU   string `json:"serviceGruu"`
 }
 
 // ICESettings are the RMX's ICE settings: ICE environment (none, ms,
@@ -76,17 +118,24 @@ type PoolPlanner interface {
 // PoolsInput is the part of a deployment that decides its pools, with the
 // field names of the deployment file.
 type PoolsInput struct {
-	FrontEndPools []struct {
-		FQDN     string `json:"fqdn"`
-		Site     string `json:"site"`
-		EdgePool string `json:"edgePool,omitempty"`
-	} `json:"frontEndPools"`
-	EdgePools []struct {
-		FQDN string `json:"fqdn"`
-		Site string `json:"site"`
-	} `json:"edgePools"`
-	RMX []System `json:"rmx"`
-	DMA []System `json:"dma"`
+	FrontEndPools []FrontEndPool `json:"frontEndPools"`
+	EdgePools     []EdgePool     `json:"edgePools"`
+	RMX           []System       `json:"rmx"`
+	DMA           []System       `json:"dma"`
+}
+
+// FrontEndPool is a Lync Front End pool: where it is and the Edge pool it
+// is paired with (none when EdgePool is empty).
+type FrontEndPool struct {
+	FQDN     string `json:"fqdn"`
+	Site     string `json:"site"`
+	EdgePool string `json:"edgePool,omitempty"`
+}
+
+// EdgePool is a Lync Edge pool and its site.
+type EdgePool struct {
+	FQDN string `json:"fqdn"`
+	Site string `json:"site"`
 }
 
 // System is an RMX or a DMA: where it is.

@@ -62,36 +62,45 @@ func (w onePoolPlanner) PlanPools(in conformance.PoolsInput) ([]conformance.Pool
 	return pools[:1], nil
 }
 
+// referenceWith is the reference with one behaviour replaced, so that a
+// run over the whole catalogue shows that only that behaviour's mistake is
+// caught.
+func referenceWith(change func(*conformance.Subject)) conformance.Subject {
+	s := conformance.Reference{}.Subject()
+	change(&s)
+	return s
+}
+
 func TestWrongSubjectsFailTheirCases(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		subject any
+		subject conformance.Subject
 		want    []string
 	}{
-		{"keeps sip: in the RMX form", keepsSchemeForRMX{}, []string{
+		{"keeps sip: in the RMX form", referenceWith(func(s *conformance.Subject) { s.GRUU = keepsSchemeForRMX{} }), []string{
 			"gruu/rmx-form/any-application-id",
 			"gruu/rmx-form/keeps-parameter-order",
 			"gruu/rmx-form/strips-scheme",
 			"gruu/rmx-form/strips-upper-case-scheme",
 			"gruu/rmx-form/token-with-dash-and-underscore",
 		}},
-		{"drops sip: from the DMA form", dropsSchemeForDMA{}, []string{
+		{"drops sip: from the DMA form", referenceWith(func(s *conformance.Subject) { s.GRUU = dropsSchemeForDMA{} }), []string{
 			"gruu/dma-form/adds-scheme",
 			"gruu/dma-form/any-application-id",
 			"gruu/dma-form/keeps-parameter-order",
 			"gruu/dma-form/keeps-scheme",
 			"gruu/dma-form/lower-cases-scheme",
 		}},
-		{"treats 8.4 as new-only", newOnlyAt84{}, []string{
+		{"treats 8.4 as new-only", referenceWith(func(s *conformance.Subject) { s.Release = newOnlyAt84{} }), []string{
 			"release/all-facts/8.4.2",
 			"release/ice-methods/8.4-both",
 			"release/ice-methods/8.4.2-both",
 		}},
-		{"static route for RealConnect-only", alwaysRoute{}, []string{
+		{"static route for RealConnect-only", referenceWith(func(s *conformance.Subject) { s.StaticRoutes = alwaysRoute{} }), []string{
 			"static-route/realconnect-only/any-case",
 			"static-route/realconnect-only/not-needed",
 		}},
-		{"one pool for two Edge-paired sites", onePoolPlanner{}, []string{
+		{"one pool for two Edge-paired sites", referenceWith(func(s *conformance.Subject) { s.Pools = onePoolPlanner{} }), []string{
 			"pools/per-edge/names-without-case",
 			"pools/per-edge/prefers-front-end-with-edge",
 			"pools/per-edge/three-sites",

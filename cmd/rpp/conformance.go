@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -44,8 +46,10 @@ func (o *conformanceOptions) flagSet() *flag.FlagSet {
 }
 
 // runConformance runs the conformance kit against rppkit itself
-// (conformance.Reference) and reports per case. Exit 0 when no case fails,
-// 1 when one does, 2 for a usage error.
+// (conformance.Reference) and reports per case, or with --list names the
+// cases a run would run. Exit 0 when no case fails, 1 when one does, 2 for
+// a usage error — the same for --list, which validates the selection
+// exactly as a run does.
 func runConformance(inv *invocation, args []string) int {
 	var opts conformanceOptions
 	operands, err := parseFlags(opts.flagSet(), args)
@@ -55,26 +59,24 @@ func runConformance(inv *invocation, args []string) int {
 	if len(operands) > 0 {
 		return usageError(inv, "conformance", "unexpected argument %q", operands[0])
 	}
-	var sel []conformance.Option
-	if len(opts.run) > 0 {
-		sel = append(sel, conformance.Prefix(opts.run...))
+	if opts.list && !slices.Contains(listFormats, opts.format.value) {
+		return usageError(inv, "conformance", "--list writes %s, not %s (a %s report needs a run)",
+			orList(listFormats), opts.format.value, opts.format.value)
 	}
-	if opts.level != "" {
-		sel = append(sel, conformance.OnlyLevel(conformance.Level(opts.level)))
-	}
-	if opts.lenient {
-		sel = append(sel, conformance.Lenient())
-	}
-	if opts.list {
-		return listCases(inv, opts, sel)
-	}
-	res, err := conformance.Evaluate(inv.ctx, conformance.Reference{}, sel...)
+	sel, cases, err := opts.selection()
 	if err != nil {
 		fmt.Fprintf(inv.stderr, "rpp conformance: %v\n", err)
+		if errors.Is(err, conformance.ErrNoCases) {
+			fmt.Fprintln(inv.stderr, "rpp conformance: rpp conformance --list, with no --run or --level, lists every case")
+		}
 		return exitInvalid
 	}
-	if len(res.Cases) == 0 {
-		fmt.Fprintf(inv.stderr, "rpp conformance: no case matches %s\n", opts.run.String())
+	if opts.list {
+		return listCases(inv, opts, cases)
+	}
+	res, err := conformance.Evaluate(inv.ctx, conformance.Reference{}.Subject(), sel...)
+	if err != nil {
+		fmt.Fprintf(inv.stderr, "rpp conformance: %v\n", err)
 		return exitInvalid
 	}
 	switch opts.format.value {
@@ -93,6 +95,29 @@ func runConformance(inv *invocation, args []string) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// listFormats are the --format values --list can write: a JUnit report
+// holds outcomes, which a list has not.
+var listFormats = []string{"text", "json"}
+
+// selection turns the command line into the kit's options and checks them
+// with conformance.Select — the one validation both a run and --list go
+// through (unknown level, a --run prefix that selects nothing) — returning
+// the cases selected.
+func (o *conformanceOptions) selection() ([]conformance.Option, []conformance.Case, error) {
+	var sel []conformance.Option
+	if len(o.run) > 0 {
+		sel = append(sel, conformance.Prefix(o.run...))
+	}
+	if o.level != "" {
+		sel = append(sel, conformance.OnlyLevel(conformance.Level(o.level)))
+	}
+	if o.lenient {
+		sel = append(sel, conformance.Lenient())
+	}
+	cases, err := conformance.Select(sel...)
+	return sel, cases, err
 }
 
 func writeConformanceText(inv *invocation, res *conformance.Result) error {
@@ -115,12 +140,8 @@ func writeConformanceText(inv *invocation, res *conformance.Result) error {
 	return p.err
 }
 
-func listCases(inv *invocation, opts conformanceOptions, sel []conformance.Option) int {
-	cases, err := conformance.Select(sel...)
-	if err != nil {
-		fmt.Fprintf(inv.stderr, "rpp conformance: %v\n", err)
-		return exitInvalid
-	}
+func listCases(inv *invocation, opts conformanceOptions, cases []conformance.Case) int {
+	var err error
 	if opts.format.value == "json" {
 		err = encodeJSON(inv.stdout, cases)
 	} else {

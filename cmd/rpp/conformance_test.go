@@ -78,9 +78,29 @@ func TestConformanceUsage(t *testing.T) {
 		{"conformance", "--level", "may"},
 		{"conformance", "--run", "no/such/"},
 		{"conformance", "extra"},
+		{"conformance", "--list", "--format", "junit"},
 	} {
 		if r := runRpp(t, args...); r.code != 2 || r.stderr == "" {
 			t.Errorf("rpp %q = %d, stderr %q; want 2 and a message", args, r.code, r.stderr)
+		}
+	}
+}
+
+// --list refuses what a run refuses, with the same words: both go through
+// one selection.
+func TestConformanceListValidatesAsARunDoes(t *testing.T) {
+	for _, args := range [][]string{
+		{"--level", "may"},
+		{"--level", "MUST"},
+		{"--run", "no/such/"},
+		{"--run", "gruu/,typo/"},
+		{"--run", "gruu/", "--run", "static-route/both/", "--level", "should"}, // static-route/both/ holds must cases only
+		{"--format", "xml"},
+	} {
+		run := runRpp(t, append([]string{"conformance"}, args...)...)
+		list := runRpp(t, append([]string{"conformance", "--list"}, args...)...)
+		if run.code != 2 || list.code != 2 || run.stderr == "" || list.stderr != run.stderr || list.stdout != "" {
+			t.Errorf("%q: run exit %d %q; --list exit %d %q, stdout %q", args, run.code, run.stderr, list.code, list.stderr, list.stdout)
 		}
 	}
 }

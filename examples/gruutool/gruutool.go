@@ -1,8 +1,8 @@
 // Package gruutool is an example of an external tool tested with rppkit's
 // conformance kit: a provisioning script's helper that formats a Lync
 // Service GRUU for an RMX and a DMA. It is written without rppkit, as a
-// vendor's own code would be; gruutool_test.go shows the three lines that
-// test it against the kit.
+// vendor's own code would be; gruutool_test.go shows the one call that
+// tests it against the kit and the report the same run writes.
 package gruutool
 
 import (
