@@ -15,6 +15,10 @@ import (
 	"time"
 )
 
+// ErrNoName is Issue's error for a certificate asked for with neither a
+// subject CN nor a SAN.
+var ErrNoName = errors.New("lynctest: a certificate needs a subject CN or a SAN")
+
 // CA is a certificate authority made for one test: the one Lync trusts in
 // the lab. It issues certificates with exactly the subject and SANs asked
 // for, so a wildcard or shared certificate in a deployment is really
@@ -70,7 +74,7 @@ func (ca *CA) Pool() *x509.CertPool { return ca.pool.Clone() }
 // server and client authentication, as Lync's MTLS certificates are.
 func (ca *CA) Issue(cn string, san ...string) (tls.Certificate, error) {
 	if cn == "" && len(san) == 0 {
-		return tls.Certificate{}, errors.New("lynctest: a certificate needs a subject or a SAN")
+		return tls.Certificate{}, ErrNoName
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

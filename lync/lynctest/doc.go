@@ -12,22 +12,51 @@
 //
 //   - Trust (learn.microsoft.com, "TLS and MTLS for Skype for Business
 //     Server"): a Front End speaks SIP over TLS and requires a client
-//     certificate. It accepts a peer only when the certificate names a
-//     computer of a trusted application pool — by SAN DNS name, or by the
-//     subject CN when there are no SANs — and never by a wildcard; others are
-//     refused in the TLS handshake. A request whose Contact names a host the
-//     certificate does not name is refused with 403 and an ms-diagnostics
-//     header, as Lync refuses to open MTLS to a computer whose certificate
-//     names another (lab convention: Lync finds this out when it connects
-//     back; the lab checks the Contact of REGISTER).
+//     certificate. It accepts a peer only when a DNS name of the
+//     certificate's SAN is a computer of a trusted application pool, and
+//     when no name of the certificate — SAN or subject CN — is a wildcard;
+//     others are refused in the TLS handshake (a bad_certificate alert),
+//     and the refusal is recorded with its reason (Message.Err:
+//     ErrUntrustedPeer with ErrNoSAN, ErrWildcardCertificate,
+//     ErrUnknownComputer or ErrNoClientCertificate). A request whose
+//     Contact names a host the certificate does not name is refused with
+//     403 and an ms-diagnostics header, as Lync refuses to open MTLS to a
+//     computer whose certificate names another (lab convention: Lync finds
+//     this out when it connects back; the lab checks the Contact of
+//     REGISTER).
+//
+//     Why the SAN alone, and never a wildcard subject: Microsoft's
+//     certificate tables for every Lync Server role list the server's FQDN
+//     in the SAN, and the Lync certificate wizard (Request-CsCertificate)
+//     copies the subject name into the SAN [1][2]; Polycom's guidance asks
+//     for SAN certificates naming each FQDN. And "There is no support for a
+//     wildcard entry as the subject name (also referred to as the common
+//     name or CN) for any role" [3]. So a CN-only certificate (no SAN) is
+//     refused, and a wildcard CN is refused even beside a SAN that names
+//     the computer — as rpp's cert-san-missing and cert-wildcard say. This
+//     replaces the earlier lab convention of accepting the subject CN of a
+//     certificate without SANs.
+//
+//     [1] "Certificate Requirements for Internal Servers", Lync Server 2010
+//     (https://learn.microsoft.com/en-us/previous-versions/office/skype-server-2010/gg398094(v=ocs.14))
+//     and Lync Server 2013
+//     (https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/lync-server-2013-certificate-requirements-for-internal-servers).
+//     [2] J. Schertz, "Wildcard Certificates in Lync Server"
+//     (http://blog.schertz.name/2011/02/wildcard-certificates-in-lync-server/).
+//     [3] "Wildcard Certificate Support", Lync Server 2010
+//     (https://technet.microsoft.com/en-us/library/hh202161(v=ocs.14)) and
+//     Lync Server 2013 (topic 0bae2aa8-b6dc-46f5-a3be-3fe7581809d4).
+//
 //   - Registration (MS-SIPREGE): REGISTER for a trusted application endpoint
 //     of the caller's own pool or for a Lync user gets 200 with
 //     ms-keep-alive and Allow-Events; anything else is refused with
 //     ms-diagnostics (MS-OCER). CRLF keep-alives are tolerated.
+//
 //   - In-band provisioning (MS-SIPREGE §2.2.2, package lync/provision): the
 //     provisioning SUBSCRIBE gets the MRAS URI of the Edge associated with
 //     the Front End pool (none when there is no Edge), in the 200 OK with
 //     ms-piggyback-first-notify, else in a NOTIFY; a wrong Accept gets 406.
+//
 //   - MRAS (MS-AVEDGEA, package lync/mras): the credentials SERVICE is
 //     answered, with every reasonPhrase the specification defines, and
 //     grants a short-lived user name and password and the relay's address
@@ -36,6 +65,7 @@
 //     the caller's own pool whose request carries that pool's Service GRUU
 //     as Contact (the new ICE method), or a Lync user (the legacy method);
 //     anything else is Forbidden.
+//
 //   - The Edge relay is a standard RFC 5766 TURN server (pion/turn) on
 //     loopback UDP and TCP that accepts only credentials MRAS minted and not
 //     yet expired. Lab convention: the real Edge speaks MS-TURN and MS-ICE2;
@@ -44,7 +74,10 @@
 //     trusted application in the TLS handshake: the RMX must not register
 //     to the Edge.
 //
-// Every SIP message in and out is recorded (Server.Ladder); logs go to the
-// slog.Logger of WithLogger. Close, or the end of the context given to
-// NewServer, stops everything and waits for it.
+// Every SIP message in and out, and every refused connection, is recorded
+// (Server.Messages, Server.Ladder); logs go to the slog.Logger of
+// WithLogger. Close, or the end of the context given to NewServer, stops
+// everything and waits for it. NewServer's errors are sentinels
+// (ErrNoFrontEndPool, ErrNoSIPDomain, ErrUnknownEdgePool) or a
+// *ListenError, for errors.Is and errors.As.
 package lynctest

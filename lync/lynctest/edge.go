@@ -1,6 +1,7 @@
 package lynctest
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -38,7 +39,7 @@ type Edge struct {
 	wg    sync.WaitGroup
 }
 
-func (s *Server) startEdge(p lync.EdgePool) (*Edge, error) {
+func (s *Server) startEdge(ctx context.Context, p lync.EdgePool) (*Edge, error) {
 	e := &Edge{FQDN: p.FQDN, MRASURI: s.mrasURI(p.FQDN), Realm: s.domain}
 	var err error
 	if e.mras, err = lync.ParseGRUU(e.MRASURI); err != nil {
@@ -46,10 +47,10 @@ func (s *Server) startEdge(p lync.EdgePool) (*Edge, error) {
 	}
 	if r := s.opts.relay; r != nil {
 		e.RelayHost, e.RelayUDPPort, e.RelayTCPPort = r.Host, r.UDPPort, r.TCPPort
-	} else if err := e.startRelay(s); err != nil {
+	} else if err := e.startRelay(ctx, s); err != nil {
 		return nil, err
 	}
-	if err := e.startSIP(s); err != nil {
+	if err := e.startSIP(ctx, s); err != nil {
 		e.close()
 		return nil, err
 	}
@@ -58,15 +59,15 @@ func (s *Server) startEdge(p lync.EdgePool) (*Edge, error) {
 
 // startRelay runs a TURN server on loopback UDP and TCP that accepts only
 // credentials MRAS minted and not yet expired.
-func (e *Edge) startRelay(s *Server) error {
-	udp, err := net.ListenPacket("udp4", "127.0.0.1:0")
+func (e *Edge) startRelay(ctx context.Context, s *Server) error {
+	udp, err := s.opts.listen.ListenPacket(ctx, "udp4", "127.0.0.1:0")
 	if err != nil {
-		return fmt.Errorf("lynctest: Edge %s relay: %w", e.FQDN, err)
+		return &ListenError{Pool: e.FQDN, Service: ServiceRelayUDP, Err: err}
 	}
-	tcp, err := net.Listen("tcp4", "127.0.0.1:0")
+	tcp, err := s.opts.listen.Listen(ctx, "tcp4", "127.0.0.1:0")
 	if err != nil {
 		udp.Close()
-		return fmt.Errorf("lynctest: Edge %s relay: %w", e.FQDN, err)
+		return &ListenError{Pool: e.FQDN, Service: ServiceRelayTCP, Err: err}
 	}
 	gen := func() turn.RelayAddressGenerator {
 		return &turn.RelayAddressGeneratorStatic{RelayAddress: net.IPv4(127, 0, 0, 1), Address: "127.0.0.1"}
@@ -102,13 +103,9 @@ func (e *Edge) RelayUDPAddr() string {
 	return net.JoinHostPort(e.RelayHost, strconv.Itoa(e.RelayUDPPort))
 }
 
-// errEdgeRefusesApplications is the reason an Edge gives for refusing a
-// trusted application's TLS connection.
-var errEdgeRefusesApplications = errors.New("an Edge pool accepts SIP from Front End pools and Directors only, not from trusted applications")
-
 // startSIP listens for SIP over TLS and refuses every client in the
 // handshake: the RMX must not register to the Edge.
-func (e *Edge) startSIP(s *Server) error {
+func (e *Edge) startSIP(ctx context.Context, s *Server) error {
 	cert, err := s.CA.Issue(string(e.FQDN), string(e.FQDN))
 	if err != nil {
 		return err
@@ -118,13 +115,14 @@ func (e *Edge) startSIP(s *Server) error {
 		ClientAuth:   tls.RequireAnyClientCert,
 		MaxVersion:   tls.VersionTLS12, // so the client sees the refusal at once
 		VerifyConnection: func(tls.ConnectionState) error {
-			return errEdgeRefusesApplications
+			return ErrEdgeRefusesApplications
 		},
 	}
-	ln, err := tls.Listen("tcp4", "127.0.0.1:0", conf)
+	tcp, err := s.opts.listen.Listen(ctx, "tcp4", "127.0.0.1:0")
 	if err != nil {
-		return fmt.Errorf("lynctest: Edge %s SIP: %w", e.FQDN, err)
+		return &ListenError{Pool: e.FQDN, Service: ServiceSIP, Err: err}
 	}
+	ln := tls.NewListener(tcp, conf)
 	e.sipLn, e.SIPAddr = ln, ln.Addr().String()
 	e.wg.Add(1)
 	go func() {
@@ -141,7 +139,7 @@ func (e *Edge) startSIP(s *Server) error {
 				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
 				if err := c.(*tls.Conn).Handshake(); err != nil {
 					s.rec.add(Message{Time: s.opts.now(), Direction: Refused, Server: string(e.FQDN),
-						Peer: c.RemoteAddr().String(), StartLine: "TLS: " + err.Error()})
+						Peer: c.RemoteAddr().String(), StartLine: "TLS: " + err.Error(), Err: err})
 				}
 			}()
 		}

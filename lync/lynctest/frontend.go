@@ -36,7 +36,7 @@ type FrontEnd struct {
 	wg     sync.WaitGroup // NOTIFYs in flight
 }
 
-func (s *Server) startFrontEnd(p lync.FrontEndPool, edge *Edge) (*FrontEnd, error) {
+func (s *Server) startFrontEnd(ctx context.Context, p lync.FrontEndPool, edge *Edge) (*FrontEnd, error) {
 	fe := &FrontEnd{FQDN: p.FQDN, Edge: edge, s: s, served: make(chan struct{})}
 	fe.ctx, fe.cancel = context.WithCancel(context.Background())
 	cert, err := s.CA.Issue(string(p.FQDN), string(p.FQDN))
@@ -80,13 +80,13 @@ func (s *Server) startFrontEnd(p lync.FrontEndPool, edge *Edge) (*FrontEnd, erro
 		_, err := s.trust(cs)
 		return err
 	}
-	tcp, err := net.Listen("tcp4", "127.0.0.1:0")
+	tcp, err := s.opts.listen.Listen(ctx, "tcp4", "127.0.0.1:0")
 	if err != nil {
 		fe.ua.Close()
-		return nil, fmt.Errorf("lynctest: Front End %s: %w", p.FQDN, err)
+		return nil, &ListenError{Pool: p.FQDN, Service: ServiceSIP, Err: err}
 	}
 	ln := &tlsListener{Listener: tcp, conf: conf, onFail: func(remote string, err error) {
-		s.rec.add(Message{Time: s.opts.now(), Direction: Refused, Server: string(fe.FQDN), Peer: remote, StartLine: "TLS: " + err.Error()})
+		s.rec.add(Message{Time: s.opts.now(), Direction: Refused, Server: string(fe.FQDN), Peer: remote, StartLine: "TLS: " + err.Error(), Err: err})
 		log.Info("refused a TLS peer", "from", remote, "error", err)
 	}}
 	fe.ln, fe.Addr = ln, ln.Addr().String()

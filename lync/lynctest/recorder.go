@@ -33,6 +33,12 @@ type Message struct {
 	StartLine string
 	// Text is the whole message as sent or received.
 	Text string
+	// Err is, for a Refused connection, why it was refused: for a Front
+	// End it wraps ErrUntrustedPeer and the reason (ErrNoSAN,
+	// ErrWildcardCertificate, …) when the trust check refused the
+	// certificate, else the TLS error; for an Edge it wraps
+	// ErrEdgeRefusesApplications. Test it with errors.Is.
+	Err error
 }
 
 // recorder keeps what the lab sends and receives, up to a bound, so that a

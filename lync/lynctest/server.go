@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"sync"
 	"time"
 
@@ -26,6 +27,9 @@ type options struct {
 	relay     *ExternalRelay
 	fault     func(*mras.Request) mras.ReasonPhrase
 	recordMax int
+	// listen opens every socket of the lab; its zero value is net's
+	// default. Tests set its Control to make a listener fail.
+	listen net.ListenConfig
 }
 
 // WithLogger sends the lab's logs (and sipgo's and pion's) to l. By default
@@ -62,6 +66,47 @@ func WithMRASFault(f func(*mras.Request) mras.ReasonPhrase) Option {
 	return func(o *options) { o.fault = f }
 }
 
+// Errors of NewServer, for a topology the lab cannot serve. Test them with
+// errors.Is; a socket the lab cannot open is a *ListenError.
+var (
+	// ErrNoFrontEndPool: the topology is nil or has no Front End pool, so
+	// there is nothing to serve.
+	ErrNoFrontEndPool = errors.New("lynctest: the topology has no Front End pool to serve")
+	// ErrNoSIPDomain: the topology has no SIP domain, which the lab needs
+	// for its MRAS URIs and its TURN realm.
+	ErrNoSIPDomain = errors.New("lynctest: the topology has no SIP domain")
+	// ErrUnknownEdgePool: a Front End pool is paired with an Edge pool that
+	// the topology does not define. The lab refuses to start rather than
+	// serve that Front End without an Edge, which would hide the mistake
+	// behind "ICE ready (no Edge)".
+	ErrUnknownEdgePool = errors.New("lynctest: Edge pool not defined in the topology")
+)
+
+// ListenError is a socket of the lab that could not be opened.
+type ListenError struct {
+	// Pool is the Front End or Edge pool the socket was for.
+	Pool lync.FQDN
+	// Service is what would have listened: "SIP over TLS", "relay (UDP)"
+	// or "relay (TCP)".
+	Service string
+	// Err is the error of the listen call, usually a *net.OpError.
+	Err error
+}
+
+func (e *ListenError) Error() string {
+	return fmt.Sprintf("lynctest: %s of %s: %v", e.Service, e.Pool, e.Err)
+}
+
+// Unwrap returns the error of the listen call.
+func (e *ListenError) Unwrap() error { return e.Err }
+
+// Services of a ListenError.
+const (
+	ServiceSIP      = "SIP over TLS"
+	ServiceRelayUDP = "relay (UDP)"
+	ServiceRelayTCP = "relay (TCP)"
+)
+
 // Server is a running Lync stand-in: its Front Ends, Edges and CA.
 type Server struct {
 	// CA issues the lab's certificates; clients trust CA.Pool().
@@ -89,12 +134,22 @@ type Server struct {
 // for every Edge pool, on 127.0.0.1 with ephemeral ports. It stops when ctx
 // ends or Close is called. The topology must not change while the server
 // runs.
+//
+// It fails with ErrNoFrontEndPool, ErrNoSIPDomain or ErrUnknownEdgePool
+// for a topology it cannot serve, and with a *ListenError when a socket
+// cannot be opened; whatever it started by then is stopped again.
 func NewServer(ctx context.Context, topo *lync.Topology, opts ...Option) (*Server, error) {
 	if topo == nil || len(topo.FrontEndPools) == 0 {
-		return nil, errors.New("lynctest: the topology has no Front End pool")
+		return nil, ErrNoFrontEndPool
 	}
 	if len(topo.SIPDomains) == 0 {
-		return nil, errors.New("lynctest: the topology has no SIP domain")
+		return nil, ErrNoSIPDomain
+	}
+	idx := topo.Index()
+	for _, p := range topo.FrontEndPools {
+		if p.EdgePool != "" && idx.EdgePool(p.EdgePool) < 0 {
+			return nil, fmt.Errorf("lynctest: Front End pool %s is paired with Edge pool %s: %w", p.FQDN, p.EdgePool, ErrUnknownEdgePool)
+		}
 	}
 	o := options{lifetime: 480 * time.Minute, now: time.Now, recordMax: 10000}
 	for _, f := range opts {
@@ -108,7 +163,7 @@ func NewServer(ctx context.Context, topo *lync.Topology, opts ...Option) (*Serve
 		return nil, err
 	}
 	s := &Server{
-		CA: ca, topo: topo, idx: topo.Index(), domain: string(topo.SIPDomains[0]), opts: o, log: o.logger,
+		CA: ca, topo: topo, idx: idx, domain: string(topo.SIPDomains[0]), opts: o, log: o.logger,
 		creds: &credentialStore{now: o.now, byUser: map[string]credential{}},
 		rec:   &recorder{max: o.recordMax},
 	}
@@ -119,7 +174,7 @@ func NewServer(ctx context.Context, topo *lync.Topology, opts ...Option) (*Serve
 	for i, a := range topo.TrustedApplications {
 		s.appGRUU[i], _ = lync.ParseGRUU(a.ServiceGRUU)
 	}
-	if err := s.start(); err != nil {
+	if err := s.start(ctx); err != nil {
 		s.shutdown()
 		return nil, err
 	}
@@ -127,10 +182,10 @@ func NewServer(ctx context.Context, topo *lync.Topology, opts ...Option) (*Serve
 	return s, nil
 }
 
-func (s *Server) start() error {
+func (s *Server) start(ctx context.Context) error {
 	edges := map[string]*Edge{}
 	for _, p := range s.topo.EdgePools {
-		e, err := s.startEdge(p)
+		e, err := s.startEdge(ctx, p)
 		if err != nil {
 			return err
 		}
@@ -138,7 +193,7 @@ func (s *Server) start() error {
 		edges[p.FQDN.Key()] = e
 	}
 	for _, p := range s.topo.FrontEndPools {
-		fe, err := s.startFrontEnd(p, edges[p.EdgePool.Key()])
+		fe, err := s.startFrontEnd(ctx, p, edges[p.EdgePool.Key()])
 		if err != nil {
 			return err
 		}
@@ -169,6 +224,12 @@ func (s *Server) shutdown() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Index returns the lookups over the topology the lab serves, so that a
+// stand-in decides as the rules of package rpp do — rmxtest infers an RMX's
+// ICE method with it (rmx.InferICEMethod). Index().Topology() is the
+// topology itself, which must not change while the lab runs.
+func (s *Server) Index() *lync.Index { return s.idx }
 
 // FrontEnds returns the Front Ends, in topology order.
 func (s *Server) FrontEnds() []*FrontEnd { return append([]*FrontEnd(nil), s.frontEnds...) }

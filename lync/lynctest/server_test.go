@@ -2,8 +2,6 @@ package lynctest_test
 
 import (
 	"context"
-	"crypto/tls"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -165,38 +163,5 @@ func TestProvisioningAndMRAS(t *testing.T) {
 	c.ua.Close()
 	if err := s.Close(); err != nil {
 		t.Errorf("Close: %v", err)
-	}
-}
-
-func TestUntrustedCertificatesAreRefused(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	s, _ := start(t, "two-site.yaml")
-	fe := s.FrontEnd("fe-east.contoso.com")
-	for name, names := range map[string][]string{
-		"not in the topology": {"rmx-rogue.contoso.com"},
-		"wildcard":            {"*.contoso.com"},
-	} {
-		cert, err := s.CA.Issue(names[0], names...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		conn, err := tls.Dial("tcp", fe.Addr, s.ClientTLSConfig(cert, string(fe.FQDN)))
-		if err == nil {
-			// The handshake completes on the client side only when the
-			// server accepts; read to see the alert.
-			_, err = conn.Read(make([]byte, 1))
-			conn.Close()
-		}
-		if err == nil || !strings.Contains(err.Error(), "bad certificate") && !errors.Is(err, tls.AlertError(42)) {
-			t.Errorf("%s: %v, want a refused handshake", name, err)
-		}
-	}
-	// A refusal is recorded just after the alert goes out: wait for both.
-	for deadline := time.Now().Add(5 * time.Second); len(s.Messages()) < 2 && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
-	s.Close()
-	if msgs := s.Messages(); len(msgs) != 2 || msgs[0].Direction != lynctest.Refused || msgs[1].Direction != lynctest.Refused {
-		t.Errorf("recorded %+v", msgs)
 	}
 }

@@ -222,14 +222,20 @@ func TestThirdpartySipsak(t *testing.T) {
 		}
 	})
 
-	for _, tc := range []struct{ name, cn, want string }{
-		{"computer not in the topology", "rmx-rogue.contoso.com", "rmx-rogue.contoso.com, none of them a computer"},
-		{"wildcard certificate", "*.contoso.com", "wildcard certificates are not trusted"},
+	for _, tc := range []struct {
+		name, base, cn string
+		san            []string
+		want           error
+	}{
+		{"computer not in the topology", "rogue", "rmx-rogue.contoso.com", []string{"rmx-rogue.contoso.com"}, lynctest.ErrUnknownComputer},
+		{"wildcard certificate", "wildcard", "*.contoso.com", []string{"*.contoso.com"}, lynctest.ErrWildcardCertificate},
+		{"wildcard CN, SAN naming the host", "wildcard-cn", "*.contoso.com", []string{"rmx-east.contoso.com"}, lynctest.ErrWildcardCertificate},
+		{"CN-only certificate", "cn-only", "rmx-east.contoso.com", nil, lynctest.ErrNoSAN},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(s.Messages())
-			base := strings.NewReplacer("*", "wildcard", ".", "-").Replace(tc.cn)
-			cert := tpIssuePEM(t, s, dir, base, tc.cn, tc.cn)
+			base := tc.base
+			cert := tpIssuePEM(t, s, dir, base, tc.cn, tc.san...)
 			rogue := tpStartStunnel(t, stunnelBin, dir, "stunnel-"+base, fe, ca, cert)
 			code, out := sipsakRun(t, sipsak, dir, "sipsak-"+base,
 				append(common, "-E", "tcp", "-f", subFile, "-s", "sip:rpp-east@"+rogue.Addr)...)
@@ -250,8 +256,9 @@ func TestThirdpartySipsak(t *testing.T) {
 					t.Errorf("the Front End handled SIP over a refused connection: %s %s", m.Direction, m.StartLine)
 				}
 			}
-			if len(refused) == 0 || !strings.Contains(refused[0].StartLine, tc.want) || refused[0].Server != "fe-east.contoso.com" {
-				t.Errorf("recorded %+v; want a refusal by fe-east.contoso.com saying %q\nstunnel:\n%s", refused, tc.want, tpReadFile(t, rogue.Log))
+			if len(refused) == 0 || !errors.Is(refused[0].Err, lynctest.ErrUntrustedPeer) || !errors.Is(refused[0].Err, tc.want) ||
+				refused[0].Server != "fe-east.contoso.com" {
+				t.Errorf("recorded %+v; want a refusal by fe-east.contoso.com for %v\nstunnel:\n%s", refused, tc.want, tpReadFile(t, rogue.Log))
 			}
 			if log := tpReadFile(t, rogue.Log); !strings.Contains(log, "alert bad certificate") {
 				t.Errorf("stunnel did not see the Front End refuse its certificate:\n%s", log)

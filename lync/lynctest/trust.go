@@ -9,13 +9,39 @@ import (
 	"github.com/rppkit/rppkit/lync"
 )
 
-// ErrUntrustedPeer is wrapped by the errors of the Front Ends' trust check,
-// which clients see as a failed TLS handshake.
+// ErrUntrustedPeer is wrapped by every refusal of the Front Ends' trust
+// check, together with the reason (ErrNoClientCertificate,
+// ErrWildcardCertificate, ErrNoSAN or ErrUnknownComputer). A client sees
+// the refusal as a failed TLS handshake (a bad_certificate alert); the lab
+// records the error itself in Message.Err of the Refused message.
 var ErrUntrustedPeer = errors.New("not a trusted application computer")
+
+// Why the trust check refuses a certificate.
+var (
+	// ErrNoClientCertificate: the peer presented no certificate.
+	ErrNoClientCertificate = errors.New("no client certificate")
+	// ErrWildcardCertificate: the subject CN or a SAN DNS name contains
+	// '*'. Microsoft supports no wildcard subject name for any role, even
+	// when a SAN names the host.
+	ErrWildcardCertificate = errors.New("wildcard certificates are not trusted")
+	// ErrNoSAN: the certificate has no SAN DNS name, so names its computer
+	// in the subject CN only; Lync's certificates always carry the FQDN in
+	// the SAN, and the lab trusts by the SAN alone.
+	ErrNoSAN = errors.New("the certificate has no SAN DNS name (CN-only certificate); a computer is trusted by the DNS names of its SAN only")
+	// ErrUnknownComputer: no SAN DNS name is a computer of a trusted
+	// application pool of the topology.
+	ErrUnknownComputer = errors.New("no SAN DNS name of the certificate is a computer of a trusted application pool")
+)
+
+// ErrEdgeRefusesApplications is why an Edge refuses every TLS client: an
+// Edge pool takes SIP from Front End pools and Directors, and a trusted
+// application (the RMX) must not register to it. It is recorded in
+// Message.Err of the Edge's Refused messages.
+var ErrEdgeRefusesApplications = errors.New("an Edge pool accepts SIP from Front End pools and Directors only, not from trusted applications")
 
 // peer is a trusted application computer connected to a Front End.
 type peer struct {
-	certNames []string  // the names its certificate gives
+	certNames []string  // the SAN DNS names of its certificate
 	computer  lync.FQDN // the pool computer the certificate names
 	pool      int       // that computer's pool, in the topology
 }
@@ -31,29 +57,31 @@ func (p *peer) names(host string) bool {
 }
 
 // trust decides whether a TLS peer is a trusted application computer: its
-// certificate (already verified against the lab CA) must name, by SAN DNS
-// name or — when it has no SANs — by subject CN, a computer of a trusted
-// application pool. Wildcards never count. The exact CN-versus-SAN rule of
-// Lync is not published; this is the usual TLS one.
+// certificate (already verified against the lab CA) must name a computer
+// of a trusted application pool among its SAN DNS names, and carry no
+// wildcard, neither in a SAN nor in the subject CN. See the package
+// documentation for the sources of this rule.
 func (s *Server) trust(cs tls.ConnectionState) (*peer, error) {
 	if len(cs.PeerCertificates) == 0 {
-		return nil, fmt.Errorf("%w: no client certificate", ErrUntrustedPeer)
+		return nil, fmt.Errorf("%w: %w", ErrUntrustedPeer, ErrNoClientCertificate)
 	}
 	leaf := cs.PeerCertificates[0]
-	names := leaf.DNSNames
-	if len(names) == 0 && leaf.Subject.CommonName != "" {
-		names = []string{leaf.Subject.CommonName}
+	if cn := leaf.Subject.CommonName; strings.Contains(cn, "*") {
+		return nil, fmt.Errorf("%w: %w: the subject CN is %s", ErrUntrustedPeer, ErrWildcardCertificate, cn)
 	}
+	names := leaf.DNSNames
 	for _, n := range names {
 		if strings.Contains(n, "*") {
-			return nil, fmt.Errorf("%w: the certificate names %s; wildcard certificates are not trusted", ErrUntrustedPeer, n)
+			return nil, fmt.Errorf("%w: %w: the SAN names %s", ErrUntrustedPeer, ErrWildcardCertificate, n)
 		}
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%w: %w; the subject CN is %q", ErrUntrustedPeer, ErrNoSAN, leaf.Subject.CommonName)
 	}
 	for _, n := range names {
 		if pool := s.idx.PoolFor(lync.FQDN(n)); pool >= 0 {
 			return &peer{certNames: names, computer: lync.FQDN(n), pool: pool}, nil
 		}
 	}
-	return nil, fmt.Errorf("%w: the certificate names %s, none of them a computer of a trusted application pool",
-		ErrUntrustedPeer, strings.Join(names, ", "))
+	return nil, fmt.Errorf("%w: %w: the SAN names %s", ErrUntrustedPeer, ErrUnknownComputer, strings.Join(names, ", "))
 }
