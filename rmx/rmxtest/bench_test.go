@@ -22,7 +22,7 @@ func BenchmarkICEReady(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		r, err := rmxtest.ForLab(s, d, 0, rmxtest.WithLogger(quiet))
+		r, err := rmxtest.ForLab(s, d.RPP.RMX[0], rmxtest.WithLogger(quiet))
 		if err != nil {
 			b.Fatal(err)
 		}

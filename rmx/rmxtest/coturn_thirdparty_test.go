@@ -23,6 +23,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/rppkit/rppkit/lync/lynctest"
+	"github.com/rppkit/rppkit/rmx"
 	"github.com/rppkit/rppkit/rmx/rmxtest"
 )
 
@@ -160,7 +161,7 @@ func TestThirdpartyCoturnRelay(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
-	r, err := rmxtest.ForLab(s, d, 0, rmxtest.WithLogger(quiet), rmxtest.WithSubscribeRetries(1, 0))
+	r, err := rmxtest.ForLab(s, d.RPP.RMX[0], rmxtest.WithLogger(quiet), rmxtest.WithSubscribeRetries(1, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,15 +255,15 @@ func TestThirdpartyCoturnRelay(t *testing.T) {
 		wrong, d := lab(t, "two-site.yaml", lynctest.WithExternalRelay(lynctest.ExternalRelay{
 			Host: "127.0.0.1", UDPPort: relay.Port, TCPPort: relay.Port, Secret: "not-" + secret}))
 		defer wrong.Close()
-		r, err := rmxtest.ForLab(wrong, d, 0, rmxtest.WithLogger(quiet), rmxtest.WithSubscribeRetries(1, 0))
+		r, err := rmxtest.ForLab(wrong, d.RPP.RMX[0], rmxtest.WithLogger(quiet), rmxtest.WithSubscribeRetries(1, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer r.Close()
 		st, err := r.Start(ctx)
 		var e *rmxtest.Error
-		if !errors.As(err, &e) || e.Phase != rmxtest.PhaseICE || !errors.Is(err, rmxtest.ErrNoRelay) || len(st.Candidates) != 0 {
-			t.Fatalf("rmx-east with credentials coturn cannot check: %+v, %v; want %v at the ICE phase", st, err, rmxtest.ErrNoRelay)
+		if !errors.As(err, &e) || e.Phase != rmxtest.PhaseICE || !errors.Is(err, rmx.SymptomNoRelay) || len(st.Candidates) != 0 {
+			t.Fatalf("rmx-east with credentials coturn cannot check: %+v, %v; want %v at the ICE phase", st, err, rmx.SymptomNoRelay)
 		}
 		if !coturnLogShows(relay.Log, st.Credentials.Username, "error 401", 5*time.Second) {
 			t.Errorf("coturn's log shows no 401 for %s:\n%s", st.Credentials.Username, coturnLog(relay.Log))

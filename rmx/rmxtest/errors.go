@@ -3,6 +3,8 @@ package rmxtest
 import (
 	"errors"
 	"fmt"
+
+	"github.com/rppkit/rppkit/rmx"
 )
 
 // Phase is a step of bringing ICE up.
@@ -18,37 +20,51 @@ const (
 	PhaseICE       Phase = "ice"           // relay candidates
 )
 
-// Symptoms: what the RMX shows (alarms of its Active Alarms list, texts of
-// its ICE status), word for word so that an admin can search for them —
-// hence the capitals. Compare with errors.Is.
-//
-//lint:file-ignore ST1005 the symptom texts are the device's own
+// Why the stand-in could not open TLS to its SIP server. A failure of the
+// connect phase (symptom rmx.SymptomTLS) wraps one of these; a handshake
+// failure also wraps crypto/tls's own error, so errors.As finds the
+// *tls.CertificateVerificationError (and its x509 error) or the
+// *net.OpError of the alert the server sent.
 var (
-	ErrICENotConfigured  = errors.New("ICE is not configured, though this release makes it mandatory")
-	ErrICEEnvironment    = errors.New("ICE environment is not MS: the RMX does not ask Lync for relay credentials")
-	ErrMethodUnsupported = errors.New("this release does not support the configured ICE method")
-	ErrTLS               = errors.New("TLS connection to the SIP server failed")
-	ErrRegister          = errors.New("MS – register fail")
-	ErrSubscribe         = errors.New("Failed to subscribe with the OCS, therefore the A/V Edge Server URI was not received")
-	ErrNoMRASURI         = errors.New("Received Notification does not contain URI")
-	ErrEdgeResolve       = errors.New("edge server resolve failed on the service request")
-	ErrMRASFailure       = errors.New("Failure response from the A/V Edge Server to the RMX Service Request")
-	ErrCredentialDenied  = errors.New("Service credential denied")
-	ErrNoCredentials     = errors.New("Received Service message does not contain the Credentials")
-	ErrNoRelay           = errors.New("ICE: the relay gave no candidate")
+	// ErrNoCertificate: the RMX has no certificate to present.
+	ErrNoCertificate = errors.New("the RMX has no certificate")
+	// ErrNoSIPServer: the RMX has no SIP server configured.
+	ErrNoSIPServer = errors.New("no SIP server configured")
+	// ErrUnresolved: the SIP server's name does not resolve.
+	ErrUnresolved = errors.New("the SIP server's name does not resolve")
+	// ErrUnreachable: nothing accepts connections at the SIP server's
+	// address (the wrapped *net.OpError says why).
+	ErrUnreachable = errors.New("the SIP server does not accept connections")
+	// ErrCertificateRefused: the SIP server ended the handshake with a
+	// fatal alert — it refused the RMX's certificate (Lync's mutual TLS;
+	// the lab records why, see lynctest.ErrUntrustedPeer).
+	ErrCertificateRefused = errors.New("the SIP server refused the RMX's certificate in the TLS handshake")
+	// ErrServerNotTrusted: the RMX could not verify the SIP server's
+	// certificate.
+	ErrServerNotTrusted = errors.New("the RMX does not trust the SIP server's certificate")
+	// ErrHandshake: the TLS handshake failed otherwise (the server closed
+	// the connection, or does not speak TLS).
+	ErrHandshake = errors.New("the TLS handshake with the SIP server failed")
 )
 
 // Error is a failure to bring ICE up: at which phase, with which symptom,
-// and what the other side said.
+// and what the other side said. errors.Is(err, rmx.SymptomCredentialDenied)
+// and the like test the symptom; errors.Is and errors.As reach the
+// underlying error too.
 type Error struct {
-	Phase   Phase
-	Symptom error  // one of the Err… values
-	Detail  string // the server's reason: ms-diagnostics, Warning, TLS alert
+	Phase Phase
+	// Symptom is what the RMX shows: one of the symptoms of package rmx,
+	// the same values the rules of package rpp name (rpp.Rule.Symptoms).
+	Symptom *rmx.Symptom
+	Detail  string // the server's reason: ms-diagnostics, Warning, MRAS reasonPhrase
 	Err     error  // the underlying error, if any
 }
 
 func (e *Error) Error() string {
-	s := fmt.Sprintf("rmxtest: %s: %v", e.Phase, e.Symptom)
+	s := fmt.Sprintf("rmxtest: %s", e.Phase)
+	if e.Symptom != nil {
+		s += ": " + e.Symptom.Text
+	}
 	if e.Detail != "" {
 		s += " (" + e.Detail + ")"
 	}
@@ -60,12 +76,16 @@ func (e *Error) Error() string {
 
 // Unwrap returns the symptom and the underlying error.
 func (e *Error) Unwrap() []error {
-	if e.Err == nil {
-		return []error{e.Symptom}
+	var errs []error
+	if e.Symptom != nil {
+		errs = append(errs, e.Symptom)
 	}
-	return []error{e.Symptom, e.Err}
+	if e.Err != nil {
+		errs = append(errs, e.Err)
+	}
+	return errs
 }
 
-func fail(phase Phase, symptom error, detail string, err error) *Error {
+func fail(phase Phase, symptom *rmx.Symptom, detail string, err error) *Error {
 	return &Error{Phase: phase, Symptom: symptom, Detail: detail, Err: err}
 }

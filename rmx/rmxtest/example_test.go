@@ -21,8 +21,8 @@ func Example() {
 		return
 	}
 	defer lab.Close()
-	for i, sys := range d.RPP.RMX {
-		r, err := rmxtest.ForLab(lab, d, i)
+	for _, sys := range d.RPP.RMX {
+		r, err := rmxtest.ForLab(lab, sys)
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -35,7 +35,7 @@ func Example() {
 	// The same RMX with its flag pasted with sip:, on firmware that does not
 	// strip it: Lync refuses the credentials.
 	d.RPP.RMX[0].Flags["SIP_CONTACT_OVERRIDE_STR"] = "sip:" + d.RPP.RMX[0].Flags["SIP_CONTACT_OVERRIDE_STR"]
-	r, _ := rmxtest.ForLab(lab, d, 0)
+	r, _ := rmxtest.ForLab(lab, d.RPP.RMX[0])
 	defer r.Close()
 	_, err = r.Start(context.Background())
 	var e *rmxtest.Error

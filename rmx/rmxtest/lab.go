@@ -4,16 +4,18 @@ import (
 	"context"
 
 	"github.com/rppkit/rppkit/lync/lynctest"
-	"github.com/rppkit/rppkit/rpp"
+	"github.com/rppkit/rppkit/rmx"
 )
 
-// ForLab makes the stand-in of the RMX at index i of d, set up for lab: a
-// certificate from lab.CA with exactly the subject and SANs the deployment
-// gives the RMX (its FQDN when it gives none), trust in lab.CA, lab's name
-// resolution, and the ICE method rppkit's rules infer for it. opts come
-// last and may override any of that.
-func ForLab(lab *lynctest.Server, d *rpp.Deployment, i int, opts ...Option) (*RMX, error) {
-	sys := d.RPP.RMX[i]
+// ForLab makes the stand-in of the RMX sys, set up for lab: a certificate
+// from lab.CA with exactly the subject and SANs sys.Certificate gives (its
+// FQDN for both when it gives none), trust in lab.CA, lab's name
+// resolution, and lab's topology for inferring the ICE method as the rules
+// do (WithTopology). opts come last and may override any of that.
+//
+// sys is usually an entry of a deployment's rpp.rmx list, whose lync
+// section lab serves: ForLab(lab, d.RPP.RMX[i]).
+func ForLab(lab *lynctest.Server, sys rmx.System, opts ...Option) (*RMX, error) {
 	cn, san := string(sys.FQDN), []string{string(sys.FQDN)}
 	if c := sys.Certificate; c != nil {
 		cn, san = c.CommonName(), c.SAN
@@ -22,28 +24,25 @@ func ForLab(lab *lynctest.Server, d *rpp.Deployment, i int, opts ...Option) (*RM
 	if err != nil {
 		return nil, err
 	}
-	base := []Option{WithCertificate(cert), WithRootCAs(lab.CA.Pool()), WithResolver(lab.Resolve)}
-	if m := rpp.ICEMethod(d, &sys); m != "" {
-		base = append(base, WithICEMethod(m))
-	}
+	base := []Option{WithCertificate(cert), WithRootCAs(lab.CA.Pool()), WithResolver(lab.Resolve), WithTopology(lab.Index())}
 	return New(sys, append(base, opts...)...), nil
 }
 
-// Outcome is what one RMX of a deployment did in the lab.
+// Outcome is what one RMX did in the lab.
 type Outcome struct {
 	RMX    string // the RMX's name
 	Status *Status
 	Err    error // nil, or an *Error
 }
 
-// StartAll brings up, one after the other, every RMX of d against lab and
-// returns how each fared; each stand-in is closed again. opts apply to
-// every RMX.
-func StartAll(ctx context.Context, lab *lynctest.Server, d *rpp.Deployment, opts ...Option) []Outcome {
-	out := make([]Outcome, len(d.RPP.RMX))
-	for i, sys := range d.RPP.RMX {
+// StartAll brings up, one after the other, every RMX of systems against lab
+// and returns how each fared; each stand-in is closed again. opts apply to
+// every RMX. systems is usually a deployment's d.RPP.RMX.
+func StartAll(ctx context.Context, lab *lynctest.Server, systems []rmx.System, opts ...Option) []Outcome {
+	out := make([]Outcome, len(systems))
+	for i, sys := range systems {
 		out[i].RMX = sys.Name
-		r, err := ForLab(lab, d, i, opts...)
+		r, err := ForLab(lab, sys, opts...)
 		if err != nil {
 			out[i].Err = err
 			continue

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 	"github.com/pion/ice/v2"
 
+	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/lync/mras"
 	"github.com/rppkit/rppkit/lync/provision"
 	"github.com/rppkit/rppkit/rmx"
@@ -31,6 +33,7 @@ type options struct {
 	roots         *x509.CertPool
 	resolve       func(host string) (string, bool)
 	method        rmx.ICEMethod
+	topo          *lync.Index
 	stripScheme   bool
 	logger        *slog.Logger
 	retries       int
@@ -50,10 +53,17 @@ func WithResolver(f func(host string) (addr string, ok bool)) Option {
 	return func(o *options) { o.resolve = f }
 }
 
-// WithICEMethod says which ICE method the configuration means (see
-// rpp.ICEMethod). Without it the stand-in takes sip.iceMethod, else the new
-// method when SIP_CONTACT_OVERRIDE_STR is set, else its release's default.
+// WithICEMethod says which ICE method the RMX uses, whatever its
+// configuration would mean. Without it the stand-in infers the method as
+// the rules of package rpp do, with rmx.InferICEMethod over the topology of
+// WithTopology (none by default; ForLab gives the lab's).
 func WithICEMethod(m rmx.ICEMethod) Option { return func(o *options) { o.method = m } }
+
+// WithTopology is the Lync topology the RMX works with, as lookups: the
+// stand-in infers its ICE method with rmx.InferICEMethod over it, so that a
+// Server User Name naming a Lync user means the legacy method, as it does
+// for the rules. ForLab sets the lab's (lynctest.Server.Index).
+func WithTopology(x *lync.Index) Option { return func(o *options) { o.topo = x } }
 
 // WithSchemeStripping makes the stand-in behave like firmware that strips a
 // leading sip: from SIP_CONTACT_OVERRIDE_STR before use. By default it
@@ -126,14 +136,14 @@ func (r *RMX) Start(ctx context.Context) (*Status, error) {
 	// Configuration: what the release does with the settings it has.
 	switch {
 	case !sys.SIP.ICEConfigured() && caps.ICEMandatory:
-		return st, fail(PhaseConfig, ErrICENotConfigured, fmt.Sprintf("RMX %s", sys.Version), nil)
+		return st, fail(PhaseConfig, rmx.SymptomICENotConfigured, fmt.Sprintf("RMX %s", sys.Version), nil)
 	case !sys.SIP.ICEConfigured():
 		st.State = StateOff
 		return st, nil
 	case sys.SIP.ICEEnvironment != rmx.ICEMS:
-		return st, fail(PhaseConfig, ErrICEEnvironment, fmt.Sprintf("ICE environment %q", orNone(string(sys.SIP.ICEEnvironment))), nil)
+		return st, fail(PhaseConfig, rmx.SymptomICEEnvironment, fmt.Sprintf("ICE environment %q", orNone(string(sys.SIP.ICEEnvironment))), nil)
 	case !caps.Supports(st.Method):
-		return st, fail(PhaseConfig, ErrMethodUnsupported, fmt.Sprintf("RMX %s supports %v, not the %s", sys.Version, caps.ICEMethods, st.Method.Describe()), nil)
+		return st, fail(PhaseConfig, rmx.SymptomMethodUnsupported, fmt.Sprintf("RMX %s supports %v, not the %s", sys.Version, caps.ICEMethods, st.Method.Describe()), nil)
 	}
 	// The device writes the identity from the two fields as they are; a
 	// Server User Name holding sip: or @ makes one that does not exist.
@@ -158,17 +168,14 @@ func (r *RMX) Start(ctx context.Context) (*Status, error) {
 	return st, nil
 }
 
+// method is the ICE method the RMX uses: WithICEMethod's, else the one
+// rmx.InferICEMethod infers, as the rules do; "" when ICE is not
+// configured.
 func (r *RMX) method() rmx.ICEMethod {
-	switch {
-	case r.o.method != "":
+	if r.o.method != "" && r.sys.SIP.ICEConfigured() {
 		return r.o.method
-	case r.sys.SIP.ICEMethod != "":
-		return r.sys.SIP.ICEMethod
 	}
-	if _, ok := r.sys.Flags.ContactOverride(); ok {
-		return rmx.ICENew
-	}
-	return rmx.Capabilities(r.sys.Version).DefaultICEMethod()
+	return rmx.InferICEMethod(&r.sys, r.o.topo)
 }
 
 func orNone(s string) string {
@@ -182,11 +189,11 @@ func orNone(s string) string {
 // its SIP server, dialled on the first request.
 func (r *RMX) connect() error {
 	if r.o.cert == nil {
-		return fail(PhaseConnect, ErrTLS, "the RMX has no certificate", nil)
+		return fail(PhaseConnect, rmx.SymptomTLS, "", ErrNoCertificate)
 	}
 	server := string(r.sys.SIP.Server)
 	if server == "" {
-		return fail(PhaseConnect, ErrTLS, "no SIP server configured", nil)
+		return fail(PhaseConnect, rmx.SymptomTLS, "", ErrNoSIPServer)
 	}
 	conf := &tls.Config{Certificates: []tls.Certificate{*r.o.cert}, RootCAs: r.o.roots, ServerName: server, MinVersion: tls.VersionTLS12}
 	log := r.o.logger.With("rmx", r.sys.Name)
@@ -198,12 +205,12 @@ func (r *RMX) connect() error {
 		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log)),
 	)
 	if err != nil {
-		return fail(PhaseConnect, ErrTLS, "", err)
+		return fail(PhaseConnect, rmx.SymptomTLS, "", err)
 	}
 	client, err := sipgo.NewClient(ua, sipgo.WithClientHostname(string(r.sys.FQDN)), sipgo.WithClientLogger(log))
 	if err != nil {
 		ua.Close()
-		return fail(PhaseConnect, ErrTLS, "", err)
+		return fail(PhaseConnect, rmx.SymptomTLS, "", err)
 	}
 	r.mu.Lock()
 	r.ua, r.client = ua, client
@@ -216,7 +223,7 @@ func (r *RMX) connect() error {
 func (r *RMX) send(ctx context.Context, phase Phase, req *sip.Request) (*sip.Response, *Error) {
 	addr, ok := r.resolve(string(r.sys.SIP.Server))
 	if !ok {
-		return nil, fail(PhaseConnect, ErrTLS, fmt.Sprintf("SIP server %s does not resolve", r.sys.SIP.Server), nil)
+		return nil, fail(PhaseConnect, rmx.SymptomTLS, "", fmt.Errorf("%w: %s", ErrUnresolved, r.sys.SIP.Server))
 	}
 	req.SetTransport("TLS")
 	req.SetDestination(addr)
@@ -224,8 +231,8 @@ func (r *RMX) send(ctx context.Context, phase Phase, req *sip.Request) (*sip.Res
 	defer cancel()
 	res, err := r.client.Do(ctx, req)
 	if err != nil {
-		if strings.Contains(err.Error(), "TLS handshake") || strings.Contains(err.Error(), "tls:") {
-			return nil, fail(PhaseConnect, ErrTLS, tlsReason(err), err)
+		if cause := connectFailure(err); cause != nil {
+			return nil, fail(PhaseConnect, rmx.SymptomTLS, "", fmt.Errorf("%w: %w", cause, err))
 		}
 		return nil, &Error{Phase: phase, Err: err}
 	}
@@ -239,18 +246,40 @@ func (r *RMX) resolve(host string) (string, bool) {
 	return host + ":5061", true
 }
 
-// tlsReason extracts the alert or verification failure from a TLS error.
-func tlsReason(err error) string {
-	var alert tls.AlertError
-	if errors.As(err, &alert) {
-		return "the SIP server refused the certificate: " + alert.Error()
+// connectFailure says why a request could not reach the SIP server at
+// all — ErrUnreachable, ErrServerNotTrusted, ErrCertificateRefused or
+// ErrHandshake — judging by the types crypto/tls and net return; nil when
+// the request failed otherwise (no answer, a closed transaction).
+func connectFailure(err error) error {
+	var (
+		verify   *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		alert    tls.AlertError
+		record   tls.RecordHeaderError
+		op       *net.OpError
+	)
+	switch {
+	case errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
+		return ErrServerNotTrusted
+	case errors.As(err, &alert):
+		return ErrCertificateRefused
+	case errors.As(err, &op) && op.Op == opRemoteAlert:
+		// crypto/tls reports a fatal alert from the peer as a *net.OpError
+		// of this Op, around an unexported alert type.
+		return ErrCertificateRefused
+	case errors.As(err, &record):
+		return ErrHandshake
+	case errors.As(err, &op) && op.Op == "dial":
+		return ErrUnreachable
 	}
-	var verify *tls.CertificateVerificationError
-	if errors.As(err, &verify) {
-		return "the SIP server's certificate: " + verify.Err.Error()
-	}
-	return err.Error()
+	return nil
 }
+
+// opRemoteAlert is the Op of the *net.OpError that crypto/tls returns for
+// a fatal alert received from the peer.
+const opRemoteAlert = "remote error"
 
 // reason renders what a refusal said: ms-diagnostics and Warning.
 func reason(res *sip.Response) string {
@@ -286,11 +315,11 @@ func (r *RMX) ownContact(user string) (sip.Uri, error) {
 func (r *RMX) register(ctx context.Context, st *Status) error {
 	id, err := r.uri(st.Identity)
 	if err != nil {
-		return fail(PhaseRegister, ErrRegister, fmt.Sprintf("identity %s is not a SIP URI", st.Identity), err)
+		return fail(PhaseRegister, rmx.SymptomRegister, fmt.Sprintf("identity %s is not a SIP URI", st.Identity), err)
 	}
 	contact, err := r.ownContact(id.User)
 	if err != nil {
-		return fail(PhaseRegister, ErrRegister, "", err)
+		return fail(PhaseRegister, rmx.SymptomRegister, "", err)
 	}
 	registrar, _ := r.uri("sip:" + r.sys.SIP.ServerDomainName)
 	req := sip.NewRequest(sip.REGISTER, registrar)
@@ -299,12 +328,12 @@ func (r *RMX) register(ctx context.Context, st *Status) error {
 	res, e := r.send(ctx, PhaseRegister, req)
 	if e != nil {
 		if e.Symptom == nil {
-			e.Symptom = ErrRegister
+			e.Symptom = rmx.SymptomRegister
 		}
 		return e
 	}
 	if res.StatusCode != 200 {
-		return fail(PhaseRegister, ErrRegister, reason(res), nil)
+		return fail(PhaseRegister, rmx.SymptomRegister, reason(res), nil)
 	}
 	return nil
 }
@@ -316,14 +345,14 @@ func (r *RMX) subscribe(ctx context.Context, st *Status, caps rmx.Features) erro
 	contact, _ := r.ownContact(id.User)
 	body, err := provision.NewRequest(provision.ServerConfiguration).Marshal()
 	if err != nil {
-		return fail(PhaseSubscribe, ErrSubscribe, "", err)
+		return fail(PhaseSubscribe, rmx.SymptomSubscribe, "", err)
 	}
 	var last *Error
 	for attempt := 0; attempt < max(r.o.retries, 1); attempt++ {
 		if attempt > 0 {
 			select {
 			case <-ctx.Done():
-				return fail(PhaseSubscribe, ErrSubscribe, "", ctx.Err())
+				return fail(PhaseSubscribe, rmx.SymptomSubscribe, "", ctx.Err())
 			case <-time.After(r.o.retryInterval):
 			}
 		}
@@ -341,15 +370,15 @@ func (r *RMX) subscribe(ctx context.Context, st *Status, caps rmx.Features) erro
 			if e.Phase == PhaseConnect {
 				return e
 			}
-			last = fail(PhaseSubscribe, ErrSubscribe, "no answer", e.Err)
+			last = fail(PhaseSubscribe, rmx.SymptomSubscribe, "no answer", e.Err)
 			continue
 		}
 		if res.StatusCode != 200 {
-			return fail(PhaseSubscribe, ErrSubscribe, reason(res), nil)
+			return fail(PhaseSubscribe, rmx.SymptomSubscribe, reason(res), nil)
 		}
 		n, err := provision.ParseNotification(res.Body())
 		if err != nil {
-			return fail(PhaseSubscribe, ErrNoMRASURI, "", err)
+			return fail(PhaseSubscribe, rmx.SymptomNoMRASURI, "", err)
 		}
 		g, _ := n.ServerConfiguration()
 		if g.MRASURI == "" {
@@ -357,7 +386,7 @@ func (r *RMX) subscribe(ctx context.Context, st *Status, caps rmx.Features) erro
 				st.State = StateReadyNoEdge
 				return nil
 			}
-			return fail(PhaseSubscribe, ErrNoMRASURI, "", nil)
+			return fail(PhaseSubscribe, rmx.SymptomNoMRASURI, "", nil)
 		}
 		st.MRASURI = g.MRASURI
 		return nil
@@ -370,7 +399,7 @@ func (r *RMX) service(ctx context.Context, st *Status) error {
 	id, _ := r.uri(st.Identity)
 	to, err := r.uri(st.MRASURI)
 	if err != nil {
-		return fail(PhaseService, ErrEdgeResolve, "MRAS URI "+st.MRASURI, err)
+		return fail(PhaseService, rmx.SymptomEdgeResolve, "MRAS URI "+st.MRASURI, err)
 	}
 	contact, _ := r.ownContact(id.User)
 	if st.Method == rmx.ICENew {
@@ -389,7 +418,7 @@ func (r *RMX) service(ctx context.Context, st *Status) error {
 	body, err := (&mras.Request{RequestID: rid, Version: "2.0", To: st.MRASURI, From: st.Identity,
 		Credentials: []mras.CredentialsRequest{{ID: rid, Identity: st.Identity, Location: mras.Internet, Duration: 480}}}).Marshal()
 	if err != nil {
-		return fail(PhaseService, ErrMRASFailure, "", err)
+		return fail(PhaseService, rmx.SymptomMRASFailure, "", err)
 	}
 	req := sip.NewRequest("SERVICE", to)
 	r.dialogHeaders(req, id, to, contact)
@@ -398,19 +427,19 @@ func (r *RMX) service(ctx context.Context, st *Status) error {
 	res, e := r.send(ctx, PhaseService, req)
 	if e != nil {
 		if e.Symptom == nil {
-			e.Symptom = ErrMRASFailure
+			e.Symptom = rmx.SymptomMRASFailure
 		}
 		return e
 	}
 	switch {
 	case res.StatusCode == 404:
-		return fail(PhaseService, ErrEdgeResolve, reason(res), nil)
+		return fail(PhaseService, rmx.SymptomEdgeResolve, reason(res), nil)
 	case res.StatusCode != 200:
-		return fail(PhaseService, ErrMRASFailure, reason(res), nil)
+		return fail(PhaseService, rmx.SymptomMRASFailure, reason(res), nil)
 	}
 	ans, err := mras.ParseResponse(res.Body())
 	if err != nil {
-		return fail(PhaseService, ErrMRASFailure, "", err)
+		return fail(PhaseService, rmx.SymptomMRASFailure, "", err)
 	}
 	detail := "reasonPhrase " + string(ans.ReasonPhrase)
 	if w := res.GetHeader("Warning"); w != nil {
@@ -419,9 +448,9 @@ func (r *RMX) service(ctx context.Context, st *Status) error {
 	switch ans.ReasonPhrase {
 	case mras.OK:
 	case mras.Forbidden:
-		return fail(PhaseService, ErrCredentialDenied, detail, nil)
+		return fail(PhaseService, rmx.SymptomCredentialDenied, detail, nil)
 	default:
-		return fail(PhaseService, ErrMRASFailure, detail, nil)
+		return fail(PhaseService, rmx.SymptomMRASFailure, detail, nil)
 	}
 	for _, cr := range ans.Credentials {
 		for _, relay := range cr.Relays {
@@ -431,7 +460,7 @@ func (r *RMX) service(ctx context.Context, st *Status) error {
 			}
 		}
 	}
-	return fail(PhaseService, ErrNoCredentials, detail, nil)
+	return fail(PhaseService, rmx.SymptomNoCredentials, detail, nil)
 }
 
 // gather gathers relay candidates through the granted credentials.
@@ -443,7 +472,7 @@ func (r *RMX) gather(ctx context.Context, st *Status) error {
 		r.mu.Unlock()
 	}
 	if err != nil {
-		return fail(PhaseICE, ErrNoRelay, st.Relay, err)
+		return fail(PhaseICE, rmx.SymptomNoRelay, st.Relay, err)
 	}
 	for _, c := range cands {
 		st.Candidates = append(st.Candidates, c.String())

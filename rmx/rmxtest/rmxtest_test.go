@@ -36,8 +36,8 @@ func TestCleanExamplesReachICEReady(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	for _, ex := range []string{"two-site.yaml", "single-site.yaml"} {
 		s, d := lab(t, ex)
-		for i, sys := range d.RPP.RMX {
-			r, err := rmxtest.ForLab(s, d, i, rmxtest.WithLogger(quiet), rmxtest.WithSubscribeRetries(1, 0))
+		for _, sys := range d.RPP.RMX {
+			r, err := rmxtest.ForLab(s, sys, rmxtest.WithLogger(quiet), rmxtest.WithSubscribeRetries(1, 0))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +58,7 @@ func TestMediaThroughTheRelay(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	s, d := lab(t, "two-site.yaml")
 	defer s.Close()
-	r, err := rmxtest.ForLab(s, d, 0, rmxtest.WithLogger(quiet))
+	r, err := rmxtest.ForLab(s, d.RPP.RMX[0], rmxtest.WithLogger(quiet))
 	if err != nil {
 		t.Fatal(err)
 	}
