@@ -96,7 +96,8 @@ func WithCases(cases []Case) Option {
 // A failing case fails its subtest with what it checks, its rules and
 // source, its input and a go-cmp diff of the outcome wanted and got; the
 // report points at the caller's line. Unusable options stop the test
-// (t.Fatal) with one of the errors above.
+// (t.Fatal) with one of the errors above. The result holds the cases that
+// ran: go test -run can leave some subtests out.
 func RunGRUU(t *testing.T, f GRUUFormatter, opts ...Option) *Result {
 	t.Helper()
 	return run(t, Subject{GRUU: f}, opts)
