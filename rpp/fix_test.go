@@ -3,12 +3,16 @@ package rpp
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/rppkit/rppkit/examples"
 )
@@ -27,7 +31,8 @@ func fixable(r Report) []string {
 // TestApplyFixesExamples is the acceptance test of issue 8: every fixable
 // finding of every example is fixed, the result decodes, no finding that
 // had a fix is left, only the edited lines changed, and a second run
-// changes nothing.
+// changes nothing. Each example runs as written (YAML with comments) and
+// as pretty-printed JSON.
 func TestApplyFixesExamples(t *testing.T) {
 	ctx := context.Background()
 	names, err := fs.Glob(examples.FS, "*.yaml")
@@ -36,56 +41,120 @@ func TestApplyFixesExamples(t *testing.T) {
 	}
 	fixedSome := 0
 	for _, name := range names {
-		t.Run(name, func(t *testing.T) {
-			src, err := fs.ReadFile(examples.FS, name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			before := Check(ctx, load(t, name), Options{})
-			want := fixable(before)
-			out, err := ApplyFixes(src, before.Findings)
-			if err != nil {
-				t.Fatalf("ApplyFixes: %v", err)
-			}
-			if len(want) == 0 {
-				if !bytes.Equal(out, src) {
-					t.Fatalf("no fixable finding, yet the file changed")
+		yamlSrc, err := fs.ReadFile(examples.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, form := range []struct {
+			name string
+			src  []byte
+		}{{name, yamlSrc}, {strings.TrimSuffix(name, ".yaml") + ".json", toJSON(t, yamlSrc)}} {
+			t.Run(form.name, func(t *testing.T) {
+				src := form.src
+				d, err := Parse(form.name, src)
+				if err != nil {
+					t.Fatal(err)
 				}
-				return
-			}
-			fixedSome++
-			d, err := Parse(name, out)
-			if err != nil {
-				t.Fatalf("the fixed file does not decode: %v\n%s", err, out)
-			}
-			after := Check(ctx, d, Options{})
-			for _, f := range after.Findings {
-				if slices.Contains(want, f.Rule+" "+f.Field) {
-					t.Errorf("after fixing, %s still fires at %s: %s", f.Rule, f.Field, f.Message)
+				before := Check(ctx, d, Options{})
+				want := fixable(before)
+				out, err := ApplyFixes(src, before.Findings)
+				if err != nil {
+					t.Fatalf("ApplyFixes: %v", err)
 				}
-			}
-			checkOnlyEditedLines(t, src, out, editedLines(t, before.Findings))
-			again, err := ApplyFixes(out, after.Findings)
-			if err != nil {
-				t.Fatalf("second ApplyFixes: %v", err)
-			}
-			if !bytes.Equal(again, out) {
-				t.Errorf("a second run changed the file:\n%s", again)
-			}
-		})
+				if len(want) == 0 {
+					if !bytes.Equal(out, src) {
+						t.Fatalf("no fixable finding, yet the file changed")
+					}
+					return
+				}
+				fixedSome++
+				fixed, err := Parse(form.name, out)
+				if err != nil {
+					t.Fatalf("the fixed file does not decode: %v\n%s", err, out)
+				}
+				after := Check(ctx, fixed, Options{})
+				for _, f := range after.Findings {
+					if slices.Contains(want, f.Rule+" "+f.Field) {
+						t.Errorf("after fixing, %s still fires at %s: %s", f.Rule, f.Field, f.Message)
+					}
+				}
+				checkOnlyEditedLines(t, src, out, editedLines(d, before.Findings))
+				again, err := ApplyFixes(out, after.Findings)
+				if err != nil {
+					t.Fatalf("second ApplyFixes: %v", err)
+				}
+				if !bytes.Equal(again, out) {
+					t.Errorf("a second run changed the file:\n%s", again)
+				}
+			})
+		}
 	}
 	if fixedSome == 0 {
 		t.Error("no example has a fixable finding: the test proves nothing")
 	}
 }
 
-// editedLines returns the lines (1-based) of the fields the findings' first
-// fixes edit, or of their nearest enclosing field when they are absent.
-func editedLines(t *testing.T, findings []Finding) map[int]bool {
+// toJSON writes a YAML document as pretty-printed JSON, keys in the order
+// they were written.
+func toJSON(t *testing.T, src []byte) []byte {
+	t.Helper()
+	root, err := parseOneDocument(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	var write func(n *yaml.Node)
+	write = func(n *yaml.Node) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			b.WriteByte('{')
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(strconv.Quote(n.Content[i].Value) + ":")
+				write(n.Content[i+1])
+			}
+			b.WriteByte('}')
+		case yaml.SequenceNode:
+			b.WriteByte('[')
+			for i, c := range n.Content {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				write(c)
+			}
+			b.WriteByte(']')
+		case yaml.ScalarNode:
+			switch n.Tag {
+			case "!!int", "!!float", "!!bool", "!!null":
+				b.WriteString(n.Value)
+			default:
+				b.WriteString(strconv.Quote(n.Value))
+			}
+		default:
+			t.Fatalf("cannot write %v as JSON", n.Kind)
+		}
+	}
+	write(root)
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, b.Bytes(), "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	pretty.WriteByte('\n')
+	return pretty.Bytes()
+}
+
+// editedLines returns the lines (1-based) where the fields the findings'
+// first fixes edit are written, or, for a field that is absent, where its
+// nearest enclosing field is.
+func editedLines(d *Deployment, findings []Finding) map[int]bool {
 	lines := map[int]bool{}
 	for _, f := range findings {
 		if len(f.Fixes) > 0 {
-			lines[f.Line] = true
+			for _, e := range f.Fixes[0].Edits {
+				lines[d.Position(e.Field).Line] = true
+			}
 		}
 	}
 	return lines
