@@ -92,12 +92,12 @@ func (r *Rule) URL() string { return DocBaseURL + r.ID + ".md" }
 // ErrUnknownRule is wrapped by the error LookupRule returns.
 var ErrUnknownRule = errors.New("unknown rule")
 
-// LookupRule returns the catalogue's rule with this ID. The error suggests
-// the ID that was probably meant.
+// LookupRule returns the catalogue's rule with this ID, matched without
+// regard to case. The error suggests the ID that was probably meant.
 func LookupRule(id string) (*Rule, error) {
 	rules := Catalogue()
 	for _, r := range rules {
-		if r.ID == id {
+		if strings.EqualFold(r.ID, id) {
 			return r, nil
 		}
 	}

@@ -177,7 +177,7 @@ POOL -Port 5061 (any application ID will do; keep it consistent), then
 Enable-CsTopology and read the Service GRUU with
 Get-CsTrustedApplication | fl ServiceGruu.`,
 		Source:   srcPools,
-		Symptoms: []*rmx.Symptom{rmx.SymptomSubscribe, rmx.SymptomRegister},
+		Symptoms: []*rmx.Symptom{rmx.SymptomCredentialDenied},
 		Run: func(p *Pass) {
 			t := &p.Deployment.Lync
 			for _, i := range p.facts.rppPools {

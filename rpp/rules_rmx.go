@@ -568,12 +568,14 @@ no media. (A topology with no Edge at all is different: the RMX then runs ICE
 without a relay, as intended.)
 
 Symptom: external Lync clients join without audio or video; the RMX's ICE
-status shows no Edge.
+status shows no Edge; before 8.5 the RMX raises the alarm "Received
+Notification does not contain URI".
 
 Fix: register the RMX's trusted application pool with a Front End pool that
 is paired with an Edge pool (for the RMX's own site if it has one), or pair
 the registrar with an Edge pool in Topology Builder and publish.`,
-		Source: srcPools,
+		Source:   srcPools,
+		Symptoms: []*rmx.Symptom{rmx.SymptomNoMRASURI},
 		Run: func(p *Pass) {
 			t := &p.Deployment.Lync
 			var withEdge []string
@@ -600,6 +602,43 @@ the registrar with an Edge pool in Topology Builder and publish.`,
 					Message: fmt.Sprintf("%s relies on ICE, but the registrar of its pool %s, %s, has no Edge pool, while %s has one: the RMX gets no media relay",
 						r.Name, t.TrustedApplicationPools[rf.pool].FQDN, reg, names(withEdge)),
 					Fix: fmt.Sprintf("register pool %s with a Front End pool paired with an Edge pool, or pair %s with one", t.TrustedApplicationPools[rf.pool].FQDN, reg),
+				})
+			})
+		},
+	}, {
+		ID:       "rmx-ice-no-edge",
+		Severity: Warning,
+		Summary:  "an RMX older than 8.5 has ICE configured, but the topology has no Edge pool",
+		Doc: `Before RMX 8.5, ICE configuration is optional and meant for topologies with an
+Edge pool: the RMX asks its Front End pool for the Edge's media relay URI, and
+when the answer holds none, older firmware raises an alarm instead of going on
+without a relay (from 8.5 on, ICE is mandatory and the RMX runs without a
+relay where there is no Edge).
+
+Symptom: the RMX alarm "Received Notification does not contain URI"; the ICE
+status never becomes ready.
+
+Fix: with no Edge pool in the topology, set the RMX's ICE Environment to None
+(SIP Advanced) until an Edge is deployed, or upgrade the RMX to 8.5 or later
+and configure the new ICE method.`,
+		Source:   srcNewICE,
+		Symptoms: []*rmx.Symptom{rmx.SymptomNoMRASURI},
+		Run: func(p *Pass) {
+			for _, fe := range p.Deployment.Lync.FrontEndPools {
+				if fe.EdgePool != "" && p.Topology.EdgePool(fe.EdgePool) >= 0 {
+					return // some pool has an Edge: edge-unpaired's business
+				}
+			}
+			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
+				if rf.method == "" || rf.caps.ICEMandatory {
+					return
+				}
+				p.Report(Finding{
+					Object:  object,
+					Field:   rmxPath(i, ".sip.iceEnvironment"),
+					Message: fmt.Sprintf("%s runs %s with ICE configured (%s), but the topology has no Edge pool to give it a relay", r.Name, r.Version, rf.method.Describe()),
+					Fix:     "set ICE Environment to None until an Edge pool is deployed, or upgrade to 8.5 or later",
+					Fixes:   fixTo(string(rmx.ICENone)),
 				})
 			})
 		},

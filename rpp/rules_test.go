@@ -186,8 +186,14 @@ var ruleCases = []struct {
 			d.Lync.FrontEndPools[1].EdgePool = ""
 		},
 		[]string{"edge-unpaired", "lync-pool-extra"}},
-	{"no Edge anywhere: ICE without a relay, as intended", "single-site.yaml",
+	{"no Edge anywhere: the 8.4 RMX on ICE raises an alarm; the 8.5 one runs without a relay", "single-site.yaml",
 		func(d *Deployment) { d.Lync.EdgePools, d.Lync.FrontEndPools[0].EdgePool = nil, "" },
+		[]string{"rmx-ice-no-edge"}},
+	{"no Edge anywhere and ICE off on the 8.4 RMX", "single-site.yaml",
+		func(d *Deployment) {
+			d.Lync.EdgePools, d.Lync.FrontEndPools[0].EdgePool = nil, ""
+			d.RPP.RMX[1].SIP.ICEEnvironment, d.RPP.RMX[1].SIP.ServerUserName, d.RPP.RMX[1].SIP.ICEMethod = rmx.ICENone, "", ""
+		},
 		nil},
 	{"RMX left out of the topology", "single-site.yaml",
 		func(d *Deployment) {

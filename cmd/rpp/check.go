@@ -4,14 +4,15 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/rppkit/rppkit/internal/textfmt"
 	"io"
-	"runtime/debug"
 	"strings"
 
+	"github.com/rppkit/rppkit"
 	"github.com/rppkit/rppkit/examples"
 	"github.com/rppkit/rppkit/rpp"
+	"github.com/rppkit/rppkit/rpp/report"
 )
 
 // stdinName names standard input in findings and messages.
@@ -20,71 +21,68 @@ const stdinName = "<stdin>"
 type checkOptions struct {
 	format formatFlag
 	strict bool
+	fix    bool
+	diff   bool
 }
 
-func (o *checkOptions) flagSet() *flag.FlagSet {
+func (o *checkOptions) flagSet() *flagSet {
 	fs := newFlagSet("check")
-	o.format = newFormatFlag("text", "json", "sarif")
+	o.format = newFormatFlag("text", "json", "sarif", "junit")
 	fs.Var(&o.format, "format", "output `format`: "+orList(o.format.allowed))
-	fs.BoolVar(&o.strict, "strict", false, "exit 1 on warnings too, not only on errors")
+	fs.Bool(&o.strict, "strict", "exit 1 on warnings too, not only on errors")
+	fs.Bool(&o.fix, "fix", "apply the findings' fixes to the files (YAML or JSON; comments and layout are kept)")
+	fs.Bool(&o.diff, "diff", "with --fix, print the changes as a unified diff instead of writing them")
 	return fs
 }
 
-// checked is the outcome for one input.
-type checked struct {
-	// name is the input as given: a path, <stdin>, or the bundled
-	// example's name.
+// source is one input named on the command line (or implied).
+type source struct {
 	name   string
-	report rpp.Report
-	// err is why the input could not be loaded (report is then empty) or
-	// why checking it stopped early.
-	err error
+	origin report.Origin
+	load   func(context.Context) (*rpp.Deployment, error)
 }
 
 func runCheck(inv *invocation, args []string) int {
 	var opts checkOptions
-	files, err := parseFlags(opts.flagSet(), args)
+	files, err := opts.flagSet().parse(args)
 	if err != nil {
 		return flagError(inv, "check", err)
 	}
-
-	var results []checked
-	if len(files) == 0 {
-		fmt.Fprintf(inv.stderr, "rpp: no file given; checking the bundled example %s\n", examples.Default)
-		results = append(results, checkInput(inv.ctx, examples.Default, func() (*rpp.Deployment, error) {
-			return rpp.LoadFS(context.Background(), examples.FS, examples.Default)
-		}))
+	if opts.diff && !opts.fix {
+		return usageError(inv, "check", "--diff previews --fix; give both")
 	}
-	for _, name := range files {
-		results = append(results, checkInput(inv.ctx, displayName(name), func() (*rpp.Deployment, error) {
-			return load(inv.stdin, name)
-		}))
+	sources := inv.sources(files)
+	if opts.fix {
+		return runFix(inv, sources, opts.diff)
 	}
 
-	code := exitOK
-	var sum rpp.Summary
-	for _, r := range results {
-		if r.err != nil {
-			printProblems(inv.stderr, r.err)
-			code = exitInvalid
-		}
-		for _, f := range r.report.Findings {
-			sum.Add(f.Severity)
+	inputs := make([]report.Input, len(sources))
+	for i, s := range sources {
+		inputs[i] = report.Check(inv.ctx, s.name, s.origin, s.load, rpp.Options{})
+		if err := inv.ctx.Err(); err != nil {
+			// Interrupted: the inputs not reached were not checked, and
+			// a report that left them out would pass for a clean one.
+			fmt.Fprintln(inv.stderr, "rpp: interrupted")
+			return exitInterrupted
 		}
 	}
-	if code == exitOK && (sum.Errors > 0 || opts.strict && sum.Warnings > 0) {
-		code = exitFindings
+	for _, in := range inputs {
+		printProblems(inv.stderr, in)
 	}
+	failOn := rpp.Error
+	if opts.strict {
+		failOn = rpp.Warning
+	}
+	code := report.ExitCode(inputs, failOn)
 
+	format, _ := report.ParseFormat(opts.format.value)
 	out := bufio.NewWriter(inv.stdout)
-	switch opts.format.value {
-	case "json":
-		err = writeJSON(out, results)
-	case "sarif":
-		err = writeSARIF(out, results, rpp.Catalogue())
-	default:
-		err = writeText(out, results, len(rpp.Catalogue()), newStyle(inv.stdout, inv.env))
-	}
+	err = report.Write(out, format, inputs, report.Options{
+		Tool:         report.Tool{Name: "rpp", Version: rppkit.Version()},
+		FailOn:       failOn,
+		Color:        format == report.Text && report.ColorFor(inv.stdout, inv.env),
+		HideProblems: true, // printed to standard error above
+	})
 	if err == nil {
 		err = out.Flush()
 	}
@@ -95,70 +93,49 @@ func runCheck(inv *invocation, args []string) int {
 	return code
 }
 
-func displayName(arg string) string {
-	if arg == "-" {
-		return stdinName
-	}
-	return arg
-}
-
-// checkInput loads one input and checks it. A panic in a rule is a bug in
-// rppkit, not in the input; it is turned into an error so that the other
-// inputs are still checked and the user gets a report to send.
-func checkInput(ctx context.Context, name string, load func() (*rpp.Deployment, error)) (c checked) {
-	c.name = name
-	defer func() {
-		if v := recover(); v != nil {
-			c.err = &internalError{name: name, value: v, stack: debug.Stack()}
+// sources turns the command line's files into inputs. With no file it reads
+// standard input, unless that is a terminal: then nobody is piping anything,
+// and the bundled example shows a new user something real — named as the
+// bundled example in the report itself, so it never passes for theirs.
+func (inv *invocation) sources(files []string) []source {
+	if len(files) == 0 {
+		if !inv.stdinTerminal {
+			files = []string{"-"}
+		} else {
+			fmt.Fprintf(inv.stderr, "rpp: no file given and standard input is a terminal; checking the bundled example %s\n", examples.Default)
+			return []source{{examples.Default, report.FromExample, func(ctx context.Context) (*rpp.Deployment, error) {
+				return rpp.LoadFS(ctx, examples.FS, examples.Default)
+			}}}
 		}
-	}()
-	d, err := load()
-	if err != nil {
-		c.err = err
-		return c
 	}
-	c.report = rpp.Check(ctx, d, rpp.Options{})
-	if c.report.Err != nil {
-		c.err = fmt.Errorf("%s: checking stopped early: %w", name, c.report.Err)
-	}
-	return c
-}
-
-// internalError is a panic while checking an input.
-type internalError struct {
-	name  string
-	value any
-	stack []byte
-}
-
-func (e *internalError) Error() string {
-	return fmt.Sprintf("%s: internal error (a bug in rppkit; please report it with this file): %v", e.name, e.value)
-}
-
-// load reads the deployment file at path, or standard input for "-".
-func load(stdin io.Reader, path string) (*rpp.Deployment, error) {
-	if path != "-" {
-		return rpp.Load(context.Background(), path)
-	}
-	if stdin == nil {
-		stdin = strings.NewReader("")
-	}
-	return rpp.DecodeNamed(context.Background(), stdinName, stdin)
-}
-
-// printProblems prints why an input failed, one problem a line, each as
-// "rpp: file:line:col: field: message" so editors and grep can use them.
-func printProblems(w io.Writer, err error) {
-	var de *rpp.DecodeError
-	var ie *internalError
-	switch {
-	case errors.As(err, &de):
-		for _, fe := range de.Errs {
-			fmt.Fprintf(w, "rpp: %s\n", sanitize(fe.Error()))
+	out := make([]source, len(files))
+	for i, name := range files {
+		if name == "-" {
+			stdin := inv.stdin
+			if stdin == nil {
+				stdin = strings.NewReader("")
+			}
+			out[i] = source{stdinName, report.FromStdin, func(ctx context.Context) (*rpp.Deployment, error) {
+				return rpp.DecodeNamed(ctx, stdinName, stdin)
+			}}
+			continue
 		}
-	case errors.As(err, &ie):
-		fmt.Fprintf(w, "rpp: %s\n%s", sanitize(ie.Error()), ie.stack)
-	default:
-		fmt.Fprintf(w, "rpp: %s\n", sanitize(err.Error()))
+		out[i] = source{name, report.FromFile, func(ctx context.Context) (*rpp.Deployment, error) {
+			return rpp.Load(ctx, name)
+		}}
+	}
+	return out
+}
+
+// printProblems prints why an input was not checked, one problem a line,
+// each as "rpp: file:line:col: field: message" so editors and grep can use
+// them; an internal error also gets its stack, for the bug report.
+func printProblems(w io.Writer, in report.Input) {
+	for _, p := range in.Problems() {
+		fmt.Fprintf(w, "rpp: %s\n", textfmt.Sanitize(p.String()))
+	}
+	var ie *report.InternalError
+	if errors.As(in.Err, &ie) {
+		fmt.Fprintf(w, "%s", ie.Stack)
 	}
 }

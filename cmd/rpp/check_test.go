@@ -15,8 +15,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rppkit/rppkit"
 	"github.com/rppkit/rppkit/examples"
 	"github.com/rppkit/rppkit/rpp"
+	"github.com/rppkit/rppkit/rpp/report"
 )
 
 // wantExit is the exit status `rpp check` must give each example, and with
@@ -61,8 +63,27 @@ func TestCheckExamplesExitStatus(t *testing.T) {
 	}
 }
 
-// jsonFindingKeys are the keys of a finding in the JSON contract.
+// jsonFindingKeys are the keys of a finding in the JSON contract (fixes is
+// there only when the finding has a fix).
 var jsonFindingKeys = []string{"column", "docUrl", "field", "file", "fix", "line", "message", "object", "rule", "severity"}
+
+// jsonReport is the JSON contract as a script reads it.
+type jsonReport struct {
+	SchemaVersion int           `json:"schemaVersion"`
+	Version       string        `json:"version"`
+	Tool          string        `json:"tool"`
+	Inputs        []jsonInput   `json:"inputs"`
+	Findings      []rpp.Finding `json:"findings"`
+	Summary       rpp.Summary   `json:"summary"`
+}
+
+type jsonInput struct {
+	Name     string           `json:"name"`
+	Origin   string           `json:"origin"`
+	Status   string           `json:"status"`
+	Problems []report.Problem `json:"problems"`
+	Summary  rpp.Summary      `json:"summary"`
+}
 
 // decodeJSONReport decodes `rpp check --format json` output, checking the
 // contract's shape as it goes: the top-level keys, each finding's keys and
@@ -73,8 +94,8 @@ func decodeJSONReport(t *testing.T, out string) jsonReport {
 	if err := json.Unmarshal([]byte(out), &raw); err != nil {
 		t.Fatalf("output is not one JSON object: %v\n%s", err, out)
 	}
-	if keys := sortedKeys(raw); !slices.Equal(keys, []string{"findings", "summary"}) {
-		t.Errorf("top-level keys %q, want findings and summary", keys)
+	if keys := sortedKeys(raw); !slices.Equal(keys, []string{"findings", "inputs", "schemaVersion", "summary", "tool", "version"}) {
+		t.Errorf("top-level keys %q, want findings, inputs, schemaVersion, summary, tool, version", keys)
 	}
 	list, ok := raw["findings"].([]any)
 	if !ok {
@@ -112,6 +133,15 @@ func decodeJSONReport(t *testing.T, out string) jsonReport {
 	}
 	if count != rep.Summary {
 		t.Errorf("summary %+v, but the findings count %+v", rep.Summary, count)
+	}
+	if rep.SchemaVersion != 1 || rep.Version != rppkit.Version() || rep.Tool != "rpp" || rep.Inputs == nil {
+		t.Errorf("schemaVersion %d, version %q, tool %q, inputs %v; want 1, %q, rpp and a list",
+			rep.SchemaVersion, rep.Version, rep.Tool, rep.Inputs, rppkit.Version())
+	}
+	for _, in := range rep.Inputs {
+		if (in.Status == "checked") != (len(in.Problems) == 0) || in.Problems == nil {
+			t.Errorf("input %+v: a checked input has no problems, any other has some (and problems is a list)", in)
+		}
 	}
 	return rep
 }
@@ -241,39 +271,59 @@ func TestCheckJSONManyFiles(t *testing.T) {
 }
 
 func TestCheckNoFileUsesBundledExample(t *testing.T) {
-	for _, format := range []string{"text", "json", "sarif"} {
-		r := runRpp(t, "check", "--format", format)
+	for _, format := range []string{"text", "json", "sarif", "junit"} {
+		r := runRpp(t, "check", "--format", format) // standard input is a terminal
 		if r.code != 0 {
 			t.Errorf("--format %s: exit %d, want 0; stderr %q", format, r.code, r.stderr)
 		}
-		want := "rpp: no file given; checking the bundled example " + examples.Default + "\n"
+		want := "rpp: no file given and standard input is a terminal; checking the bundled example " + examples.Default + "\n"
 		if r.stderr != want {
 			t.Errorf("--format %s: stderr %q, want %q", format, r.stderr, want)
 		}
+		// The report itself says so, not only standard error.
+		var says bool
+		switch format {
+		case "text", "junit":
+			says = strings.Contains(r.stdout, examples.Default+" (the bundled example)")
+		case "json":
+			rep := decodeJSONReport(t, r.stdout)
+			says = len(rep.Inputs) == 1 && rep.Inputs[0].Origin == "example" && rep.Inputs[0].Name == examples.Default
+		case "sarif":
+			says = strings.Contains(r.stdout, "the bundled example deployment "+examples.Default) ||
+				strings.Contains(r.stdout, `"status": "checked"`) && strings.Contains(r.stdout, "example")
+		}
+		if !says {
+			t.Errorf("--format %s: the report does not say it checked the bundled example:\n%s", format, r.stdout)
+		}
 	}
 	r := runRpp(t, "check")
-	if !strings.Contains(r.stdout, "no findings in "+examples.Default+" (") {
-		t.Errorf("stdout %q, want the no-findings summary for %s", r.stdout, examples.Default)
+	if !strings.Contains(r.stdout, "no findings in "+examples.Default+" (the bundled example) (") {
+		t.Errorf("stdout %q, want the no-findings summary for the bundled example", r.stdout)
 	}
 }
 
-func TestCheckStdin(t *testing.T) {
+// TestCheckReadsPipedInput: with no FILE and standard input not a terminal,
+// check reads standard input — never the bundled example in its place.
+func TestCheckReadsPipedInput(t *testing.T) {
 	data, err := examples.FS.ReadFile("story-gruu-wrong-prefix.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := rppWith(t, bytes.NewReader(data), nil, "check", "--format", "json", "-")
-	if r.code != 1 {
-		t.Errorf("exit %d, want 1; stderr %q", r.code, r.stderr)
-	}
-	for _, f := range decodeJSONReport(t, r.stdout).Findings {
-		if f.File != stdinName {
-			t.Errorf("finding %s in %q, want %q", f.Rule, f.File, stdinName)
+	for _, format := range []string{"text", "json", "sarif", "junit"} {
+		r := rppWith(t, bytes.NewReader(data), nil, "check", "--format", format)
+		if r.code != 1 || !strings.Contains(r.stdout, "dma-gruu-prefix") || strings.Contains(r.stdout+r.stderr, examples.Default) {
+			t.Errorf("--format %s, piped story: exit %d, stdout:\n%s\nstderr %q; want 1 and the story's findings", format, r.code, r.stdout, r.stderr)
 		}
-	}
-	r = rppWith(t, strings.NewReader("rpp: [\n"), nil, "check", "-")
-	if r.code != 2 || !strings.HasPrefix(r.stderr, "rpp: "+stdinName+":") {
-		t.Errorf("bad stdin: exit %d, stderr %q; want 2 and problems in %s", r.code, r.stderr, stdinName)
+		r = rppWith(t, strings.NewReader(""), nil, "check", "--format", format)
+		if r.code != 2 || !strings.Contains(r.stderr, "rpp: "+stdinName+": ") {
+			t.Errorf("--format %s, empty pipe: exit %d, stderr %q; want 2 and the problem", format, r.code, r.stderr)
+		}
+		if format == "json" {
+			rep := decodeJSONReport(t, r.stdout)
+			if len(rep.Inputs) != 1 || rep.Inputs[0].Status != "invalid" || rep.Inputs[0].Origin != "stdin" {
+				t.Errorf("empty pipe, json inputs %+v, want stdin invalid", rep.Inputs)
+			}
+		}
 	}
 }
 
@@ -310,8 +360,8 @@ func badFiles(t *testing.T) []badFile {
 			[]string{`:\d+:\d+: rpp\.rmx\[0\]\.sip\.iceEnviroment: unknown field "iceEnviroment" \(did you mean iceEnvironment\?\)`}},
 		{"version.yaml", edit(`version: "8.7.1"`, `version: "8.x"`),
 			[]string{`:\d+:\d+: rpp\.rmx\[0\]\.version: .*"8\.x".*`}},
-		{"gruu.yaml", edit("serviceGruu: \"sip:rpp.woodgrove.com@", "serviceGruu: \"sip:rpp woodgrove.com@"),
-			[]string{`:\d+:\d+: lync\.trustedApplications\[0\]\.serviceGruu: .*space.*`}},
+		{"gruu.yaml", edit("serviceGruu: \"sip:rpp.woodgrove.com@", "serviceGruu: \"<sip:rpp.woodgrove.com@"),
+			[]string{`:\d+:\d+: lync\.trustedApplications\[0\]\.serviceGruu: .*'<'.*`}},
 		// Two problems give two lines, in the order of the file.
 		{"two-problems.yaml", two, []string{
 			`:\d+:\d+: rpp\.rmx\[0\]\.sip\.iceEnviroment: unknown field .*`,
@@ -381,6 +431,21 @@ func TestCheckGoodAndBadFiles(t *testing.T) {
 		if len(rep.Findings) == 0 || rep.Findings[0].File != good {
 			t.Errorf("check %q: findings %+v, want the good file's still reported", args, rep.Findings)
 		}
+		// A script reading only the JSON sees that bad.yaml was not
+		// checked, and why, line by line.
+		statuses := map[string]string{}
+		for _, in := range rep.Inputs {
+			statuses[in.Name] = in.Status
+			if in.Name == bad {
+				want := report.Problem{File: bad, Line: 3, Column: 3, Field: "rpp.workflow", Message: `unknown field "workflow" (did you mean workflows?)`}
+				if !slices.Contains(in.Problems, want) {
+					t.Errorf("check %q: bad.yaml's problems %+v, want among them %+v", args, in.Problems, want)
+				}
+			}
+		}
+		if want := map[string]string{bad: "invalid", good: "checked"}; !maps.Equal(statuses, want) {
+			t.Errorf("check %q: inputs %v, want %v", args, statuses, want)
+		}
 
 		r = runRpp(t, append([]string{"check"}, args...)...)
 		text := strings.Join(strings.Fields(r.stdout), " ") // undo the wrapping
@@ -438,9 +503,9 @@ func TestCheckNeverPanics(t *testing.T) {
 }
 
 func TestCheckInternalErrorIsReported(t *testing.T) {
-	c := checkInput(context.Background(), "x.yaml", func() (*rpp.Deployment, error) { panic("boom") })
+	in := report.Check(context.Background(), "x.yaml", report.FromFile, func(context.Context) (*rpp.Deployment, error) { panic("boom") }, rpp.Options{})
 	var buf bytes.Buffer
-	printProblems(&buf, c.err)
+	printProblems(&buf, in)
 	if !strings.HasPrefix(buf.String(), "rpp: x.yaml: internal error") || !strings.Contains(buf.String(), "boom") {
 		t.Errorf("got %q, want an internal error naming the file and the panic", buf.String())
 	}

@@ -2,8 +2,9 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/rppkit/rppkit/internal/textfmt"
+	"github.com/rppkit/rppkit/rpp/report"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -34,14 +35,14 @@ func (p *prefixList) Set(s string) error {
 	return nil
 }
 
-func (o *conformanceOptions) flagSet() *flag.FlagSet {
+func (o *conformanceOptions) flagSet() *flagSet {
 	fs := newFlagSet("conformance")
 	o.format = newFormatFlag("text", "json", "junit")
 	fs.Var(&o.format, "format", "report `format`: "+orList(o.format.allowed))
 	fs.Var(&o.run, "run", "run only the cases whose ID begins with `PREFIX` (repeatable, or comma-separated)")
-	fs.StringVar(&o.level, "level", "", "run only the cases of this `level`: must or should")
-	fs.BoolVar(&o.lenient, "lenient", false, "report failing should-level cases as skips, with the reason")
-	fs.BoolVar(&o.list, "list", false, "list the selected cases instead of running them")
+	fs.String(&o.level, "level", "run only the cases of this `level`: must or should")
+	fs.Bool(&o.lenient, "lenient", "report failing should-level cases as skips, with the reason")
+	fs.Bool(&o.list, "list", "list the selected cases instead of running them")
 	return fs
 }
 
@@ -52,7 +53,7 @@ func (o *conformanceOptions) flagSet() *flag.FlagSet {
 // exactly as a run does.
 func runConformance(inv *invocation, args []string) int {
 	var opts conformanceOptions
-	operands, err := parseFlags(opts.flagSet(), args)
+	operands, err := opts.flagSet().parse(args)
 	if err != nil {
 		return flagError(inv, "conformance", err)
 	}
@@ -121,29 +122,29 @@ func (o *conformanceOptions) selection() ([]conformance.Option, []conformance.Ca
 }
 
 func writeConformanceText(inv *invocation, res *conformance.Result) error {
-	p := &printer{w: inv.stdout}
+	p := &textfmt.Printer{W: inv.stdout}
 	for _, c := range res.Cases {
 		switch c.Status {
 		case conformance.Fail:
-			p.line("FAIL " + c.ID)
+			p.Line("FAIL " + c.ID)
 			for _, l := range strings.Split(strings.TrimRight(c.Message(), "\n"), "\n") {
-				p.line("    " + l)
+				p.Line("    " + l)
 			}
 		case conformance.Skip:
-			p.wrapped(c.Reason, "SKIP "+c.ID+": ", indentWrap)
+			p.Wrapped(c.Reason, "SKIP "+c.ID+": ", "      ")
 		default:
-			p.line("ok   " + c.ID)
+			p.Line("ok   " + c.ID)
 		}
 	}
 	s := res.Summary
-	p.line(fmt.Sprintf("%d passed, %d failed, %d skipped (%s)", s.Passed, s.Failed, s.Skipped, res.Subject))
-	return p.err
+	p.Line(fmt.Sprintf("%d passed, %d failed, %d skipped (%s)", s.Passed, s.Failed, s.Skipped, res.Subject))
+	return p.Err()
 }
 
 func listCases(inv *invocation, opts conformanceOptions, cases []conformance.Case) int {
 	var err error
 	if opts.format.value == "json" {
-		err = encodeJSON(inv.stdout, cases)
+		err = report.EncodeJSON(inv.stdout, cases)
 	} else {
 		tw := tabwriter.NewWriter(inv.stdout, 0, 0, 2, ' ', 0)
 		for _, c := range cases {

@@ -30,12 +30,26 @@ func TestExplainEveryRule(t *testing.T) {
 func TestExplainUnknown(t *testing.T) {
 	for id, want := range map[string]string{
 		"cert-wildcrd":    `unknown rule "cert-wildcrd" (did you mean cert-wildcard?)`,
-		"CERT-WILDCARD":   "did you mean cert-wildcard?",
 		"no-such-rule-id": `unknown rule "no-such-rule-id"`,
 	} {
 		r := runRpp(t, "explain", id)
 		if r.code != 2 || !strings.Contains(r.stderr, want) || r.stdout != "" {
 			t.Errorf("explain %s = %d, stdout %q, stderr %q; want 2 and %q", id, r.code, r.stdout, r.stderr, want)
 		}
+	}
+}
+
+// TestExplainSeveral: several IDs, in any case, each card in the order
+// given; an unknown one among them is reported and fails the run, and the
+// others are still shown.
+func TestExplainSeveral(t *testing.T) {
+	r := runRpp(t, "explain", "CERT-Wildcard", "rmx-ice-missing")
+	if r.code != 0 || strings.Index(r.stdout, "ID:       cert-wildcard") < 0 ||
+		strings.Index(r.stdout, "ID:       rmx-ice-missing") < strings.Index(r.stdout, "ID:       cert-wildcard") {
+		t.Errorf("explain two = %d, stdout:\n%s", r.code, r.stdout)
+	}
+	r = runRpp(t, "explain", "cert-wildcard", "cert-wildcrd")
+	if r.code != 2 || !strings.Contains(r.stdout, "ID:       cert-wildcard") || !strings.Contains(r.stderr, "did you mean cert-wildcard?") {
+		t.Errorf("explain good and unknown = %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/rppkit/rppkit"
 	"github.com/rppkit/rppkit/rpp"
 )
 
@@ -19,7 +20,7 @@ import (
 func sarifSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
 	const url = "mem:///sarif-schema-2.1.0.json"
-	f, err := os.Open(filepath.Join("testdata", "sarif-schema-2.1.0.json"))
+	f, err := os.Open(filepath.Join("..", "..", "rpp", "report", "testdata", "sarif-schema-2.1.0.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,6 +70,7 @@ type sarifLog struct {
 		Tool struct {
 			Driver struct {
 				Name           string `json:"name"`
+				Version        string `json:"version"`
 				InformationURI string `json:"informationUri"`
 				Rules          []struct {
 					ID                   string `json:"id"`
@@ -77,6 +79,7 @@ type sarifLog struct {
 					FullDescription      struct{ Text string }
 					Help                 struct{ Text string }
 					DefaultConfiguration struct{ Level string }
+					HelpURI              string            `json:"helpUri"`
 					Properties           map[string]string `json:"properties"`
 				} `json:"rules"`
 			} `json:"driver"`
@@ -108,7 +111,7 @@ type sarifLog struct {
 					FullyQualifiedName string `json:"fullyQualifiedName"`
 				} `json:"logicalLocations"`
 			} `json:"locations"`
-			Properties map[string]string `json:"properties"`
+			Properties map[string]any `json:"properties"`
 		} `json:"results"`
 	} `json:"runs"`
 }
@@ -126,9 +129,10 @@ func TestSARIFExamples(t *testing.T) {
 			t.Fatalf("%s: want one run, got %d (%v)", name, len(log.Runs), err)
 		}
 		run := log.Runs[0]
-		if d := run.Tool.Driver; d.Name != "rpp" || d.InformationURI != informationURI || len(d.Rules) != len(catalogue) {
-			t.Errorf("%s: driver %q %q with %d rules; want rpp, %s and the %d rules of the catalogue",
-				name, d.Name, d.InformationURI, len(d.Rules), informationURI, len(catalogue))
+		const home = "https://github.com/rppkit/rppkit"
+		if d := run.Tool.Driver; d.Name != "rpp" || d.InformationURI != home || d.Version != rppkit.Version() || len(d.Rules) != len(catalogue) {
+			t.Errorf("%s: driver %q %q version %q with %d rules; want rpp, %s, %s and the %d rules of the catalogue",
+				name, d.Name, d.InformationURI, d.Version, len(d.Rules), home, rppkit.Version(), len(catalogue))
 		}
 		for i, rule := range run.Tool.Driver.Rules {
 			if i >= len(catalogue) {
@@ -136,8 +140,8 @@ func TestSARIFExamples(t *testing.T) {
 			}
 			c := catalogue[i]
 			if rule.ID != c.ID || rule.ShortDescription.Text != c.Summary || rule.FullDescription.Text != c.Doc ||
-				rule.Help.Text != c.Doc || rule.DefaultConfiguration.Level != sarifLevel(c.Severity) ||
-				rule.Properties["source"] != c.Source || rule.Name == "" {
+				rule.Help.Text != c.Doc || rule.DefaultConfiguration.Level != map[rpp.Severity]string{rpp.Error: "error", rpp.Warning: "warning", rpp.Info: "note"}[c.Severity] ||
+				rule.Properties["source"] != c.Source || rule.Name == "" || rule.HelpURI != c.URL() {
 				t.Errorf("%s: rules[%d] = %+v, want catalogue rule %s", name, i, rule, c.ID)
 			}
 		}
@@ -232,29 +236,6 @@ func TestSARIFBadInputAndStdin(t *testing.T) {
 		p := res.Locations[0].PhysicalLocation
 		if p.ArtifactLocation.URI != "" || p.ArtifactLocation.Description.Text != "standard input" || p.Region.StartLine == 0 {
 			t.Errorf("stdin result at %+v, want no URI, a description and a line", p)
-		}
-	}
-}
-
-func TestFileURI(t *testing.T) {
-	for in, want := range map[string]string{
-		"examples/a.yaml":          "examples/a.yaml",
-		"../../examples/a.yaml":    "../../examples/a.yaml",
-		"with space.yaml":          "with%20space.yaml",
-		"c:odd.yaml":               "./c:odd.yaml",
-		"/abs/olute.yaml":          "/abs/olute.yaml",
-		"per%cent#hash?query.yaml": "per%25cent%23hash%3Fquery.yaml",
-	} {
-		if got := fileURI(in); got != want {
-			t.Errorf("fileURI(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestRuleName(t *testing.T) {
-	for in, want := range map[string]string{"cert-wildcard": "CertWildcard", "rc-dma-missing": "RcDmaMissing", "x": "X"} {
-		if got := ruleName(in); got != want {
-			t.Errorf("ruleName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

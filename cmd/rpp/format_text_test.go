@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/rppkit/rppkit/internal/textfmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,13 +17,13 @@ import (
 
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
-// checkWidth reports lines of out wider than lineWidth, unless the line is a
+// checkWidth reports lines of out wider than textfmt.LineWidth, unless the line is a
 // single word (a GRUU, a long path) that no wrapping could shorten.
 func checkWidth(t *testing.T, name, out string) {
 	t.Helper()
 	for i, line := range strings.Split(out, "\n") {
 		plain := ansi.ReplaceAllString(line, "")
-		if n := len([]rune(plain)); n > lineWidth && len(strings.Fields(plain)) > 1 {
+		if n := len([]rune(plain)); n > textfmt.LineWidth && len(strings.Fields(plain)) > 1 {
 			t.Errorf("%s: line %d has %d columns:\n%s", name, i+1, n, plain)
 		}
 	}
@@ -129,8 +130,8 @@ func TestColor(t *testing.T) {
 	forced := map[string]string{"RPP_FORCE_COLOR": "1"}
 
 	r := rppWith(t, nil, forced, "check", file, wildcard)
-	for _, code := range []string{ansiYellow + "warning" + ansiReset, ansiRed + "error" + ansiReset,
-		ansiBold + "rmx-encryption" + ansiReset} {
+	for _, code := range []string{"\x1b[33mwarning\x1b[0m", "\x1b[31merror\x1b[0m",
+		"\x1b[1mrmx-encryption\x1b[0m"} {
 		if !strings.Contains(r.stdout, code) {
 			t.Errorf("forced colour: output lacks %q:\n%q", code, r.stdout)
 		}
@@ -155,7 +156,7 @@ func TestColor(t *testing.T) {
 	}
 	defer f.Close()
 	var stderr bytes.Buffer
-	code := run(context.Background(), []string{"check", file}, nil, f, &stderr, func(string) string { return "" })
+	code := run(context.Background(), []string{"check", file}, streams{stdout: f, stderr: &stderr}, func(string) string { return "" })
 	out, err := os.ReadFile(f.Name())
 	if err != nil {
 		t.Fatal(err)

@@ -8,16 +8,19 @@
 //
 // The commands are:
 //
-//	check [--format text|json|sarif] [--strict] [FILE...]
-//	      Load each deployment file (YAML or JSON; "-" reads standard
-//	      input), run the rule catalogue over it and print the findings.
-//	      Flags may come before or after the files. With no FILE, check the
-//	      bundled example deployment (two-site.yaml), so there is something
-//	      real to look at at once.
+//	check [--format text|json|sarif|junit] [--strict] [--fix [--diff]] [FILE...]
+//	      Load each deployment file (YAML or JSON; "-" is standard input),
+//	      run the rule catalogue over it and print the findings. Flags may
+//	      come before or after the files. With no FILE, read standard input
+//	      when it is not a terminal; at a terminal, check the bundled example
+//	      deployment (two-site.yaml), and say so in the report.
+//	      --fix applies the findings' fixes to the files; --diff (with --fix)
+//	      prints them as a unified diff instead of writing.
 //
-//	explain RULE-ID
-//	      Print a rule's severity, summary, source and full documentation:
+//	explain RULE-ID...
+//	      Print each rule's severity, summary, source and full documentation:
 //	      why the configuration breaks, what an admin sees and how to fix it.
+//	      IDs are matched without regard to case.
 //
 //	rules [--format text|json]
 //	      List the rule catalogue.
@@ -29,24 +32,33 @@
 //	      CI. --run selects cases by ID prefix, --list lists them instead.
 //	      Exit status 0 when no case fails, 1 when one does.
 //
+//	version
+//	      Print the version of rppkit rpp was built from (also --version).
+//
 //	help [COMMAND]
 //	      Print this usage, or a command's.
 //
 // The text format groups findings by file and then by system (Lync, RMX,
 // DMA, the deployment as a whole) and fits in 80 columns. The json format
-// prints one object:
+// prints one object (package rpp/report documents it in full):
 //
-//	{"findings":[{"rule":…,"severity":"error|warning|info","object":…,
-//	  "field":…,"file":…,"line":…,"message":…,"fix":…}],
+//	{"schemaVersion":1,"version":…,"tool":"rpp",
+//	 "inputs":[{"name":…,"origin":"file|stdin|example","status":"checked|invalid|incomplete",
+//	            "problems":[{"file":…,"line":…,"column":…,"field":…,"message":…}],"summary":{…}}],
+//	 "findings":[{"rule":…,"severity":"error|warning|info","object":…,
+//	  "field":…,"file":…,"line":…,"column":…,"message":…,"fix":…,
+//	  "fixes":[{"message":…,"edits":[{"field":…,"value":…}]}],"docUrl":…}],
 //	 "summary":{"errors":N,"warnings":N,"info":N}}
 //
-// The sarif format prints a SARIF 2.1.0 log, for code-scanning tools.
+// The sarif format prints a SARIF 2.1.0 log, for code-scanning tools; junit
+// prints JUnit XML with a test case per rule and input.
 //
 // Exit status of check: 0 when no finding is an error; 1 when some are (or,
-// with --strict, when any is a warning); 2 when a file cannot be read or is
-// not a valid deployment file (each problem is printed to standard error
-// with its file:line:column and field; the other files are still checked),
-// and for usage errors.
+// with --strict, when any is a warning); 2 when an input cannot be read or
+// is not a valid deployment (each problem is printed to standard error with
+// its file:line:column and field; the other files are still checked, and
+// every format lists the input as not checked), and for usage errors; 130
+// when interrupted (Ctrl-C).
 //
 // Environment: NO_COLOR (any non-empty value) turns colour off; otherwise
 // text output is coloured only when standard output is a terminal.
@@ -55,27 +67,47 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"time"
 
+	"golang.org/x/term"
+
+	"github.com/rppkit/rppkit"
 	"github.com/rppkit/rppkit/internal/suggest"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	streams := streams{stdin: os.Stdin, stdinTerminal: term.IsTerminal(int(os.Stdin.Fd())), stdout: os.Stdout, stderr: os.Stderr}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, os.Args[1:], streams, os.Getenv) }()
+	var code int
+	select {
+	case code = <-done:
+	case <-ctx.Done():
+		// Interrupted. Loading and checking watch the context, so the work
+		// normally ends at once; a read blocked in the kernel (a FIFO with
+		// no writer, a terminal) may not, and Ctrl-C must still work.
+		select {
+		case code = <-done:
+		case <-time.After(time.Second):
+		}
+		fmt.Fprintln(os.Stderr, "rpp: interrupted")
+		code = exitInterrupted
+	}
 	stop() // os.Exit skips deferred calls
 	os.Exit(code)
 }
 
 // Exit statuses shared by the commands.
 const (
-	exitOK       = 0 // nothing at error level
-	exitFindings = 1 // error findings, or warnings with --strict
-	exitInvalid  = 2 // unreadable or invalid input, or a usage error
+	exitOK          = 0   // nothing at error level
+	exitFindings    = 1   // error findings, or warnings with --strict
+	exitInvalid     = 2   // unreadable or invalid input, or a usage error
+	exitInterrupted = 130 // Ctrl-C, as shells report SIGINT
 )
 
 // command is one subcommand of rpp.
@@ -84,62 +116,69 @@ type command struct {
 	synopsis string // the command line, as usage shows it
 	summary  string // what it does, in a line
 	// flags returns the command's flags, unbound, for usage; nil if none.
-	flags func() *flag.FlagSet
+	flags func() *flagSet
 	run   func(inv *invocation, args []string) int
+}
+
+// streams are the standard streams of a run. stdinTerminal says whether
+// standard input is a terminal, where check reads no deployment from it.
+type streams struct {
+	stdin         io.Reader
+	stdinTerminal bool
+	stdout        io.Writer
+	stderr        io.Writer
 }
 
 // invocation is what one run of rpp works with: the streams and the
 // environment, passed explicitly so that tests can run rpp in process.
 type invocation struct {
-	ctx    context.Context
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	env    func(string) string
+	ctx context.Context
+	streams
+	env func(string) string
 }
 
 // commands lists rpp's commands in the order usage shows them. It is a
 // function, not a package variable, so there is no global mutable state.
+// Only commands that exist are listed.
 func commands() []command {
 	return []command{
-		{"check", "rpp check [--format text|json|sarif] [--strict] [FILE...]",
+		{"check", "rpp check [--format text|json|sarif|junit] [--strict] [--fix [--diff]] [FILE...]",
 			"check deployment files against the rule catalogue",
-			func() *flag.FlagSet { return new(checkOptions).flagSet() }, runCheck},
-		{"explain", "rpp explain RULE-ID",
-			"print a rule's documentation: why, what an admin sees, the fix",
-			nil, runExplain},
+			func() *flagSet { return new(checkOptions).flagSet() }, runCheck},
+		{"explain", "rpp explain RULE-ID...",
+			"print rules' documentation: why, what an admin sees, the fix",
+			func() *flagSet { return newFlagSet("explain") }, runExplain},
 		{"rules", "rpp rules [--format text|json]",
 			"list the rule catalogue",
-			func() *flag.FlagSet { return new(rulesOptions).flagSet() }, runRules},
-		{"plan", "rpp plan [--format text|json|ps1] [FILE]",
-			"the ordered configuration steps (not implemented yet)",
-			nil, notImplemented("plan")},
+			func() *flagSet { return new(rulesOptions).flagSet() }, runRules},
 		{"conformance", "rpp conformance [--format text|json|junit] [--run PREFIX] [--level must|should] [--lenient] [--list]",
 			"run the conformance kit against rppkit itself, or list its cases",
-			func() *flag.FlagSet { return new(conformanceOptions).flagSet() }, runConformance},
-		{"lab", "rpp lab [--format text|json|mermaid] [FILE]",
-			"bring the deployment up on loopback (not implemented yet)",
-			nil, notImplemented("lab")},
+			func() *flagSet { return new(conformanceOptions).flagSet() }, runConformance},
+		{"version", "rpp version",
+			"print the version of rppkit rpp was built from (also rpp --version)",
+			func() *flagSet { return newFlagSet("version") }, runVersion},
 	}
 }
 
 // run is the whole of rpp: it parses args (without the program name), does
 // the work and returns the exit status.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
-	inv := &invocation{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, env: env}
+func run(ctx context.Context, args []string, s streams, env func(string) string) int {
+	inv := &invocation{ctx: ctx, streams: s, env: env}
 	if len(args) == 0 {
-		printUsage(stderr)
+		printUsage(inv.stderr)
 		return exitInvalid
 	}
 	name, rest := args[0], args[1:]
 	switch name {
 	case "help", "-h", "-help", "--help":
 		return runHelp(inv, rest)
+	case "--version", "-version":
+		return runVersion(inv, rest)
 	}
 	c, ok := lookupCommand(name)
 	if !ok {
-		fmt.Fprintf(stderr, "rpp: unknown command %q%s\n\n", name, didYouMean(name))
-		printUsage(stderr)
+		fmt.Fprintf(inv.stderr, "rpp: unknown command %s%s\n\n", quoteArg(name), didYouMean(name))
+		printUsage(inv.stderr)
 		return exitInvalid
 	}
 	return c.run(inv, rest)
@@ -156,11 +195,11 @@ func lookupCommand(name string) (command, bool) {
 }
 
 func didYouMean(name string) string {
-	var names []string
+	names := []string{"help", "--version"}
 	for _, c := range commands() {
 		names = append(names, c.name)
 	}
-	if s := suggest.Closest(name, append(names, "help")); s != "" {
+	if s := suggest.Closest(name, names); s != "" {
 		return fmt.Sprintf(" (did you mean %s?)", s)
 	}
 	return ""
@@ -175,9 +214,21 @@ func runHelp(inv *invocation, args []string) int {
 		printCommandUsage(inv.stdout, c)
 		return exitOK
 	}
-	fmt.Fprintf(inv.stderr, "rpp help: unknown command %q%s\n\n", args[0], didYouMean(args[0]))
+	fmt.Fprintf(inv.stderr, "rpp help: unknown command %s%s\n\n", quoteArg(args[0]), didYouMean(args[0]))
 	printUsage(inv.stderr)
 	return exitInvalid
+}
+
+func runVersion(inv *invocation, args []string) int {
+	operands, err := newFlagSet("version").parse(args)
+	if err != nil {
+		return flagError(inv, "version", err)
+	}
+	if len(operands) > 0 {
+		return usageError(inv, "version", "unexpected argument %s", quoteArg(operands[0]))
+	}
+	fmt.Fprintf(inv.stdout, "rpp %s\n", rppkit.Version())
+	return exitOK
 }
 
 func printUsage(w io.Writer) {
@@ -190,23 +241,14 @@ func printUsage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "  rpp help [COMMAND]\n      print this, or a command's usage")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "With no FILE, check reads the bundled example deployment.")
+	fmt.Fprintln(w, "With no FILE, check reads standard input, or at a terminal the bundled example.")
 }
 
 // printCommandUsage prints one command's synopsis and flags.
 func printCommandUsage(w io.Writer, c command) {
 	fmt.Fprintf(w, "usage: %s\n\n%s.\n", c.synopsis, c.summary)
-	if c.flags != nil {
-		fs := c.flags()
+	if fs := c.flags(); fs.hasFlags() {
 		fmt.Fprintf(w, "\nflags (they may come before or after the arguments):\n")
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-	}
-}
-
-func notImplemented(name string) func(*invocation, []string) int {
-	return func(inv *invocation, _ []string) int {
-		fmt.Fprintf(inv.stderr, "rpp: command %s is not implemented yet\n", name)
-		return exitInvalid
+		fs.printDefaults(w)
 	}
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"regexp"
+
 	"bytes"
 	"context"
+	"github.com/rppkit/rppkit"
 	"io"
 	"io/fs"
 	"path"
@@ -20,18 +23,20 @@ type result struct {
 	stdout, stderr string
 }
 
-// runRpp runs the command line args in process with no environment.
+// runRpp runs the command line args in process with no environment, as
+// from a terminal: standard input is a terminal with nothing piped.
 func runRpp(t *testing.T, args ...string) result {
 	t.Helper()
 	return rppWith(t, nil, nil, args...)
 }
 
-// rppWith runs args with stdin and the environment variables in env.
+// rppWith runs args with the environment variables in env and stdin piped
+// in; a nil stdin stands for a terminal.
 func rppWith(t *testing.T, stdin io.Reader, env map[string]string, args ...string) result {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	getenv := func(k string) string { return env[k] }
-	code := run(context.Background(), args, stdin, &stdout, &stderr, getenv)
+	code := run(context.Background(), args, streams{stdin: stdin, stdinTerminal: stdin == nil, stdout: &stdout, stderr: &stderr}, getenv)
 	return result{code, stdout.String(), stderr.String()}
 }
 
@@ -99,16 +104,23 @@ func TestUsageErrors(t *testing.T) {
 		args []string
 		want string // in stderr
 	}{
-		{[]string{"chek"}, `unknown command "chek" (did you mean check?)`},
-		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
-		{[]string{"check", "--frob"}, "flag provided but not defined: -frob"},
-		{[]string{"check", "--format", "xml"}, `unknown format "xml" (want text, json or sarif)`},
-		{[]string{"check", "a.yaml", "--format=yaml"}, `unknown format "yaml"`},
-		{[]string{"check", "--format"}, "flag needs an argument: -format"},
+		{[]string{"chek"}, `unknown command chek (did you mean check?)`},
+		{[]string{"chekc"}, `unknown command chekc (did you mean check?)`}, // a transposition
+		{[]string{"frobnicate"}, `unknown command frobnicate`},
+		{[]string{"plan"}, `unknown command plan`}, // not built yet, so not offered
+		{[]string{"check", "--frob"}, "unknown flag --frob (rpp help check lists the flags)"},
+		{[]string{"check", "--fromat", "json"}, "unknown flag --fromat (did you mean --format?)"},
+		{[]string{"check", "-stirct"}, "unknown flag --stirct (did you mean --strict?)"},
+		{[]string{"check", "--format", "xml"}, `invalid value for --format: unknown format "xml" (want text, json, sarif or junit)`},
+		{[]string{"check", "a.yaml", "--format=yaml"}, `invalid value for --format: unknown format "yaml"`},
+		{[]string{"check", "--format"}, "--format needs a value (format)"},
+		{[]string{"check", "--strict=maybe"}, `invalid value for --strict: want true or false, got "maybe"`},
+		{[]string{"check", "--diff", "a.yaml"}, "--diff previews --fix; give both"},
 		{[]string{"rules", "--format", "sarif"}, `unknown format "sarif" (want text or json)`},
-		{[]string{"rules", "extra"}, `unexpected argument "extra"`},
-		{[]string{"explain"}, "want one RULE-ID, got 0"},
-		{[]string{"explain", "cert-wildcard", "cert-shared"}, "want one RULE-ID, got 2"},
+		{[]string{"rules", "extra"}, `unexpected argument extra`},
+		{[]string{"explain"}, "name at least one RULE-ID"},
+		{[]string{"version", "now"}, "unexpected argument now"},
+		{[]string{"conformance", "--levle", "must"}, "unknown flag --levle (did you mean --level?)"},
 	} {
 		r := runRpp(t, tc.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.want) || !strings.Contains(r.stderr, "usage") {
@@ -120,12 +132,30 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestNotImplemented(t *testing.T) {
-	for _, name := range []string{"plan", "lab"} {
-		r := runRpp(t, name, "x.yaml")
-		want := "rpp: command " + name + " is not implemented yet\n"
-		if r.code != 2 || r.stderr != want {
-			t.Errorf("rpp %s = %d, stderr %q; want 2, %q", name, r.code, r.stderr, want)
+// TestOneFlagStyle: help, synopses and errors all write flags as --name.
+func TestOneFlagStyle(t *testing.T) {
+	single := regexp.MustCompile(`(^|[\s\[(])-[a-z]`)
+	outputs := []string{runRpp(t, "help").stdout}
+	for _, c := range commands() {
+		outputs = append(outputs, runRpp(t, "help", c.name).stdout, runRpp(t, c.name, "--nope").stderr)
+	}
+	for _, out := range outputs {
+		for _, line := range strings.Split(out, "\n") {
+			if single.MatchString(line) {
+				t.Errorf("a flag in single-dash style: %q", line)
+			}
+		}
+	}
+	if r := runRpp(t, "help", "check"); !strings.Contains(r.stdout, "  --format format\n") || !strings.Contains(r.stdout, "  --strict\n") {
+		t.Errorf("help check does not list --format format and --strict:\n%s", r.stdout)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		r := runRpp(t, args...)
+		if r.code != 0 || !strings.HasPrefix(r.stdout, "rpp ") || r.stdout != "rpp "+rppkit.Version()+"\n" {
+			t.Errorf("rpp %q = %d, %q; want 0 and rpp VERSION", args, r.code, r.stdout)
 		}
 	}
 }
@@ -145,7 +175,7 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"a", "--", "--strict", "-x"}, []string{"a", "--strict", "-x"}, false, "text"},
 	} {
 		var opts checkOptions
-		files, err := parseFlags(opts.flagSet(), tc.args)
+		files, err := opts.flagSet().parse(tc.args)
 		if err != nil || !slices.Equal(files, tc.files) || opts.strict != tc.strict || opts.format.value != tc.format {
 			t.Errorf("parseFlags(%q) = %q, strict %v, format %q, %v; want %q, %v, %q",
 				tc.args, files, opts.strict, opts.format.value, err, tc.files, tc.strict, tc.format)

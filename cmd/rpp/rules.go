@@ -1,8 +1,8 @@
 package main
 
 import (
-	"flag"
 	"fmt"
+	"github.com/rppkit/rppkit/rpp/report"
 	"text/tabwriter"
 
 	"github.com/rppkit/rppkit/rpp"
@@ -12,7 +12,7 @@ type rulesOptions struct {
 	format formatFlag
 }
 
-func (o *rulesOptions) flagSet() *flag.FlagSet {
+func (o *rulesOptions) flagSet() *flagSet {
 	fs := newFlagSet("rules")
 	o.format = newFormatFlag("text", "json")
 	fs.Var(&o.format, "format", "output `format`: "+orList(o.format.allowed))
@@ -30,12 +30,12 @@ type ruleJSON struct {
 
 func runRules(inv *invocation, args []string) int {
 	var opts rulesOptions
-	operands, err := parseFlags(opts.flagSet(), args)
+	operands, err := opts.flagSet().parse(args)
 	if err != nil {
 		return flagError(inv, "rules", err)
 	}
 	if len(operands) > 0 {
-		return usageError(inv, "rules", "unexpected argument %q", operands[0])
+		return usageError(inv, "rules", "unexpected argument %s (rpp explain RULE-ID documents one rule)", quoteArg(operands[0]))
 	}
 	rules := rpp.Catalogue()
 	if opts.format.value == "json" {
@@ -43,7 +43,7 @@ func runRules(inv *invocation, args []string) int {
 		for i, r := range rules {
 			list[i] = ruleJSON{ID: r.ID, Severity: r.Severity, Summary: r.Summary, Source: r.Source, Doc: r.Doc}
 		}
-		err = encodeJSON(inv.stdout, list)
+		err = report.EncodeJSON(inv.stdout, list)
 	} else {
 		// One line a rule, in columns: the summaries are short enough to
 		// keep most lines within 80 columns, and one line a rule keeps the

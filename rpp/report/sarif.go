@@ -1,7 +1,6 @@
-package main
+package report
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -13,47 +12,57 @@ import (
 	"github.com/rppkit/rppkit/rpp"
 )
 
-const informationURI = "https://github.com/rppkit/rppkit"
-
-// writeSARIF writes a SARIF 2.1.0 log with one run: the whole catalogue as
-// the driver's rules and a result per finding. Inputs that could not be
-// loaded are tool execution notifications, and make the invocation
-// unsuccessful, so a code-scanning service does not mistake a file it never
-// saw checked for a clean one.
-func writeSARIF(w io.Writer, results []checked, rules []*rpp.Rule) error {
+// WriteSARIF writes a SARIF 2.1.0 log with one run: the rules that ran as
+// the driver's rules (each with its help URI), the tool's version, and a
+// result per finding, its fixes as data in the result's properties. Inputs
+// that could not be loaded are tool execution notifications and make the
+// invocation unsuccessful, so a code-scanning service does not mistake a
+// file it never saw checked for a clean one; standard input and the bundled
+// example are artifacts described as such.
+func WriteSARIF(w io.Writer, inputs []Input, opts Options) error {
 	log, err := sarif.New(sarif.Version210)
 	if err != nil {
 		return fmt.Errorf("starting the SARIF log: %w", err)
 	}
-	sr := sarif.NewRunWithInformationURI("rpp", informationURI)
+	tool := opts.tool()
+	sr := sarif.NewRunWithInformationURI(tool.Name, tool.InformationURI)
+	sr.Tool.Driver.WithVersion(tool.Version)
 	// Positions come from the YAML parser, which counts characters, not
 	// the UTF-16 code units SARIF assumes by default.
 	sr.WithColumnKind("unicodeCodePoints")
-	index := map[string]int{}
-	for i, r := range rules {
-		index[r.ID] = i
+	rules := opts.rules()
+	index := ruleIndex(rules)
+	for _, r := range rules {
 		sr.Tool.Driver.AddRule(sarifRule(r))
+	}
+	origins := map[string]Origin{}
+	for _, in := range inputs {
+		origins[in.Name] = in.Origin
 	}
 
 	ok := true
 	var notes []*sarif.Notification
-	for _, r := range results {
-		if r.err != nil {
+	for _, in := range inputs {
+		sr.Artifacts = append(sr.Artifacts, sarifArtifact(in))
+		if in.Err != nil {
 			ok = false
-			notes = append(notes, sarifNotifications(r.err)...)
+			notes = append(notes, sarifNotifications(in, origins)...)
 		}
-		for _, f := range r.report.Findings {
+		for _, f := range in.Report.Findings {
 			res := sarif.NewRuleResult(f.Rule).
 				WithLevel(sarifLevel(f.Severity)).
 				WithMessage(sarif.NewTextMessage(resultText(f))).
-				WithLocations([]*sarif.Location{sarifLocation(f)})
+				WithLocations([]*sarif.Location{sarifLocation(f, origins)})
 			if i, known := index[f.Rule]; known {
 				res.WithRuleIndex(i)
 			}
-			if v := f.Replacement(); v != "" {
-				// The fix as data, for tools that apply it: the exact
-				// value the field should hold.
-				res.Properties = sarif.Properties{"replacement": v}
+			if len(f.Fixes) > 0 {
+				// The fix as data, for tools that apply it: field-level
+				// edits (SARIF's own fixes need byte regions).
+				res.Properties = sarif.Properties{"fixes": f.Fixes}
+				if v := f.Replacement(); v != "" {
+					res.Properties["replacement"] = v
+				}
 			}
 			// Appended directly: Run.AddResult would set ruleIndex to
 			// uint(-1) for a rule the catalogue does not hold.
@@ -78,6 +87,7 @@ func sarifRule(r *rpp.Rule) *sarif.ReportingDescriptor {
 		WithShortDescription(sarif.NewMultiformatMessageString(r.Summary)).
 		WithFullDescription(doc).
 		WithHelp(doc).
+		WithHelpURI(r.URL()).
 		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity))).
 		WithProperties(sarif.Properties{"source": r.Source})
 }
@@ -118,11 +128,29 @@ func resultText(f rpp.Finding) string {
 	return msg + " Fix: " + f.Fix
 }
 
+// sarifArtifact describes one input: where it is, where it came from and
+// whether it was checked. Standard input and the bundled example have no
+// URI; their descriptions say what they are.
+func sarifArtifact(in Input) *sarif.Artifact {
+	a := sarif.NewArtifact().WithLength(-1) // -1: not known (SARIF §3.24.6)
+	a.Location = sarif.NewArtifactLocation()
+	switch in.Origin {
+	case FromStdin:
+		a.Location.WithDescriptionText("standard input")
+	case FromExample:
+		a.Location.WithDescriptionText("the bundled example deployment " + in.Name + " (no file was given)")
+	default:
+		a.Location.WithUri(fileURI(in.Name))
+	}
+	a.Properties = sarif.Properties{"origin": string(in.Origin), "status": string(in.Status())}
+	return a
+}
+
 // sarifLocation points at the finding's file and line, and names the object
 // and field at fault as a logical location.
-func sarifLocation(f rpp.Finding) *sarif.Location {
+func sarifLocation(f rpp.Finding, origins map[string]Origin) *sarif.Location {
 	loc := sarif.NewLocation()
-	if phys := physicalLocation(rpp.Position{File: f.File, Line: f.Line, Column: f.Column}); phys != nil {
+	if phys := physicalLocation(rpp.Position{File: f.File, Line: f.Line, Column: f.Column}, origins); phys != nil {
 		loc.WithPhysicalLocation(phys)
 	}
 	name := f.Object
@@ -140,16 +168,21 @@ func sarifLocation(f rpp.Finding) *sarif.Location {
 }
 
 // physicalLocation returns where pos is, or nil if it names no file.
-func physicalLocation(pos rpp.Position) *sarif.PhysicalLocation {
+func physicalLocation(pos rpp.Position, origins map[string]Origin) *sarif.PhysicalLocation {
 	if pos.File == "" {
 		return nil
 	}
 	art := sarif.NewArtifactLocation()
-	if pos.File == stdinName {
+	switch origins[pos.File] {
+	case FromStdin:
 		// Standard input has no URI; SARIF allows an artifact location
 		// that only describes the artifact.
 		art.WithDescriptionText("standard input")
-	} else {
+	case FromExample:
+		// Not a file of the user's: the deployment bundled with rpp,
+		// checked because no file was given.
+		art.WithDescriptionText("the bundled example deployment " + pos.File + " (no file was given)")
+	default:
 		art.WithUri(fileURI(pos.File))
 	}
 	phys := sarif.NewPhysicalLocation().WithArtifactLocation(art)
@@ -173,21 +206,14 @@ func fileURI(path string) string {
 
 // sarifNotifications turns why an input failed into notifications, one per
 // problem, each pointing at its file and line when known.
-func sarifNotifications(err error) []*sarif.Notification {
-	note := func(msg string, pos rpp.Position) *sarif.Notification {
-		n := sarif.NewNotification().WithLevel("error").WithMessage(sarif.NewTextMessage(msg))
-		if phys := physicalLocation(pos); phys != nil {
+func sarifNotifications(in Input, origins map[string]Origin) []*sarif.Notification {
+	var notes []*sarif.Notification
+	for _, pr := range in.Problems() {
+		n := sarif.NewNotification().WithLevel("error").WithMessage(sarif.NewTextMessage(pr.String()))
+		if phys := physicalLocation(rpp.Position{File: pr.File, Line: pr.Line, Column: pr.Column}, origins); phys != nil {
 			n.WithLocations([]*sarif.Location{sarif.NewLocationWithPhysicalLocation(phys)})
 		}
-		return n
-	}
-	var de *rpp.DecodeError
-	if !errors.As(err, &de) {
-		return []*sarif.Notification{note(err.Error(), rpp.Position{})}
-	}
-	notes := make([]*sarif.Notification, len(de.Errs))
-	for i, fe := range de.Errs {
-		notes[i] = note(fe.Error(), fe.Pos)
+		notes = append(notes, n)
 	}
 	return notes
 }

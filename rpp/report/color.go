@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"io"
@@ -12,22 +12,23 @@ import (
 // style colours text output, or leaves it plain.
 type style struct{ color bool }
 
-// newStyle decides whether to colour what goes to out. Colour is for people
-// at a terminal: never when NO_COLOR is set (https://no-color.org: any
-// non-empty value), never on a dumb terminal, and otherwise only when out is
-// a terminal. RPP_FORCE_COLOR=1 overrides the terminal test, so colour can be
-// tested and piped into a pager with -R; NO_COLOR still wins.
-func newStyle(out io.Writer, env func(string) string) style {
+// ColorFor decides whether text output to out should be coloured. Colour is
+// for people at a terminal: never when NO_COLOR is set (https://no-color.org:
+// any non-empty value), never on a dumb terminal, and otherwise only when out
+// is a terminal. RPP_FORCE_COLOR=1 overrides the terminal test, so colour can
+// be tested and piped into a pager with -R; NO_COLOR still wins. env looks
+// up environment variables (os.Getenv).
+func ColorFor(out io.Writer, env func(string) string) bool {
 	switch {
 	case env("NO_COLOR") != "":
-		return style{}
+		return false
 	case env("RPP_FORCE_COLOR") == "1":
-		return style{color: true}
+		return true
 	case env("TERM") == "dumb":
-		return style{}
+		return false
 	}
 	f, ok := out.(*os.File)
-	return style{color: ok && term.IsTerminal(int(f.Fd()))}
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 const (

@@ -1,7 +1,8 @@
-package main
+package report
 
 import (
 	"fmt"
+	"github.com/rppkit/rppkit/internal/textfmt"
 	"io"
 	"strings"
 
@@ -22,33 +23,48 @@ const (
 	indentWrap   = "      "
 )
 
-// writeText writes a report for people: findings grouped by file and then
-// by system, each with where it is, what is wrong and what to do, wrapped to
-// lineWidth columns; then a one-line summary.
-func writeText(w io.Writer, results []checked, nRules int, st style) error {
-	p := &printer{w: w}
-	for _, r := range results {
-		if r.err != nil && len(r.report.Findings) == 0 {
-			continue // its problems went to stderr
+// WriteText writes a report for people: findings grouped by input and then
+// by system, each with where it is (file:line:col), what is wrong and what
+// to do, wrapped to 80 columns; then a one-line summary. An input that
+// could not be checked is named, with its problems unless
+// Options.HideProblems says they are shown elsewhere.
+func WriteText(w io.Writer, inputs []Input, opts Options) error {
+	st := style{color: opts.Color}
+	p := &textfmt.Printer{W: w}
+	for _, in := range inputs {
+		name := st.bold(textfmt.Sanitize(displayName(in)))
+		if in.Err != nil {
+			p.Wrapped(name+": "+st.severity(rpp.Error)+" not checked: "+string(in.Status()), "", indentHead)
+			if !opts.HideProblems {
+				for _, pr := range in.Problems() {
+					p.Wrapped(textfmt.Sanitize(pr.String()), indentHead, indentWrap)
+				}
+			}
+			if len(in.Report.Findings) == 0 {
+				p.Line("")
+				continue
+			}
 		}
-		if len(r.report.Findings) == 0 {
-			if len(results) > 1 {
-				p.wrapped(st.bold(sanitize(r.name))+": no findings", "", indentHead)
+		if len(in.Report.Findings) == 0 {
+			if len(inputs) > 1 || in.Origin == FromExample {
+				p.Wrapped(name+": no findings", "", indentHead)
 			}
 			continue
 		}
-		p.wrapped(st.bold(sanitize(r.name)), "", indentHead)
-		for _, group := range groupBySystem(r.report.Findings) {
-			p.line("")
-			p.line(group.title)
+		if in.Err == nil {
+			p.Wrapped(name, "", indentHead)
+		}
+		for _, group := range groupBySystem(in.Report.Findings) {
+			p.Line("")
+			p.Line(group.title)
 			for _, f := range group.findings {
-				writeFinding(p, r.name, f, st)
+				writeFinding(p, in.Name, f, st)
 			}
 		}
-		p.line("")
+		p.Line("")
 	}
-	p.wrapped(summaryLine(results, nRules), "", indentHead)
-	return p.err
+	p.Wrapped(summaryLine(inputs, len(opts.rules())), "", indentHead)
+	return p.Err()
 }
 
 type systemGroup struct {
@@ -72,7 +88,7 @@ func groupBySystem(findings []rpp.Finding) []systemGroup {
 		if !ok {
 			i = len(groups)
 			index[key] = i
-			groups = append(groups, systemGroup{title: sanitize(key)})
+			groups = append(groups, systemGroup{title: textfmt.Sanitize(key)})
 		}
 		groups[i].findings = append(groups[i].findings, f)
 	}
@@ -88,50 +104,44 @@ func groupBySystem(findings []rpp.Finding) []systemGroup {
 // writeFinding writes one finding: a heading (file.yaml:12: error rule-id)
 // and, indented under it, the object and field at fault, the message, the
 // fix ("fix: …") and, when the fix is a value, that value ("set to: …").
-func writeFinding(p *printer, input string, f rpp.Finding, st style) {
+func writeFinding(p *textfmt.Printer, input string, f rpp.Finding, st style) {
 	file := f.File
 	if file == "" {
 		file = input
 	}
-	where := sanitize(file)
-	if f.Line > 0 {
-		where += fmt.Sprintf(":%d", f.Line)
-	}
-	p.wrapped(where+": "+st.severity(f.Severity)+" "+st.bold(sanitize(f.Rule)), indentHead, indentWrap)
+	where := textfmt.Sanitize(rpp.Position{File: file, Line: f.Line, Column: f.Column}.String())
+	p.Wrapped(where+": "+st.severity(f.Severity)+" "+st.bold(textfmt.Sanitize(f.Rule)), indentHead, indentWrap)
 
 	var at []string
 	if f.Object != "" {
-		at = append(at, "object "+sanitize(f.Object))
+		at = append(at, "object "+textfmt.Sanitize(f.Object))
 	}
 	if f.Field != "" {
-		at = append(at, "field "+sanitize(f.Field))
+		at = append(at, "field "+textfmt.Sanitize(f.Field))
 	}
 	if len(at) > 0 {
-		p.wrapped(strings.Join(at, ", "), indentDetail, indentWrap)
+		p.Wrapped(strings.Join(at, ", "), indentDetail, indentWrap)
 	}
-	p.wrapped(sanitize(f.Message), indentDetail, indentWrap)
+	p.Wrapped(textfmt.Sanitize(f.Message), indentDetail, indentWrap)
 	if f.Fix != "" {
-		p.wrapped(sanitize(f.Fix), indentDetail+"fix: ", indentWrap)
+		p.Wrapped(textfmt.Sanitize(f.Fix), indentDetail+"fix: ", indentWrap)
 	}
 	if v := f.Replacement(); v != "" {
-		p.wrapped(sanitize(v), indentDetail+"set to: ", indentWrap)
+		p.Wrapped(textfmt.Sanitize(v), indentDetail+"set to: ", indentWrap)
 	}
 }
 
 // summaryLine is the last line of the text report: "3 errors, 1 warning,
 // 0 info in 2 files" or "no findings in two-site.yaml (44 rules)".
-func summaryLine(results []checked, nRules int) string {
-	var sum rpp.Summary
+func summaryLine(inputs []Input, nRules int) string {
+	sum := summarize(inputs)
 	var ok []string
 	failed := 0
-	for _, r := range results {
-		if r.err != nil {
+	for _, in := range inputs {
+		if in.Err != nil {
 			failed++
 		} else {
-			ok = append(ok, r.name)
-		}
-		for _, f := range r.report.Findings {
-			sum.Add(f.Severity)
+			ok = append(ok, displayName(in))
 		}
 	}
 	notChecked := plural(failed, "file", "files") + " could not be checked"
@@ -140,7 +150,7 @@ func summaryLine(results []checked, nRules int) string {
 	case 0:
 		return notChecked
 	case 1:
-		where = sanitize(ok[0])
+		where = textfmt.Sanitize(ok[0])
 	default:
 		where = plural(len(ok), "file", "files")
 	}
@@ -162,24 +172,4 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
-}
-
-// printer writes lines, keeping the first write error so that the report
-// code need not check each line.
-type printer struct {
-	w   io.Writer
-	err error
-}
-
-func (p *printer) line(s string) {
-	if p.err == nil {
-		_, p.err = io.WriteString(p.w, s+"\n")
-	}
-}
-
-// wrapped writes text wrapped to lineWidth (see wrap).
-func (p *printer) wrapped(text, first, rest string) {
-	for _, l := range wrap(text, lineWidth, first, rest) {
-		p.line(l)
-	}
 }

@@ -1,4 +1,4 @@
-package main
+package textfmt
 
 import (
 	"slices"
@@ -32,9 +32,9 @@ func TestWrap(t *testing.T) {
 		// Runes, not bytes: “quoted” text counts its quotes once.
 		{"“ab” “cd”", 9, "", "", []string{"“ab” “cd”"}},
 	} {
-		got := wrap(tc.text, tc.width, tc.first, tc.rest)
+		got := Wrap(tc.text, tc.width, tc.first, tc.rest)
 		if !slices.Equal(got, tc.want) {
-			t.Errorf("wrap(%q, %d, %q, %q) =\n%q\nwant\n%q", tc.text, tc.width, tc.first, tc.rest, got, tc.want)
+			t.Errorf("Wrap(%q, %d, %q, %q) =\n%q\nwant\n%q", tc.text, tc.width, tc.first, tc.rest, got, tc.want)
 		}
 	}
 }
@@ -42,10 +42,10 @@ func TestWrap(t *testing.T) {
 func TestWrapNeverLosesWords(t *testing.T) {
 	text := strings.Repeat("the quick brown fox jumps over the lazy dog ", 20)
 	for width := 1; width < 60; width++ {
-		lines := wrap(text, width, "- ", "  ")
+		lines := Wrap(text, width, "- ", "  ")
 		var words []string
 		for _, l := range lines {
-			if visibleWidth(l) > width && len(strings.Fields(l)) > 1 {
+			if VisibleWidth(l) > width && len(strings.Fields(l)) > 1 {
 				t.Errorf("width %d: line %q too wide", width, l)
 			}
 			words = append(words, strings.Fields(l)...)
@@ -64,8 +64,8 @@ func TestSanitize(t *testing.T) {
 		"nul\x00 del\x7f": `nul\x00 del\x7f`,
 		"c1\u0085":        `c1\u0085`,
 	} {
-		if got := sanitize(in); got != want {
-			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
+		if got := Sanitize(in); got != want {
+			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
