@@ -77,7 +77,7 @@ func fixOne(inv *invocation, s source, diff bool) (report.Input, error) {
 	after := report.Check(inv.ctx, s.name, s.origin, parseBytes(s.name, fixed), rpp.Options{})
 	switch {
 	case diff:
-		_, err = io.WriteString(inv.stdout, textdiff.Unified("a/"+s.name, "b/"+s.name, src, fixed))
+		_, err = io.WriteString(inv.stdout, textdiff.Unified(s.name, s.name, src, fixed))
 	case s.origin == report.FromStdin:
 		_, err = inv.stdout.Write(fixed)
 	case string(fixed) != string(src):

@@ -1,0 +1,88 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildRpp builds the command once per test that needs the real binary.
+func buildRpp(t *testing.T) string {
+	t.Helper()
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go command to build with: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "rpp")
+	if out, err := exec.Command(goCmd, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestInterruptStopsCheck: Ctrl-C stops rpp check while it waits on a FIFO
+// that nobody writes to, named as a file or piped as standard input.
+func TestInterruptStopsCheck(t *testing.T) {
+	bin := buildRpp(t)
+	fifo := filepath.Join(t.TempDir(), "deployment.yaml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		stdin func() (*os.File, error)
+	}{
+		{"FIFO as a file", []string{"check", fifo}, nil},
+		{"FIFO as standard input", []string{"check"}, func() (*os.File, error) {
+			// O_RDWR opens a FIFO without waiting for a writer; the
+			// reader then blocks, as on a pipe nobody writes to.
+			return os.OpenFile(fifo, os.O_RDWR, 0)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.Command(bin, tc.args...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if tc.stdin != nil {
+				f, err := tc.stdin()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				cmd.Stdin = f
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case err := <-done:
+				t.Fatalf("rpp ended before it was interrupted: %v\n%s", err, stderr.String())
+			case <-time.After(300 * time.Millisecond): // it is now blocked on the FIFO
+			}
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-done:
+				var exit *exec.ExitError
+				if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted || !strings.Contains(stderr.String(), "rpp: interrupted") {
+					t.Errorf("after Ctrl-C: %v, stderr %q; want exit %d and \"rpp: interrupted\"", err, stderr.String(), exitInterrupted)
+				}
+			case <-time.After(30 * time.Second): // a hang guard, not a speed test
+				cmd.Process.Kill()
+				t.Fatal("Ctrl-C did not stop rpp check")
+			}
+		})
+	}
+}
