@@ -1223,8 +1223,10 @@ func (f *fixSource) verify(out []byte, edits []*plannedEdit) error {
 	if c.seen != len(c.set) {
 		return fmt.Errorf("%w: %d of %d edited fields read back", ErrFixUnsafe, c.seen, len(c.set))
 	}
-	if _, err := Parse("", f.b); err == nil {
-		if _, err := Parse("", out); err != nil {
+	// A file that decoded as a deployment must still decode. The old text
+	// is decoded only to tell that from a file that never did.
+	if _, err := Parse("", out); err != nil {
+		if _, oldErr := Parse("", f.b); oldErr == nil {
 			return fmt.Errorf("%w: the edited file is no longer a valid deployment: %w", ErrFixUnsafe, err)
 		}
 	}

@@ -633,3 +633,26 @@ func FuzzApplyFixes(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkApplyFixes edits generated deployments (see generate): each RMX
+// gets its flag replaced and an absent field added, two edits per RMX.
+func BenchmarkApplyFixes(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		src := generate(n)
+		var findings []Finding
+		for i := 0; i < 2*n; i++ {
+			findings = append(findings,
+				set("r", fmt.Sprintf("rpp.rmx[%d].flags.SIP_CONTACT_OVERRIDE_STR", i), gruuOf(i+1)),
+				set("s", fmt.Sprintf("rpp.rmx[%d].sip.iceMethod", i), "new"))
+		}
+		b.Run(fmt.Sprintf("sites=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(src)))
+			for i := 0; i < b.N; i++ {
+				if _, err := ApplyFixes(src, findings); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
