@@ -288,6 +288,16 @@ func TestApplyFixesCases(t *testing.T) {
 		findings: []Finding{set("r", "a", "new")},
 		want:     "a: &v new\n",
 	}, {
+		name:     "a key the path quotes, present and absent",
+		src:      "flags:\n  \"A B\": x\n",
+		findings: []Finding{set("r", `flags."A B"`, "y"), set("r", `flags["C.D"]`, "z"), set("r", `flags."#E"`, "w")},
+		want:     "flags:\n  \"A B\": y\n  C.D: z\n  \"#E\": w\n",
+	}, {
+		name:     "an explicit tag stays",
+		src:      "port: !!str 5061\n",
+		findings: []Finding{set("r", "port", "5062")},
+		want:     "port: !!str 5062\n",
+	}, {
 		name: "absent field: added after the mapping's last field, parents created, indentation of the file",
 		src: "rmx:\n    - name: r0\n      sip:\n         server: fe\n      vmrs: [] # none\n" +
 			"    # the second\n    - name: r1\n",
@@ -584,7 +594,8 @@ func TestParseFieldPath(t *testing.T) {
 
 // FuzzApplyFixes edits arbitrary text: ApplyFixes must never panic, must
 // explain every refusal with a *FixError, and what it returns must parse,
-// with each edited field holding its new value.
+// with each edited field holding its new value, and be left as it is by
+// the same fixes applied again.
 func FuzzApplyFixes(f *testing.F) {
 	fields := []string{
 		"a", "a.b", "b.c.d", "[0]", "a[1]", `a."k y"`,
@@ -630,6 +641,9 @@ func FuzzApplyFixes(f *testing.F) {
 			if err != nil || len(at.rest) > 0 || at.node.Value != e.Value {
 				t.Fatalf("in %q, %s does not hold %q (%v)", out, e.Field, e.Value, err)
 			}
+		}
+		if again, err := ApplyFixes(out, findings); err != nil || !bytes.Equal(again, out) {
+			t.Fatalf("applying the fixes to %q again gave %q, %v", out, again, err)
 		}
 	})
 }
