@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -130,7 +131,7 @@ func TestSARIFExamples(t *testing.T) {
 		}
 		run := log.Runs[0]
 		const home = "https://github.com/rppkit/rppkit"
-		if d := run.Tool.Driver; d.Name != "rpp" || d.InformationURI != home || d.Version != rppkit.Version() || len(d.Rules) != len(catalogue) {
+		if d := run.Tool.Driver; d.Name != "rpp" || d.InformationURI != home || !strings.Contains(d.Version, strings.Trim(strings.TrimPrefix(rppkit.Version(), "v"), "()")) || d.Version == "" || d.Version[0] < '0' || d.Version[0] > '9' || len(d.Rules) != len(catalogue) {
 			t.Errorf("%s: driver %q %q version %q with %d rules; want rpp, %s, %s and the %d rules of the catalogue",
 				name, d.Name, d.InformationURI, d.Version, len(d.Rules), home, rppkit.Version(), len(catalogue))
 		}
@@ -237,5 +238,50 @@ func TestSARIFBadInputAndStdin(t *testing.T) {
 		if p.ArtifactLocation.URI != "" || p.ArtifactLocation.Description.Text != "standard input" || p.Region.StartLine == 0 {
 			t.Errorf("stdin result at %+v, want no URI, a description and a line", p)
 		}
+	}
+}
+
+// TestSARIFMultitool validates rpp's SARIF with Microsoft's own validator
+// (npm @microsoft/sarif-multitool), which also checks what the schema does
+// not: a numeric tool version (SARIF2005) and a help URI on each rule
+// (SARIF2012), among others. It runs when sarif-multitool is on PATH (CI
+// installs it) and skips otherwise.
+func TestSARIFMultitool(t *testing.T) {
+	tool, err := exec.LookPath("sarif-multitool")
+	if err != nil {
+		t.Skip("sarif-multitool is not on PATH (npm install @microsoft/sarif-multitool)")
+	}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("lync: {product: lync2013}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"check", "--format", "sarif", bad}
+	for _, n := range exampleNames(t) {
+		args = append(args, examplePath(n))
+	}
+	r := runRpp(t, args...)
+	in, out := filepath.Join(dir, "rpp.sarif"), filepath.Join(dir, "validation.sarif")
+	if err := os.WriteFile(in, []byte(r.stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(tool, "validate", in, "--output", out, "--log", "ForceOverwrite")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("sarif-multitool validate: %v\n%s", err, b)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []json.RawMessage `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(data, &log); err != nil || len(log.Runs) != 1 {
+		t.Fatalf("validator output: %v\n%s", err, data)
+	}
+	for _, res := range log.Runs[0].Results {
+		t.Errorf("validator result: %s", res)
 	}
 }

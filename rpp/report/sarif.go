@@ -26,7 +26,7 @@ func WriteSARIF(w io.Writer, inputs []Input, opts Options) error {
 	}
 	tool := opts.tool()
 	sr := sarif.NewRunWithInformationURI(tool.Name, tool.InformationURI)
-	sr.Tool.Driver.WithVersion(tool.Version)
+	sr.Tool.Driver.WithVersion(numericVersion(tool.Version))
 	// Positions come from the YAML parser, which counts characters, not
 	// the UTF-16 code units SARIF assumes by default.
 	sr.WithColumnKind("unicodeCodePoints")
@@ -128,6 +128,22 @@ func resultText(f rpp.Finding) string {
 	return msg + " Fix: " + f.Fix
 }
 
+// numericVersion is a tool version as SARIF viewers compare them: starting
+// with a number (rule SARIF2005 of Microsoft's validator). Module versions
+// lose their "v"; a development build, which has none, is 0.0.0 with what
+// is known of it after a "-" (v1.2.3 → 1.2.3, "(devel) 0123abcd+dirty" →
+// 0.0.0-devel.0123abcd+dirty).
+func numericVersion(v string) string {
+	if rest, ok := strings.CutPrefix(v, "v"); ok && rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+		return rest
+	}
+	if v != "" && v[0] >= '0' && v[0] <= '9' {
+		return v
+	}
+	words := strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == '(' || r == ')' })
+	return "0.0.0-" + strings.Join(append([]string{}, words...), ".")
+}
+
 // sarifArtifact describes one input: where it is, where it came from and
 // whether it was checked. Standard input and the bundled example have no
 // URI; their descriptions say what they are.
@@ -196,12 +212,20 @@ func physicalLocation(pos rpp.Position, origins map[string]Origin) *sarif.Physic
 	return phys
 }
 
-// fileURI turns a path as given on the command line into a URI reference:
-// slash-separated, relative when the path is, with spaces and the like
-// escaped (url.URL also guards a first segment holding a colon with "./").
+// fileURI turns a path as given on the command line into a URI: a relative
+// reference when the path is relative, slash-separated, with spaces and the
+// like escaped (url.URL also guards a first segment holding a colon with
+// "./"); a file: URI when it is absolute, since a relative reference that
+// begins with a slash would not combine with a base URI (SARIF1004).
 func fileURI(path string) string {
-	u := url.URL{Path: filepath.ToSlash(path)}
-	return u.String()
+	p := filepath.ToSlash(path)
+	if filepath.IsAbs(path) {
+		if !strings.HasPrefix(p, "/") {
+			p = "/" + p // C:/x → /C:/x, as file URIs write drive letters
+		}
+		return (&url.URL{Scheme: "file", Path: p}).String()
+	}
+	return (&url.URL{Path: p}).String()
 }
 
 // sarifNotifications turns why an input failed into notifications, one per
