@@ -26,6 +26,9 @@ var (
 	// mapping would be needed, a path through a YAML alias), or is a
 	// mapping or list rather than a value.
 	ErrFixTarget = errors.New("field cannot be set")
+	// ErrFixValue: the value a fix sets cannot be written in a deployment
+	// file (it is not UTF-8 text).
+	ErrFixValue = errors.New("value cannot be written")
 	// ErrFixUnsafe: the edited text would not read back as the same file
 	// with only the edited fields changed, or no longer decodes as a
 	// deployment. Nothing is written.
@@ -104,7 +107,8 @@ func ApplyFixes(src []byte, findings []Finding) ([]byte, error) {
 // src except at the edited fields, the edited fields must read back as the
 // values set, and if src decoded as a deployment, so must the result.
 // Otherwise nothing is returned but a *FixError wrapping ErrFixConflict,
-// ErrFixTarget or ErrFixUnsafe (or ErrSyntax when src itself is not YAML).
+// ErrFixTarget, ErrFixValue or ErrFixUnsafe (or ErrSyntax when src itself
+// is not YAML).
 // With no fix to apply, src is returned unchanged.
 func ApplyFixesWith(src []byte, findings []Finding, opts FixOptions) ([]byte, error) {
 	edits, err := collectEdits(findings, opts.Choose)
@@ -175,6 +179,9 @@ func collectEdits(findings []Finding, choose func(Finding) int) ([]*plannedEdit,
 				return nil, pe.fail(nil, fmt.Errorf("%w: %w", ErrFixTarget, err))
 			}
 			pe.path, pe.key = path, pathKey(path)
+			if !utf8.ValidString(e.Value) {
+				return nil, pe.fail(nil, fmt.Errorf("%w: %s is not UTF-8 text", ErrFixValue, strconv.QuoteToASCII(e.Value)))
+			}
 			if prev, ok := byKey[pe.key]; ok {
 				if prev.Value != e.Value {
 					err := pe.fail(nil, fmt.Errorf("%w: %s sets it to %q, %s to %q",
@@ -496,7 +503,7 @@ func (f *fixSource) contentStart(p int) int {
 		for p < len(f.b) && !isBlankOrBreak(f.b, p) {
 			p++
 		}
-		p = f.skipSpace(p, true)
+		p = f.skipSpace(p, false)
 	}
 	return p
 }
@@ -782,7 +789,10 @@ func (f *fixSource) checkMissing(e *plannedEdit, at *located) error {
 			return e.fail(at.node, fmt.Errorf("%w: %s is missing, and a fix cannot add a list", ErrFixTarget, pathString(e.path[:len(e.path)-len(at.rest)+1])))
 		}
 	}
-	if isNull(at.node) && at.parent != nil && at.parent.Kind != yaml.MappingNode {
+	switch {
+	case isNull(at.node) && at.parent == nil:
+		return e.fail(at.node, fmt.Errorf("%w: the file holds no mapping to add it to", ErrFixTarget))
+	case isNull(at.node) && at.parent.Kind != yaml.MappingNode:
 		return e.fail(at.node, fmt.Errorf("%w: a fix cannot fill an empty list item", ErrFixTarget))
 	}
 	return nil
@@ -964,8 +974,8 @@ func (f *fixSource) replaceValue(e *plannedEdit, at *located) (splice, error) {
 		if i := bytes.IndexByte(header, '#'); i > 0 {
 			text += string(header[len(bytes.TrimRight(header[:i], " \t")):])
 		}
-	case start == end && start > 0 && f.b[start-1] == ':':
-		text = " " + text // a value written as nothing, right after its key
+	case start == end:
+		text = f.separated(start, text) // a value written as nothing
 	}
 	return splice{start: start, end: end, text: text}, nil
 }
@@ -1013,16 +1023,20 @@ func (f *fixSource) addFields(at *located, fields *newMap) (splice, error) {
 		}
 		text := "{" + strings.Join(f.flowEntries(fields), ", ") + "}"
 		if start == end {
-			if start == 0 || f.b[start-1] != ':' && f.b[start-1] != ' ' {
-				return fail(fmt.Errorf("%w: a fix cannot fill a key written without a colon", ErrFixTarget))
-			}
-			if f.b[start-1] == ':' {
-				text = " " + text
-			}
+			text = f.separated(start, text)
 		}
 		return splice{start: start, end: end, text: text}, nil
 	}
 	return fail(fmt.Errorf("%w: it holds %s, not a mapping", ErrFixTarget, describeNode(n)))
+}
+
+// separated puts a space before text inserted at p where the text before
+// p (a colon, a dash, a tag) would otherwise run into it.
+func (f *fixSource) separated(p int, text string) string {
+	if p == 0 || strings.IndexByte(" \t\r\n[{,", f.b[p-1]) >= 0 {
+		return text
+	}
+	return " " + text
 }
 
 // afterLine returns the offset of the line after the one holding p, and
@@ -1151,17 +1165,36 @@ func jsonLiteral(s string) bool {
 	return s != "" && (s[0] == '-' || s[0] >= '0' && s[0] <= '9') && json.Unmarshal([]byte(s), &n) == nil
 }
 
-// doubleQuoted writes s as a double-quoted scalar; JSON's escapes are YAML's
-// too, Go's (\a, \v, \x, \U) are YAML's only.
+// doubleQuoted writes s (UTF-8) as a double-quoted scalar. Go's escapes
+// (\a, \v, \x, \U) are YAML's too, but not JSON's; JSON gets \uXXXX for
+// every character YAML does not allow as it is (controls, DEL, the C1
+// controls, U+FEFF, U+FFFE, U+FFFF) and for the line and paragraph
+// separators.
 func doubleQuoted(s string, asJSON bool) string {
-	if asJSON {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(s) // a string always encodes
-		return strings.TrimSuffix(b.String(), "\n")
+	if !asJSON {
+		return strconv.Quote(s)
 	}
-	return strconv.Quote(s)
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20, r >= 0x7f && r <= 0x9f, r == 0x2028, r == 0x2029, r == 0xfeff, r == 0xfffe, r == 0xffff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // plainReadsAs reports whether s written plain reads back as s, with tag

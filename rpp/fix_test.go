@@ -283,6 +283,11 @@ func TestApplyFixesCases(t *testing.T) {
 		findings: []Finding{set("r", "a", "1"), set("r", "b", "two")},
 		want:     "a: 1\nb: two\nc: x\n",
 	}, {
+		name:     "empty list items and a bare tag get a space before their value",
+		src:      "l:\n-\n- \nt: !!str\n",
+		findings: []Finding{set("r", "l[0]", "x"), set("r", "l[1]", "y"), set("r", "t", "z")},
+		want:     "l:\n- x\n- y \nt: !!str z\n",
+	}, {
 		name:     "an anchored value that no alias repeats keeps its anchor",
 		src:      "a: &v old\n",
 		findings: []Finding{set("r", "a", "new")},
@@ -350,6 +355,11 @@ func TestApplyFixesCases(t *testing.T) {
 		src:      `{"a": "x", "port": 5061, "b": "y"}`,
 		findings: []Finding{set("r", "a", "5061"), set("r", "port", "5062"), set("r", "b", "q\"t")},
 		want:     `{"a": "5061", "port": 5062, "b": "q\"t"}`,
+	}, {
+		name:     "JSON: characters YAML does not allow raw are escaped",
+		src:      `{"a": "x"}`,
+		findings: []Finding{set("r", "a", "d\x7fe\u0085f\u2028g\u00e9\x01")},
+		want:     `{"a": "d\u007fe\u0085f\u2028gé\u0001"}`,
 	}, {
 		name:     "JSON: a field added inline, its parent created",
 		src:      `{"rmx": [{"name": "r", "sip": {}}]}`,
@@ -466,6 +476,18 @@ func TestApplyFixesErrors(t *testing.T) {
 		findings: []Finding{set("rule-one", "a[x]", "y")},
 		want:     ErrFixTarget,
 		in:       []string{`bad field path "a[x]"`},
+	}, {
+		name:     "a value that is not UTF-8",
+		src:      "a: x\n",
+		findings: []Finding{set("rule-one", "a", "\xff")},
+		want:     ErrFixValue,
+		in:       []string{`fix of rule-one: a: value cannot be written: "\xff" is not UTF-8 text`},
+	}, {
+		name:     "a file with no mapping",
+		src:      "# nothing yet\n~\n",
+		findings: []Finding{set("rule-one", "a", "x")},
+		want:     ErrFixTarget,
+		in:       []string{"the file holds no mapping"},
 	}, {
 		name:     "source that is not YAML",
 		src:      "a: [x\n",
