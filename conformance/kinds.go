@@ -122,6 +122,10 @@ type gruuInput struct {
 type gruuWant struct {
 	Value   string `json:"value,omitempty"`
 	Refused bool   `json:"refused,omitempty"` // the subject must refuse the input
+	// MayRefuse, with Value, lets the subject refuse instead of returning
+	// Value: what a must-level case says when only a third outcome (a
+	// value that breaks on the wire) is wrong.
+	MayRefuse bool `json:"mayRefuse,omitempty"`
 }
 
 func gruuKind() *kind {
@@ -131,6 +135,9 @@ func gruuKind() *kind {
 			if in.Form != "rmx" && in.Form != "dma" {
 				return fmt.Errorf("input form %q (want rmx or dma)", in.Form)
 			}
+			if w.MayRefuse && w.Value == "" {
+				return fmt.Errorf("mayRefuse goes with a value")
+			}
 			return oneOf(w.Refused, w.Value != "", "value")
 		},
 		func(_ context.Context, s GRUUFormatter, _ *Case, in gruuInput, want gruuWant) (gruuWant, gruuWant, error) {
@@ -139,10 +146,13 @@ func gruuKind() *kind {
 				form = s.DMAForm
 			}
 			v, err := form(in.Value)
-			if err != nil {
+			switch {
+			case err != nil && want.MayRefuse:
+				return want, want, nil // refusing is one of the two right outcomes
+			case err != nil:
 				return want, gruuWant{Refused: true}, err
 			}
-			return want, gruuWant{Value: v}, nil
+			return want, gruuWant{Value: v, MayRefuse: want.MayRefuse}, nil
 		})
 }
 

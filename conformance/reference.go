@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"strings"
 	"context"
 	"fmt"
 
@@ -31,14 +32,19 @@ var (
 )
 
 // RMXForm returns the GRUU without sip:, for SIP_CONTACT_OVERRIDE_STR.
+//
+// Blanks and line breaks around the value, which copying from the
+// Management Shell adds, are dropped (rule rpp-gruu-whitespace says the
+// same); a blank inside it is refused, since what it stood for is not known.
 func (Reference) RMXForm(s string) (string, error) {
-	g, err := lync.ParseGRUU(s)
+	g, err := lync.ParseGRUU(strings.TrimSpace(s))
 	return g.WithoutScheme(), err
 }
 
 // DMAForm returns the GRUU with sip:, for the DMA's Lync peer.
+// Blanks around the value are dropped, as for RMXForm.
 func (Reference) DMAForm(s string) (string, error) {
-	g, err := lync.ParseGRUU(s)
+	g, err := lync.ParseGRUU(strings.TrimSpace(s))
 	return g.String(), err
 }
 

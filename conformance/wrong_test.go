@@ -19,6 +19,7 @@ import (
 type keepsSchemeForRMX struct{ conformance.Reference }
 
 func (keepsSchemeForRMX) RMXForm(s string) (string, error) {
+	s = strings.TrimSpace(s)
 	_, err := lync.ParseGRUU(s)
 	return s, err // the mistake: pasted as Lync printed it, sip: and all
 }
@@ -26,8 +27,29 @@ func (keepsSchemeForRMX) RMXForm(s string) (string, error) {
 type dropsSchemeForDMA struct{ conformance.Reference }
 
 func (dropsSchemeForDMA) DMAForm(s string) (string, error) {
-	g, err := lync.ParseGRUU(s)
+	g, err := lync.ParseGRUU(strings.TrimSpace(s))
 	return g.WithoutScheme(), err // the mistake: the RMX form on the DMA
+}
+
+// passesBlanksOn formats a value pasted with blanks well, but leaves a
+// blank on it, where it breaks on the wire.
+type passesBlanksOn struct{ conformance.Reference }
+
+func (passesBlanksOn) RMXForm(s string) (string, error) {
+	return withBlank(s, conformance.Reference{}.RMXForm)
+}
+
+func (passesBlanksOn) DMAForm(s string) (string, error) {
+	return withBlank(s, conformance.Reference{}.DMAForm)
+}
+
+func withBlank(s string, form func(string) (string, error)) (string, error) {
+	joined := strings.Join(strings.Fields(s), "")
+	v, err := form(joined)
+	if err == nil && joined != s {
+		v += " " // the mistake: a blank goes to the device
+	}
+	return v, err
 }
 
 type newOnlyAt84 struct{ conformance.Reference }
@@ -83,6 +105,7 @@ func TestWrongSubjectsFailTheirCases(t *testing.T) {
 			"gruu/rmx-form/strips-scheme",
 			"gruu/rmx-form/strips-upper-case-scheme",
 			"gruu/rmx-form/token-with-dash-and-underscore",
+			"gruu/whitespace/trims-padding-rmx-form",
 		}},
 		{"drops sip: from the DMA form", referenceWith(func(s *conformance.Subject) { s.GRUU = dropsSchemeForDMA{} }), []string{
 			"gruu/dma-form/adds-scheme",
@@ -90,6 +113,16 @@ func TestWrongSubjectsFailTheirCases(t *testing.T) {
 			"gruu/dma-form/keeps-parameter-order",
 			"gruu/dma-form/keeps-scheme",
 			"gruu/dma-form/lower-cases-scheme",
+			"gruu/whitespace/trailing-newline-never-kept",
+			"gruu/whitespace/trims-trailing-newline",
+		}},
+		{"passes blanks on", referenceWith(func(s *conformance.Subject) { s.GRUU = passesBlanksOn{} }), []string{
+			"gruu/refuses/embedded-space",
+			"gruu/refuses/user-part-not-fqdn", // joining "rpp east" makes another pool
+			"gruu/whitespace/embedded-space-never-kept",
+			"gruu/whitespace/trailing-newline-never-kept",
+			"gruu/whitespace/trims-padding-rmx-form",
+			"gruu/whitespace/trims-trailing-newline",
 		}},
 		{"treats 8.4 as new-only", referenceWith(func(s *conformance.Subject) { s.Release = newOnlyAt84{} }), []string{
 			"release/all-facts/8.4.2",
