@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/rppkit/rppkit/internal/enum"
 )
@@ -153,16 +154,30 @@ func (p Port) OrDefault(def Port) Port {
 	return p
 }
 
-// ErrInvalidPort is wrapped by the errors Port.UnmarshalText returns.
+// ErrInvalidPort is wrapped by the errors ParsePort returns.
 var ErrInvalidPort = errors.New("invalid port")
 
-// UnmarshalText implements encoding.TextUnmarshaler, accepting 1 to 65535.
-func (p *Port) UnmarshalText(b []byte) error {
-	n, err := strconv.Atoi(string(b))
-	if err != nil || n < 1 || n > 65535 {
-		return fmt.Errorf("%w %q: want a number from 1 to 65535", ErrInvalidPort, b)
+// ParsePort reads a port number from 1 to 65535 written in decimal digits,
+// without a sign or a leading zero (which some YAML readers take for
+// octal), as in a deployment file whether quoted or not.
+func ParsePort(s string) (Port, error) {
+	if s == "" || len(s) > 5 || s[0] == '0' || strings.Trim(s, "0123456789") != "" {
+		return 0, fmt.Errorf("%w %q: want a number from 1 to 65535 in decimal digits", ErrInvalidPort, s)
 	}
-	*p = Port(n)
+	n, _ := strconv.Atoi(s)
+	if n > 65535 {
+		return 0, fmt.Errorf("%w %q: want a number from 1 to 65535", ErrInvalidPort, s)
+	}
+	return Port(n), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParsePort.
+func (p *Port) UnmarshalText(b []byte) error {
+	v, err := ParsePort(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
 	return nil
 }
 
@@ -175,11 +190,16 @@ const (
 	TCP Transport = "tcp"
 )
 
-// ErrUnknownTransport is wrapped by the errors Transport.UnmarshalText returns.
+// ErrUnknownTransport is wrapped by the errors ParseTransport returns.
 var ErrUnknownTransport = errors.New("unknown transport")
 
-// UnmarshalText implements encoding.TextUnmarshaler for tls and tcp in any case.
+// ParseTransport accepts tls and tcp in any case.
+func ParseTransport(s string) (Transport, error) {
+	return enum.Parse(ErrUnknownTransport, s, TLS, TCP)
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseTransport.
 func (t *Transport) UnmarshalText(b []byte) (err error) {
-	*t, err = enum.Parse(ErrUnknownTransport, string(b), TLS, TCP)
+	*t, err = ParseTransport(string(b))
 	return err
 }

@@ -21,12 +21,17 @@ const (
 	ICENew ICEMethod = "new"
 )
 
-// ErrUnknownICEMethod is wrapped by the errors ICEMethod.UnmarshalText returns.
+// ErrUnknownICEMethod is wrapped by the errors ParseICEMethod returns.
 var ErrUnknownICEMethod = errors.New("unknown ICE method")
 
-// UnmarshalText implements encoding.TextUnmarshaler for legacy and new.
+// ParseICEMethod accepts legacy and new in any case.
+func ParseICEMethod(s string) (ICEMethod, error) {
+	return enum.Parse(ErrUnknownICEMethod, s, ICELegacy, ICENew)
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseICEMethod.
 func (m *ICEMethod) UnmarshalText(b []byte) (err error) {
-	*m, err = enum.Parse(ErrUnknownICEMethod, string(b), ICELegacy, ICENew)
+	*m, err = ParseICEMethod(string(b))
 	return err
 }
 

@@ -86,13 +86,19 @@ const (
 	ICEStandard ICEEnvironment = "standard"
 )
 
-// ErrUnknownICEEnvironment is wrapped by the errors ICEEnvironment.UnmarshalText returns.
+// ErrUnknownICEEnvironment is wrapped by the errors ParseICEEnvironment returns.
 var ErrUnknownICEEnvironment = errors.New("unknown ICE environment")
 
-// UnmarshalText implements encoding.TextUnmarshaler for none, ms and
-// standard in any case (the RMX shows "MS").
+// ParseICEEnvironment accepts none, ms and standard in any case (the RMX
+// shows "MS").
+func ParseICEEnvironment(s string) (ICEEnvironment, error) {
+	return enum.Parse(ErrUnknownICEEnvironment, s, ICENone, ICEMS, ICEStandard)
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with
+// ParseICEEnvironment.
 func (e *ICEEnvironment) UnmarshalText(b []byte) (err error) {
-	*e, err = enum.Parse(ErrUnknownICEEnvironment, string(b), ICENone, ICEMS, ICEStandard)
+	*e, err = ParseICEEnvironment(string(b))
 	return err
 }
 
@@ -127,12 +133,16 @@ const (
 	EncryptAlways        Encryption = "always"
 )
 
-// ErrUnknownEncryption is wrapped by the errors Encryption.UnmarshalText returns.
+// ErrUnknownEncryption is wrapped by the errors ParseEncryption returns.
 var ErrUnknownEncryption = errors.New("unknown encryption setting")
 
-// UnmarshalText implements encoding.TextUnmarshaler for none, whenAvailable
-// and always in any case.
+// ParseEncryption accepts none, whenAvailable and always in any case.
+func ParseEncryption(s string) (Encryption, error) {
+	return enum.Parse(ErrUnknownEncryption, s, EncryptNone, EncryptWhenAvailable, EncryptAlways)
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseEncryption.
 func (e *Encryption) UnmarshalText(b []byte) (err error) {
-	*e, err = enum.Parse(ErrUnknownEncryption, string(b), EncryptNone, EncryptWhenAvailable, EncryptAlways)
+	*e, err = ParseEncryption(string(b))
 	return err
 }
