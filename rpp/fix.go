@@ -926,6 +926,9 @@ func (f *fixSource) apply(edits []*plannedEdit) ([]byte, error) {
 		if a := addAt[at.node]; a != nil {
 			return nil, conflictWithin(byEdit[i], a.fields)
 		}
+		if !isNull(at.node) && at.node.Value == byEdit[i].Value {
+			continue // already so: leave the text as the user wrote it
+		}
 		s, err := f.replaceValue(byEdit[i], at)
 		if err != nil {
 			return nil, err
@@ -1187,6 +1190,10 @@ func doubleQuoted(s string, asJSON bool) string {
 			b.WriteString(`\r`)
 		case r == '\t':
 			b.WriteString(`\t`)
+		case r == '\b':
+			b.WriteString(`\b`)
+		case r == '\f':
+			b.WriteString(`\f`)
 		case r < 0x20, r >= 0x7f && r <= 0x9f, r == 0x2028, r == 0x2029, r == 0xfeff, r == 0xfffe, r == 0xffff:
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:

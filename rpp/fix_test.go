@@ -288,6 +288,16 @@ func TestApplyFixesCases(t *testing.T) {
 		findings: []Finding{set("r", "l[0]", "x"), set("r", "l[1]", "y"), set("r", "t", "z")},
 		want:     "l:\n- x\n- y \nt: !!str z\n",
 	}, {
+		name:     "a field that already holds the value is left as written",
+		src:      "a: \"\\x41\"   # c\nb: >-\n  one\n  two\n",
+		findings: []Finding{set("r", "a", "A"), set("r", "b", "one two")},
+		want:     "a: \"\\x41\"   # c\nb: >-\n  one\n  two\n",
+	}, {
+		name:     "JSON: \\b and \\f as Go writes them, so a file both read as JSON and YAML is written the same either way",
+		src:      `["x", "y"]`,
+		findings: []Finding{set("r", "[0]", "\b"), set("r", "[1]", "\f")},
+		want:     `["\b", "\f"]`,
+	}, {
 		name:     "an anchored value that no alias repeats keeps its anchor",
 		src:      "a: &v old\n",
 		findings: []Finding{set("r", "a", "new")},
