@@ -5,7 +5,6 @@ go 1.23.0
 require (
 	github.com/aymanbagabas/go-udiff v0.3.1
 	github.com/emiago/sipgo v1.7.2
-	github.com/goccy/go-yaml v1.19.2
 	github.com/google/go-cmp v0.7.0
 	github.com/joshdk/go-junit v1.0.0
 	github.com/owenrumney/go-sarif/v2 v2.3.3
@@ -17,6 +16,7 @@ require (
 	go.uber.org/goleak v1.3.0
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/term v0.25.0
+	golang.org/x/text v0.14.0
 )
 
 require (
@@ -37,6 +37,5 @@ require (
 	golang.org/x/net v0.20.0 // indirect
 	golang.org/x/sync v0.16.0 // indirect
 	golang.org/x/sys v0.26.0 // indirect
-	golang.org/x/text v0.14.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )

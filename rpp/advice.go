@@ -73,11 +73,12 @@ func PlanPools(d *Deployment) ([]PoolPlan, error) {
 	if len(sets) == 0 {
 		return nil, nil
 	}
+	local := localFrontEnds(t)
 	if len(t.EdgePools) > 1 && len(sets) > 1 {
 		var plans []PoolPlan
 		var homeless []*set
 		for _, s := range sets {
-			if fe := localFrontEnd(t, s.site); fe != "" {
+			if fe := local[strings.ToLower(s.site)]; fe != "" {
 				plans = append(plans, PoolPlan{Sites: []string{s.site}, Registrar: fe, Computers: s.computers})
 			} else {
 				homeless = append(homeless, s)
@@ -100,29 +101,27 @@ func PlanPools(d *Deployment) ([]PoolPlan, error) {
 			biggest = s
 		}
 	}
-	one.Registrar = localFrontEnd(t, biggest.site)
+	one.Registrar = local[strings.ToLower(biggest.site)]
 	if one.Registrar == "" {
 		one.Registrar = t.FrontEndPools[0].FQDN
 	}
 	return []PoolPlan{one}, nil
 }
 
-// localFrontEnd returns the Front End pool of site, preferring one paired
-// with an Edge pool, or "" when the site has none.
-func localFrontEnd(t *lync.Topology, site string) lync.FQDN {
-	var first lync.FQDN
+// localFrontEnds maps each site (lower-cased) to its Front End pool: the
+// first one paired with an Edge pool, else the first one. One pass over the
+// pools, so that planning stays linear in the number of sites.
+func localFrontEnds(t *lync.Topology) map[string]lync.FQDN {
+	local := make(map[string]lync.FQDN, len(t.FrontEndPools))
+	paired := make(map[string]bool, len(t.FrontEndPools))
 	for _, fe := range t.FrontEndPools {
-		if !strings.EqualFold(fe.Site, site) {
-			continue
-		}
-		if fe.EdgePool != "" {
-			return fe.FQDN
-		}
-		if first == "" {
-			first = fe.FQDN
+		site := strings.ToLower(fe.Site)
+		if _, seen := local[site]; !seen || fe.EdgePool != "" && !paired[site] {
+			local[site] = fe.FQDN
+			paired[site] = fe.EdgePool != ""
 		}
 	}
-	return first
+	return local
 }
 
 // ICESettings are what an RMX on the new ICE method needs.

@@ -2,9 +2,13 @@ package rpp
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/rppkit/rppkit/rmx"
 )
 
 // generate writes a deployment file of n sites, each with a Front End pool,
@@ -84,36 +88,93 @@ func TestGeneratedDeploymentIsClean(t *testing.T) {
 	}
 }
 
+// benchSites are the deployment sizes the benchmarks run: Check must stay
+// linear up to the largest (a 10,000-site file is about 19 MB).
+var benchSites = []int{100, 1000, 10000}
+
 // BenchmarkCheck measures Check on generated deployments; compare with
 // BenchmarkDecode of the same sizes (go test -bench 'Check|Decode' ./rpp).
 func BenchmarkCheck(b *testing.B) {
-	for _, n := range []int{100, 1000} {
-		d, err := Parse("gen.yaml", generate(n))
-		if err != nil {
-			b.Fatal(err)
-		}
+	for _, n := range benchSites {
 		b.Run(fmt.Sprintf("sites=%d", n), func(b *testing.B) {
+			d, err := Parse("gen.yaml", generate(n))
+			if err != nil {
+				b.Fatal(err)
+			}
 			b.ReportAllocs()
+			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if r := Check(context.Background(), d, Options{}); len(r.Findings) != 0 {
-					b.Fatal(r.Findings[0].Message)
+				if r := Check(context.Background(), d, Options{}); len(r.Findings) != 0 || r.Err != nil {
+					b.Fatal(r.Err, r.Findings)
 				}
 			}
 		})
 	}
 }
 
+// BenchmarkDecode measures Parse on generated deployments. Besides time
+// and allocations per file it reports allocated bytes per byte of input
+// (B/in-B), the figure that says how much memory a file of a given size
+// may need.
 func BenchmarkDecode(b *testing.B) {
-	for _, n := range []int{100, 1000} {
-		data := generate(n)
+	for _, n := range benchSites {
 		b.Run(fmt.Sprintf("sites=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(data)))
-			for i := 0; i < b.N; i++ {
-				if _, err := Parse("gen.yaml", data); err != nil {
-					b.Fatal(err)
-				}
-			}
+			data := generate(n)
+			benchParse(b, data, func(err error) bool { return err == nil })
 		})
 	}
+}
+
+// BenchmarkDecodeHostile measures Parse on input nobody writes by hand:
+// it must fail in time and memory proportional to the input.
+func BenchmarkDecodeHostile(b *testing.B) {
+	big := generate(2000) // about 4 MB
+	for _, tc := range []struct {
+		name string
+		data []byte
+		is   error
+	}{
+		// 100,000 nested '[' (yaml.v3 stops at 10,000).
+		{"deep-brackets", []byte("lync: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n"), ErrSyntax},
+		// A clean file that breaks on its last line.
+		{"error-at-end", append(append([]byte(nil), big...), "rpp: [\n"...), ErrSyntax},
+		// A bad version of 8 MB.
+		{"huge-value", []byte("lync: {product: sfb2019, sipDomains: [a.com]}\nrpp:\n  workflows: [realconnect]\n  rmx:\n    - {name: r, fqdn: r.a.com, version: \"" + strings.Repeat("8", 8<<20) + "\"}\n"), rmx.ErrInvalidVersion},
+		// A misspelt key of 8 MB.
+		{"huge-key", []byte("lync: {product: sfb2019, sipDomains: [a.com]}\nrpp:\n  ? " + strings.Repeat("w", 8<<20) + "\n  : [realconnect]\n"), ErrUnknownField},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			benchParse(b, tc.data, func(err error) bool { return errors.Is(err, tc.is) && len(err.Error()) < 4096 })
+		})
+	}
+}
+
+// benchParse runs Parse over data, checking each result with ok. It
+// reports the bytes allocated per byte of input (B/in-B) and the bytes the
+// result keeps per byte of input (kept-B/in-B): the deployment with its
+// positions, once the YAML tree is garbage.
+func benchParse(b *testing.B, data []byte, ok func(error) bool) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ResetTimer()
+	var d *Deployment
+	for i := 0; i < b.N; i++ {
+		var err error
+		if d, err = Parse("gen.yaml", data); !ok(err) {
+			b.Fatalf("Parse: %.300v", err)
+		}
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(data)), "B/in-B")
+	d = nil
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	d, _ = Parse("gen.yaml", data)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(len(data)), "kept-B/in-B")
+	runtime.KeepAlive(d)
 }

@@ -9,16 +9,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	goyaml "github.com/goccy/go-yaml"
-	goparser "github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rppkit/rppkit/internal/suggest"
@@ -29,22 +24,61 @@ import (
 // Errors a FieldError wraps, for errors.Is. A bad value wraps the error of
 // its type instead (rmx.ErrInvalidVersion, lync.ErrMalformedGRUU, …).
 var (
-	ErrSyntax       = errors.New("not valid YAML or JSON")
-	ErrEmpty        = errors.New("no deployment in the file")
-	ErrTooLarge     = errors.New("deployment file too large")
+	ErrSyntax   = errors.New("not valid YAML or JSON")
+	ErrEncoding = errors.New("not UTF-8 or UTF-16 text")
+	ErrEmpty    = errors.New("no deployment in the file")
+	ErrTooLarge = errors.New("deployment file too large")
+	// ErrUnsupported is YAML a deployment file does not use: tags (!!str,
+	// !!binary, !custom …) and merge keys (<<).
+	ErrUnsupported  = errors.New("not supported in a deployment file")
 	ErrUnknownField = errors.New("unknown field")
 	ErrDuplicateKey = errors.New("field given twice")
 	ErrWrongType    = errors.New("wrong type")
 	ErrMissingField = errors.New("required field missing")
 )
 
-// MaxFileSize is the largest deployment file Parse accepts.
+// MaxFileSize is the largest deployment file the loaders read.
 const MaxFileSize = 64 << 20
 
+// DefaultMaxNodes is the MaxNodes of the zero DecodeOptions: about five
+// times the values of a 10,000-site deployment, and more than a file of
+// MaxFileSize holds without aliases.
+const DefaultMaxNodes = 8 << 20
+
+// AliasExpansion is how many times its own values a deployment may hold
+// once its YAML aliases are expanded. A file that names one list of ten
+// thousand meeting rooms from a thousand RMXs holds ten million values in
+// a few kilobytes; it is refused however large MaxNodes is.
+const AliasExpansion = 10
+
 const (
-	maxErrors = 20      // errors reported per file before giving up
-	maxNodes  = 1 << 20 // values visited, aliases expanded, per file
+	maxErrors = 20 // errors reported per file before giving up
+	// aliasAllowance lets a small file use aliases freely: its expanded
+	// values are limited to the larger of this and AliasExpansion times
+	// its own.
+	aliasAllowance = 10_000
+	// ctxEvery is how many values the decoder visits between two looks at
+	// the context.
+	ctxEvery = 1 << 12
 )
+
+// DecodeOptions tune how deployment files are read. The zero value is what
+// Load, LoadFS, Decode, DecodeNamed and Parse use; its methods are the same
+// loaders with these options.
+type DecodeOptions struct {
+	// MaxNodes is the most values (mappings, lists, keys and scalars) a
+	// deployment may hold, each use of a YAML alias counted in full; 0
+	// means DefaultMaxNodes. A file above it is refused with an error
+	// (wrapping ErrTooLarge) that says to raise it.
+	MaxNodes int
+}
+
+func (o DecodeOptions) maxNodes() int {
+	if o.MaxNodes > 0 {
+		return o.MaxNodes
+	}
+	return DefaultMaxNodes
+}
 
 // FieldError is one problem in a deployment file, with where it is.
 type FieldError struct {
@@ -93,79 +127,134 @@ func (e *DecodeError) Unwrap() []error {
 	return errs
 }
 
-// Load reads the deployment file at path (YAML or JSON). It returns
-// ctx.Err() if ctx ends first.
+// Load reads the deployment file at path (YAML or JSON); see Parse. It
+// returns ctx.Err() if ctx ends first, even while the file is being opened
+// (a FIFO without a writer) or read.
 func Load(ctx context.Context, path string) (*Deployment, error) {
-	return loadFile(ctx, path, func() (io.ReadCloser, error) { return os.Open(path) })
+	return DecodeOptions{}.Load(ctx, path)
 }
 
 // LoadFS reads the deployment file name from fsys, such as the examples
 // embedded in package examples.
 func LoadFS(ctx context.Context, fsys fs.FS, name string) (*Deployment, error) {
-	return loadFile(ctx, name, func() (io.ReadCloser, error) { return fsys.Open(name) })
-}
-
-func loadFile(ctx context.Context, name string, open func() (io.ReadCloser, error)) (*Deployment, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	f, err := open()
-	if err != nil {
-		return nil, err // an *fs.PathError, which names the file
-	}
-	defer f.Close()
-	return DecodeNamed(ctx, name, f)
+	return DecodeOptions{}.LoadFS(ctx, fsys, name)
 }
 
 // Decode reads a deployment (YAML or JSON) from r. Positions carry no file
 // name; DecodeNamed gives one.
-func Decode(ctx context.Context, r io.Reader) (*Deployment, error) { return DecodeNamed(ctx, "", r) }
-
-// DecodeNamed reads a deployment from r, naming positions after name (such
-// as "<stdin>").
-func DecodeNamed(ctx context.Context, name string, r io.Reader) (*Deployment, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	data, err := readAll(r)
-	if err != nil {
-		if name != "" {
-			err = fmt.Errorf("%s: %w", name, err)
-		}
-		return nil, err
-	}
-	return Parse(name, data)
+func Decode(ctx context.Context, r io.Reader) (*Deployment, error) {
+	return DecodeOptions{}.DecodeNamed(ctx, "", r)
 }
 
-func readAll(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%w (more than %d MiB)", ErrTooLarge, MaxFileSize>>20)
-	}
-	return data, nil
+// DecodeNamed reads a deployment from r, naming positions after name (such
+// as "<stdin>"). If r has a read deadline (a pipe or FIFO opened by
+// os.Open, a network connection), a read that blocks is interrupted when
+// ctx ends; otherwise ctx is seen between reads.
+func DecodeNamed(ctx context.Context, name string, r io.Reader) (*Deployment, error) {
+	return DecodeOptions{}.DecodeNamed(ctx, name, r)
 }
 
 // Parse decodes a deployment from data, naming positions after file.
 //
 // Decoding is strict: an unknown or misspelt field, a value of the wrong
 // type, a missing required field, a bad version, FQDN, SIP address or enum,
-// and text that is not YAML or JSON are all errors. The error is a
-// *DecodeError listing each problem with its file, line, column and field
-// path; nothing is silently defaulted. Values that are well-formed but wrong
-// for the deployment (a Service GRUU of the wrong pool, say) are not decode
-// errors: Check reports them as findings.
+// YAML tags, and text that is not YAML or JSON are all errors. The error is
+// a *DecodeError listing each problem with its file, line, column and field
+// path; nothing is silently defaulted. Values that are well-formed but
+// wrong for the deployment (a Service GRUU of the wrong pool, say) are not
+// decode errors: Check reports them as findings. The package documentation
+// says how values are read.
 func Parse(file string, data []byte) (*Deployment, error) {
-	d := &decoder{file: file, pos: map[string]Position{}, structs: map[reflect.Type]*structInfo{}}
-	root := d.parseYAML(data)
-	dep := &Deployment{src: &source{file: file, pos: d.pos}}
-	if root != nil {
-		d.value(root, reflect.ValueOf(dep).Elem(), "")
-		if len(d.errs) == 0 {
-			d.checkValues(dep)
-		}
+	return DecodeOptions{}.Parse(context.Background(), file, data)
+}
+
+// ParseContext is Parse that stops, returning ctx.Err(), when ctx ends.
+func ParseContext(ctx context.Context, file string, data []byte) (*Deployment, error) {
+	return DecodeOptions{}.Parse(ctx, file, data)
+}
+
+// Load is the package's Load with these options.
+func (o DecodeOptions) Load(ctx context.Context, path string) (*Deployment, error) {
+	f, err := openPath(ctx, path)
+	if err != nil {
+		return nil, err // an *fs.PathError, which names the file, or ctx.Err()
+	}
+	defer f.Close()
+	return o.read(ctx, path, f, fileSize(f))
+}
+
+// LoadFS is the package's LoadFS with these options. An fs.FS cannot be
+// told to stop opening a file: if ctx ends while fsys.Open blocks (on a
+// FIFO in an os.DirFS), LoadFS returns ctx.Err() and a goroutine stays in
+// fsys.Open until it returns, then closes the file.
+func (o DecodeOptions) LoadFS(ctx context.Context, fsys fs.FS, name string) (*Deployment, error) {
+	f, err := openFS(ctx, fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return o.read(ctx, name, f, fileSize(f))
+}
+
+// DecodeNamed is the package's DecodeNamed with these options.
+func (o DecodeOptions) DecodeNamed(ctx context.Context, name string, r io.Reader) (*Deployment, error) {
+	return o.read(ctx, name, r, 0)
+}
+
+func (o DecodeOptions) read(ctx context.Context, name string, r io.Reader, size int64) (*Deployment, error) {
+	data, err := readDeployment(ctx, r, size)
+	switch {
+	case err == nil:
+		return o.Parse(ctx, name, data)
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.Is(err, ErrTooLarge):
+		return nil, &DecodeError{File: name, Errs: []*FieldError{{Pos: Position{File: name}, Err: err}}}
+	case name != "":
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return nil, err
+}
+
+// Parse is the package's Parse with these options, stopping with ctx.Err()
+// when ctx ends.
+func (o DecodeOptions) Parse(ctx context.Context, file string, data []byte) (*Deployment, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d := newDecoder(ctx, file, o.maxNodes())
+	dep := d.decode(data)
+	return d.result(dep)
+}
+
+type decoder struct {
+	ctx  context.Context
+	file string
+	at   map[uint64]uint64 // see source.at
+	errs []*FieldError
+	// path is the field path of the value being decoded; one buffer for
+	// the whole walk, so that paths cost nothing until an error needs one.
+	path []byte
+
+	own      int // values in the document itself
+	nodes    int // values visited, aliases expanded
+	budget   int // the most values the walk may visit
+	maxNodes int
+	stopped  bool  // out of budget, or ctx ended: visit nothing more
+	ctxErr   error // why ctx ended, if it did
+	anchored int   // depth inside anchored nodes, whose trees aliases share
+
+	structs map[reflect.Type]*structInfo
+}
+
+func newDecoder(ctx context.Context, file string, maxNodes int) *decoder {
+	return &decoder{ctx: ctx, file: file, maxNodes: maxNodes, at: map[uint64]uint64{}, structs: map[reflect.Type]*structInfo{}}
+}
+
+// result returns dep, or why there is none.
+func (d *decoder) result(dep *Deployment) (*Deployment, error) {
+	if d.ctxErr != nil {
+		return nil, d.ctxErr
 	}
 	if len(d.errs) > 0 {
 		// Report in file order: a missing field is found only at the end of
@@ -173,24 +262,43 @@ func Parse(file string, data []byte) (*Deployment, error) {
 		slices.SortStableFunc(d.errs, func(a, b *FieldError) int {
 			return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column))
 		})
-		return nil, &DecodeError{File: file, Errs: d.errs}
+		return nil, &DecodeError{File: d.file, Errs: d.errs}
 	}
 	return dep, nil
 }
 
-type decoder struct {
-	file    string
-	pos     map[string]Position
-	errs    []*FieldError
-	nodes   int
-	structs map[reflect.Type]*structInfo
+// decode reads a whole deployment from data; nil after recording why not.
+func (d *decoder) decode(data []byte) *Deployment {
+	text, fe := textOf(d.file, data)
+	if fe != nil {
+		d.errs = append(d.errs, fe)
+		return nil
+	}
+	root := d.parseYAML(text)
+	if root == nil {
+		return nil
+	}
+	if !d.plan(root) {
+		return nil
+	}
+	dep := &Deployment{src: &source{file: d.file, at: d.at}}
+	d.value(root, reflect.ValueOf(dep).Elem())
+	if len(d.errs) == 0 && !d.stopped {
+		d.checkValues(dep)
+	}
+	return dep
 }
 
-func (d *decoder) at(n *yaml.Node) Position {
+func (d *decoder) pos(n *yaml.Node) Position {
 	return Position{File: d.file, Line: n.Line, Column: n.Column}
 }
 
-func (d *decoder) fail(pos Position, field string, err error) {
+// fail records err at pos for the field being decoded.
+func (d *decoder) fail(pos Position, err error) {
+	d.failField(pos, string(d.path), err)
+}
+
+func (d *decoder) failField(pos Position, field string, err error) {
 	if len(d.errs) == maxErrors {
 		d.errs = append(d.errs, &FieldError{Pos: Position{File: d.file}, Err: errors.New("too many errors; stopping")})
 	}
@@ -200,85 +308,135 @@ func (d *decoder) fail(pos Position, field string, err error) {
 	d.errs = append(d.errs, &FieldError{Pos: pos, Field: field, Err: err})
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+// record notes where the field being decoded was written.
+func (d *decoder) record(n *yaml.Node) {
+	if n.Line > 0 {
+		d.at[pathHash(d.path)] = uint64(n.Line)<<32 | uint64(uint32(n.Column))
+	}
+}
+
+func (d *decoder) pushKey(name string) int {
+	mark := len(d.path)
+	d.path = appendFieldKey(d.path, name)
+	return mark
+}
+
+func (d *decoder) pushIndex(i int) int {
+	mark := len(d.path)
+	d.path = appendFieldIndex(d.path, i)
+	return mark
+}
+
+func (d *decoder) pop(mark int) { d.path = d.path[:mark] }
 
 // parseYAML returns the document's top node, or nil after recording why
 // there is none. JSON is YAML's flow style, so one parser reads both.
-func (d *decoder) parseYAML(data []byte) *yaml.Node {
+//
+// yaml.v3 reads the text through a ctxReader, so a long parse stops when
+// ctx ends. It refuses nesting deeper than 10,000 lists and mappings (its
+// max_flow_level and max_indents) in time and memory linear in the input;
+// the walk after it recurses only as deep as the deployment's own types.
+func (d *decoder) parseYAML(text []byte) *yaml.Node {
 	whole := Position{File: d.file}
-	if i := bytes.IndexByte(data, 0); i >= 0 || !utf8.Valid(data) {
-		if i < 0 {
-			i = invalidUTF8At(data)
-		}
-		line := 1 + bytes.Count(data[:i], []byte("\n"))
-		col := 1 + i - (bytes.LastIndexByte(data[:i], '\n') + 1)
-		d.fail(Position{File: d.file, Line: line, Column: col}, "",
-			fmt.Errorf("%w: not a text file (byte %#02x is not UTF-8 text)", ErrSyntax, data[i]))
+	if len(bytes.TrimSpace(text)) == 0 {
+		d.failField(whole, "", fmt.Errorf("%w: the file is empty; want a mapping with the keys lync and rpp", ErrEmpty))
 		return nil
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec := yaml.NewDecoder(&ctxReader{ctx: d.ctx, text: text})
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			d.fail(whole, "", fmt.Errorf("%w: the file is empty; want a mapping with the keys lync and rpp", ErrEmpty))
-			return nil
+		switch {
+		case d.ctx.Err() != nil:
+			d.ctxErr = d.ctx.Err()
+		case errors.Is(err, io.EOF):
+			d.failField(whole, "", fmt.Errorf("%w: the file holds only comments; want a mapping with the keys lync and rpp", ErrEmpty))
+		default:
+			d.errs = append(d.errs, syntaxError(d.file, text, err))
 		}
-		d.failYAML(err, data)
 		return nil
 	}
 	var next yaml.Node
 	if err := dec.Decode(&next); err == nil {
-		d.fail(Position{File: d.file, Line: next.Line}, "",
+		d.failField(Position{File: d.file, Line: next.Line}, "",
 			fmt.Errorf("%w: a second YAML document ('---'); put one deployment in a file", ErrSyntax))
 		return nil
+	} else if d.ctx.Err() != nil {
+		d.ctxErr = d.ctx.Err()
+		return nil
 	} else if !errors.Is(err, io.EOF) {
-		d.failYAML(err, data)
+		d.errs = append(d.errs, syntaxError(d.file, text, err))
 		return nil
 	}
 	top := &doc
 	if top.Kind == yaml.DocumentNode {
-		if len(top.Content) == 0 {
-			d.fail(whole, "", fmt.Errorf("%w: the file holds only comments; want a mapping with the keys lync and rpp", ErrEmpty))
-			return nil
-		}
 		top = top.Content[0]
 	}
-	if top.Kind != yaml.MappingNode {
-		d.fail(d.at(top), "", fmt.Errorf("%w: the file holds %s; want a mapping with the keys lync and rpp", ErrWrongType, describe(top)))
+	switch {
+	case top.Kind == yaml.ScalarNode && top.Tag == "!!null" && top.Style == 0 && (top.Value == "" || top.Value == "~" || top.Value == "null"):
+		d.failField(whole, "", fmt.Errorf("%w: the document is empty (null); want a mapping with the keys lync and rpp", ErrEmpty))
+		return nil
+	case top.Kind != yaml.MappingNode:
+		d.failField(d.pos(top), "", fmt.Errorf("%w: the file holds %s; want a mapping with the keys lync and rpp", ErrWrongType, describe(top)))
 		return nil
 	}
 	return top
 }
 
-// failYAML reports a syntax error. yaml.v3 gives the line where the
-// enclosing block began; goccy/go-yaml's parser pinpoints the offending
-// token, so it is asked for the position (and its wording) when it agrees
-// that the text is broken.
-func (d *decoder) failYAML(err error, data []byte) {
-	var se *goyaml.SyntaxError
-	if _, gerr := goparser.ParseBytes(data, 0); errors.As(gerr, &se) && se.Token != nil && se.Token.Position != nil {
-		p := se.Token.Position
-		d.fail(Position{File: d.file, Line: p.Line, Column: p.Column}, "", fmt.Errorf("%w: %s", ErrSyntax, se.Message))
-		return
+// plan counts the document's own values and sets the walk's budget from
+// them, reporting whether the document is small enough to walk.
+func (d *decoder) plan(root *yaml.Node) bool {
+	stack := []*yaml.Node{root}
+	places := 0 // keys and list items: the positions the walk records
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		d.own++
+		switch n.Kind {
+		case yaml.MappingNode:
+			places += len(n.Content) / 2
+		case yaml.SequenceNode:
+			places += len(n.Content)
+		}
+		stack = append(stack, n.Content...) // an alias node has none: it counts once
 	}
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		d.fail(Position{File: d.file, Line: line}, "", fmt.Errorf("%w: %s", ErrSyntax, m[2]))
-		return
+	if d.own > d.maxNodes {
+		d.failField(Position{File: d.file}, "", fmt.Errorf("%w: %d values, more than DecodeOptions.MaxNodes (%d); raise it to read this file",
+			ErrTooLarge, d.own, d.maxNodes))
+		return false
 	}
-	d.fail(Position{File: d.file}, "", fmt.Errorf("%w: %s", ErrSyntax, strings.TrimPrefix(msg, "yaml: ")))
+	d.budget = min(d.maxNodes, max(AliasExpansion*d.own, aliasAllowance))
+	if len(d.at) == 0 {
+		d.at = make(map[uint64]uint64, places)
+	}
+	return true
 }
 
-func invalidUTF8At(b []byte) int {
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n <= 1 {
-			return i
-		}
-		i += n
+// spend takes a value from the walk's budget, reporting whether the walk
+// may go on. It also looks at ctx now and then.
+func (d *decoder) spend(n *yaml.Node, k int) bool {
+	if d.stopped {
+		return false
 	}
-	return 0
+	before := d.nodes
+	d.nodes += k
+	if d.nodes/ctxEvery != before/ctxEvery {
+		if err := d.ctx.Err(); err != nil {
+			d.ctxErr, d.stopped = err, true
+			return false
+		}
+	}
+	if d.nodes > d.budget {
+		d.stopped = true
+		if d.budget == d.maxNodes {
+			d.fail(d.pos(n), fmt.Errorf("%w: more than %d values with its YAML aliases expanded (DecodeOptions.MaxNodes); raise it to read this file",
+				ErrTooLarge, d.maxNodes))
+		} else {
+			d.fail(d.pos(n), fmt.Errorf("%w: YAML aliases expand its %d values to more than %d (%d times as many); write the values out",
+				ErrTooLarge, d.own, d.budget, AliasExpansion))
+		}
+		return false
+	}
+	return true
 }
 
 // structInfo is what the decoder needs of a struct type: its fields by
@@ -289,7 +447,8 @@ type structInfo struct {
 }
 
 type fieldInfo struct {
-	index    int
+	index    int // in the struct
+	order    int // in names
 	required bool
 }
 
@@ -297,6 +456,12 @@ func (d *decoder) structOf(t reflect.Type) *structInfo {
 	if si, ok := d.structs[t]; ok {
 		return si
 	}
+	si := structFields(t)
+	d.structs[t] = si
+	return si
+}
+
+func structFields(t reflect.Type) *structInfo {
 	si := &structInfo{fields: map[string]fieldInfo{}}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -304,127 +469,190 @@ func (d *decoder) structOf(t reflect.Type) *structInfo {
 		if !f.IsExported() || name == "" || name == "-" {
 			continue
 		}
+		si.fields[name] = fieldInfo{index: i, order: len(si.names), required: f.Tag.Get("rpp") == "required"}
 		si.names = append(si.names, name)
-		si.fields[name] = fieldInfo{index: i, required: f.Tag.Get("rpp") == "required"}
 	}
-	d.structs[t] = si
 	return si
 }
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 
-// value decodes n into v, recording the position of everything under path.
+// value decodes n into v, recording the position of everything under the
+// current path.
 //
 // This walk exists because no YAML library both rejects unknown fields and
 // reports every error with its line and field path; the YAML parsing itself
-// is yaml.v3's.
-func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
+// is yaml.v3's. It visits only what the deployment's types have room for,
+// so it recurses no deeper than they nest, however deep the YAML is.
+func (d *decoder) value(n *yaml.Node, v reflect.Value) {
 	for depth := 0; n.Kind == yaml.AliasNode; depth++ {
 		if n.Alias == nil || depth > 64 {
-			d.fail(d.at(n), path, fmt.Errorf("%w: alias *%s leads nowhere", ErrSyntax, n.Value))
+			d.fail(d.pos(n), fmt.Errorf("%w: alias *%s leads nowhere", ErrSyntax, n.Value))
 			return
 		}
 		n = n.Alias
 	}
-	if !d.spend(n, path, 1) {
+	if !d.spend(n, 1) {
 		return
+	}
+	if n.Style&yaml.TaggedStyle != 0 {
+		d.fail(d.pos(n), unsupportedTag(n))
+		return
+	}
+	if n.Anchor != "" {
+		d.anchored++
+		defer func() { d.anchored-- }()
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return // absent; a required field is caught by its struct
 	}
 	if reflect.PointerTo(v.Type()).Implements(textUnmarshaler) {
-		if n.Kind == yaml.ScalarNode && n.Value == "" {
-			return // an empty value is an absent one; required fields say so
-		}
 		if n.Kind != yaml.ScalarNode {
-			d.fail(d.at(n), path, fmt.Errorf("%w: want a value, got %s", ErrWrongType, describe(n)))
+			d.fail(d.pos(n), fmt.Errorf("%w: want a value, got %s", ErrWrongType, describe(n)))
 			return
 		}
+		if n.Value == "" {
+			return // an empty value is an absent one; required fields say so
+		}
 		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
-			d.fail(d.at(n), path, err)
+			d.fail(d.pos(n), bound(err, n.Value))
 		}
 		return
 	}
 	switch v.Kind() {
 	case reflect.Pointer:
 		v.Set(reflect.New(v.Type().Elem()))
-		d.value(n, v.Elem(), path)
+		d.value(n, v.Elem())
 	case reflect.Struct:
-		d.mapping(n, v, path)
+		d.mapping(n, v)
 	case reflect.Slice:
-		if n.Kind != yaml.SequenceNode {
-			d.fail(d.at(n), path, fmt.Errorf("%w: want a list, got %s", ErrWrongType, describe(n)))
-			return
-		}
-		if !d.spend(n, path, len(n.Content)) {
-			return
-		}
-		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
-		for i, item := range n.Content {
-			p := fmt.Sprintf("%s[%d]", path, i)
-			d.pos[p] = d.at(item)
-			d.value(item, s.Index(i), p)
-		}
-		v.Set(s)
+		d.list(n, v)
 	case reflect.Map:
-		d.stringMap(n, v, path)
+		d.stringMap(n, v)
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode {
-			d.fail(d.at(n), path, fmt.Errorf("%w: want text, got %s", ErrWrongType, describe(n)))
+			d.fail(d.pos(n), fmt.Errorf("%w: want text, got %s", ErrWrongType, describe(n)))
 			return
 		}
 		v.SetString(n.Value)
 	case reflect.Int:
-		i, err := strconv.Atoi(n.Value)
-		if n.Kind != yaml.ScalarNode || err != nil {
-			d.fail(d.at(n), path, fmt.Errorf("%w: want a whole number, got %s", ErrWrongType, describe(n)))
+		i, ok := wholeNumber(n)
+		if !ok {
+			d.fail(d.pos(n), fmt.Errorf("%w: want a whole number (decimal digits), got %s", ErrWrongType, describe(n)))
 			return
 		}
 		v.SetInt(int64(i))
 	case reflect.Bool:
-		switch strings.ToLower(n.Value) {
-		case "true":
-			v.SetBool(true)
-		case "false":
-			v.SetBool(false)
-		default:
-			d.fail(d.at(n), path, fmt.Errorf("%w: want true or false, got %s", ErrWrongType, describe(n)))
+		b, ok := boolean(n)
+		if !ok {
+			d.fail(d.pos(n), fmt.Errorf("%w: want true or false, got %s", ErrWrongType, describe(n)))
+			return
 		}
+		v.SetBool(b)
 	default:
 		// Only reachable if a model type gains a field kind this walk does
 		// not know; say so rather than drop the value.
-		d.fail(d.at(n), path, fmt.Errorf("rppkit cannot decode a %s here", v.Type()))
+		d.fail(d.pos(n), fmt.Errorf("rppkit cannot decode a %s here", v.Type()))
 	}
 }
 
-// spend takes k values from the file's budget and reports whether any is
-// left. The budget bounds the work a small file can cause through aliases.
-func (d *decoder) spend(n *yaml.Node, path string, k int) bool {
-	if d.nodes > maxNodes {
-		return false
+// wholeNumber reads a scalar as a whole number: decimal digits, without a
+// sign or a leading zero, quoted or not.
+func wholeNumber(n *yaml.Node) (int, bool) {
+	s := n.Value
+	if n.Kind != yaml.ScalarNode || s == "" || len(s) > 18 || len(s) > 1 && s[0] == '0' || strings.Trim(s, "0123456789") != "" {
+		return 0, false
 	}
-	if d.nodes += k; d.nodes > maxNodes {
-		d.fail(d.at(n), path, fmt.Errorf("%w: more than %d values (aliases expanding?)", ErrTooLarge, maxNodes))
-		return false
+	i, err := strconv.Atoi(s)
+	return i, err == nil
+}
+
+// boolean reads a scalar as true or false, in YAML 1.2's spellings, quoted
+// or not. YAML 1.1's yes, no, on and off are not booleans.
+func boolean(n *yaml.Node) (bool, bool) {
+	if n.Kind != yaml.ScalarNode {
+		return false, false
 	}
-	return true
+	switch n.Value {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
+}
+
+// resolve follows n if it is an alias, as far as it leads.
+func resolve(n *yaml.Node) *yaml.Node {
+	for depth := 0; n.Kind == yaml.AliasNode && n.Alias != nil && depth <= 64; depth++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// unsupportedTag is the error for an explicit YAML tag on n.
+func unsupportedTag(n *yaml.Node) error {
+	tag, _ := shortPrefix(n.Tag)
+	return fmt.Errorf("%w: the YAML tag %s; write the value without it", ErrUnsupported, tag)
+}
+
+// list decodes a YAML sequence into a slice, item by item.
+func (d *decoder) list(n *yaml.Node, v reflect.Value) {
+	if n.Kind != yaml.SequenceNode {
+		d.fail(d.pos(n), fmt.Errorf("%w: want a list, got %s", ErrWrongType, describe(n)))
+		return
+	}
+	if d.nodes+len(n.Content) > d.budget {
+		d.spend(n, len(n.Content)) // refused before allocating a slice that large
+		return
+	}
+	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, item := range n.Content {
+		mark := d.pushIndex(i)
+		d.record(item)
+		if target := resolve(item); target.Kind == yaml.ScalarNode && target.Style&yaml.TaggedStyle == 0 && (target.Tag == "!!null" || target.Value == "") {
+			// An absent value means nothing in a list.
+			d.fail(d.pos(item), fmt.Errorf("%w: an empty list item", ErrWrongType))
+		} else {
+			d.value(item, s.Index(i))
+		}
+		d.pop(mark)
+		d.release(item)
+	}
+	v.Set(s)
+}
+
+// release lets the garbage collector have what the walk is done with, so
+// that the YAML tree and the decoded deployment are not both held whole.
+// Trees under an anchor are kept: an alias may walk them again.
+func (d *decoder) release(n *yaml.Node) {
+	if d.anchored == 0 && n.Anchor == "" {
+		n.Content = nil
+	}
 }
 
 // mapping decodes a YAML mapping into a struct, field by field.
-func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
+func (d *decoder) mapping(n *yaml.Node, v reflect.Value) {
 	if n.Kind != yaml.MappingNode {
-		d.fail(d.at(n), path, fmt.Errorf("%w: want a mapping (field: value), got %s", ErrWrongType, describe(n)))
+		d.fail(d.pos(n), fmt.Errorf("%w: want a mapping (field: value), got %s", ErrWrongType, describe(n)))
 		return
 	}
 	si := d.structOf(v.Type())
-	seen := map[string]*yaml.Node{}
-	failed := map[string]bool{}
+	var seenBuf [32]*yaml.Node
+	var failedBuf [32]bool
+	seen, failed := seenBuf[:0], failedBuf[:0]
+	if len(si.names) <= len(seenBuf) {
+		seen, failed = seenBuf[:len(si.names)], failedBuf[:len(si.names)]
+	} else {
+		seen, failed = make([]*yaml.Node, len(si.names)), make([]bool, len(si.names))
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		name, p, ok := d.key(k, path)
+		name, ok := d.key(k)
 		if !ok {
 			continue
 		}
+		mark := d.pushKey(name)
 		f, known := si.fields[name]
 		switch {
 		case !known:
@@ -432,79 +660,83 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 			if s := suggest.Closest(name, si.names); s != "" {
 				hint = "did you mean " + s + "?"
 			}
-			d.fail(d.at(k), p, fmt.Errorf("%w %q (%s)", ErrUnknownField, name, hint))
-			continue
-		case seen[name] != nil:
-			d.fail(d.at(k), p, fmt.Errorf("%w (first at line %d)", ErrDuplicateKey, seen[name].Line))
-			continue
+			d.fail(d.pos(k), fmt.Errorf("%w %s (%s)", ErrUnknownField, quoteBounded(name), hint))
+		case seen[f.order] != nil:
+			d.fail(d.pos(k), fmt.Errorf("%w (first at line %d)", ErrDuplicateKey, seen[f.order].Line))
+		default:
+			seen[f.order] = k
+			d.record(k)
+			before := len(d.errs)
+			d.value(val, v.Field(f.index))
+			failed[f.order] = len(d.errs) > before
+			d.release(val)
 		}
-		seen[name] = k
-		d.pos[p] = d.at(k)
-		before := len(d.errs)
-		d.value(val, v.Field(f.index), p)
-		if len(d.errs) > before {
-			failed[name] = true
-		}
+		d.pop(mark)
 	}
-	for _, name := range si.names {
+	if d.stopped {
+		return
+	}
+	for i, name := range si.names {
 		f := si.fields[name]
-		if !f.required || failed[name] || !v.Field(f.index).IsZero() {
+		if !f.required || failed[i] || !v.Field(f.index).IsZero() {
 			continue // a field whose value was refused is not also "missing"
 		}
-		p := join(path, name)
-		if k := seen[name]; k != nil {
-			d.fail(d.at(k), p, fmt.Errorf("%w: must not be empty", ErrMissingField))
+		mark := d.pushKey(name)
+		if k := seen[i]; k != nil {
+			d.fail(d.pos(k), fmt.Errorf("%w: must not be empty", ErrMissingField))
 		} else {
-			d.fail(d.at(n), p, ErrMissingField)
+			d.fail(d.pos(n), ErrMissingField)
 		}
+		d.pop(mark)
 	}
 }
 
 // stringMap decodes a mapping of text to text, such as RMX system flags.
-func (d *decoder) stringMap(n *yaml.Node, v reflect.Value, path string) {
+func (d *decoder) stringMap(n *yaml.Node, v reflect.Value) {
 	if n.Kind != yaml.MappingNode {
-		d.fail(d.at(n), path, fmt.Errorf("%w: want a mapping (NAME: value), got %s", ErrWrongType, describe(n)))
+		d.fail(d.pos(n), fmt.Errorf("%w: want a mapping (NAME: value), got %s", ErrWrongType, describe(n)))
 		return
 	}
 	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		name, p, ok := d.key(k, path)
+		name, ok := d.key(k)
 		if !ok {
 			continue
 		}
+		mark := d.pushKey(name)
 		if line, dup := seen[name]; dup {
-			d.fail(d.at(k), p, fmt.Errorf("%w (first at line %d)", ErrDuplicateKey, line))
-			continue
+			d.fail(d.pos(k), fmt.Errorf("%w (first at line %d)", ErrDuplicateKey, line))
+		} else {
+			seen[name] = k.Line
+			d.record(k)
+			elem := reflect.New(v.Type().Elem()).Elem()
+			d.value(val, elem)
+			m.SetMapIndex(reflect.ValueOf(name).Convert(v.Type().Key()), elem)
 		}
-		seen[name] = k.Line
-		d.pos[p] = d.at(k)
-		elem := reflect.New(v.Type().Elem()).Elem()
-		d.value(val, elem, p)
-		m.SetMapIndex(reflect.ValueOf(name).Convert(v.Type().Key()), elem)
+		d.pop(mark)
 	}
 	v.Set(m)
 }
 
 // key reads a mapping key, refusing what a deployment file never needs.
-func (d *decoder) key(k *yaml.Node, path string) (name, p string, ok bool) {
-	if k.Kind != yaml.ScalarNode {
-		d.fail(d.at(k), path, fmt.Errorf("%w: a field name must be text, got %s", ErrWrongType, describe(k)))
-		return "", "", false
+func (d *decoder) key(k *yaml.Node) (string, bool) {
+	if !d.spend(k, 1) {
+		return "", false
 	}
-	if k.Value == "<<" && k.Tag == "!!merge" {
-		d.fail(d.at(k), path, fmt.Errorf("%w: YAML merge keys (<<) are not supported; write the fields out", ErrSyntax))
-		return "", "", false
+	switch {
+	case k.Kind != yaml.ScalarNode:
+		d.fail(d.pos(k), fmt.Errorf("%w: a field name must be text, got %s", ErrWrongType, describe(k)))
+		return "", false
+	case k.Style&yaml.TaggedStyle != 0:
+		d.fail(d.pos(k), unsupportedTag(k))
+		return "", false
+	case k.Value == "<<" && k.Tag == "!!merge":
+		d.fail(d.pos(k), fmt.Errorf("%w: YAML merge keys (<<); write the fields out", ErrUnsupported))
+		return "", false
 	}
-	return k.Value, join(path, k.Value), true
-}
-
-func join(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
+	return k.Value, true
 }
 
 // describe names what a node holds, for "want X, got Y" messages.
@@ -514,15 +746,13 @@ func describe(n *yaml.Node) string {
 		return "a mapping"
 	case yaml.SequenceNode:
 		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
 	case yaml.ScalarNode:
 		if n.Tag == "!!null" {
 			return "null"
 		}
-		v := n.Value
-		if len(v) > 40 {
-			v = v[:37] + "..."
-		}
-		return strconv.Quote(v)
+		return quoteBounded(n.Value)
 	}
 	return "something else"
 }
@@ -530,32 +760,49 @@ func describe(n *yaml.Node) string {
 // checkValues rejects what decodes but cannot be a deployment at all. Values
 // that are merely wrong (a GRUU of another pool) are left for Check.
 func (d *decoder) checkValues(dep *Deployment) {
-	fail := func(path string, err error) { d.fail(dep.Position(path), path, err) }
-	uri := func(path, value string) {
-		if value == "" {
-			return
-		}
-		// Only a value that is not a SIP URI at all is refused: everything a
-		// service GRUU can get wrong beyond that is a finding with a rule ID.
-		var ge *lync.GRUUError
-		// White space pasted with the value is a finding
-		// (rpp-gruu-whitespace), not an input error: judge what was meant.
-		if _, err := lync.ParseGRUU(pasted(value)); errors.As(err, &ge) && ge.Part == lync.PartSyntax {
-			fail(path, err)
-		}
-	}
-	for i, a := range dep.Lync.TrustedApplications {
-		uri(fmt.Sprintf("lync.trustedApplications[%d].serviceGruu", i), a.ServiceGRUU)
-	}
-	for i, r := range dep.RPP.RMX {
-		uri(fmt.Sprintf("rpp.rmx[%d].flags.%s", i, rmx.FlagContactOverride), r.Flags[rmx.FlagContactOverride])
-	}
-	for i, s := range dep.RPP.DMA {
-		for j, p := range s.LyncPeers {
-			uri(fmt.Sprintf("rpp.dma[%d].lyncPeers[%d].serviceGruu", i, j), p.ServiceGRUU)
+	for _, v := range uriFields(dep) {
+		if err := checkURI(v.value); err != nil {
+			d.failField(dep.Position(v.path), v.path, err)
 		}
 	}
 	if len(dep.RPP.RMX) == 0 && len(dep.RPP.DMA) == 0 {
-		fail("rpp", fmt.Errorf("%w: lists no rmx and no dma; nothing to check", ErrMissingField))
+		d.failField(dep.Position("rpp"), "rpp", fmt.Errorf("%w: lists no rmx and no dma; nothing to check", ErrMissingField))
 	}
+}
+
+// pathValue is a field path and its value.
+type pathValue struct{ path, value string }
+
+// uriFields lists the fields that hold a Service GRUU as written.
+func uriFields(dep *Deployment) []pathValue {
+	var vs []pathValue
+	for i, a := range dep.Lync.TrustedApplications {
+		vs = append(vs, pathValue{fmt.Sprintf("lync.trustedApplications[%d].serviceGruu", i), a.ServiceGRUU})
+	}
+	for i, r := range dep.RPP.RMX {
+		if v, ok := r.Flags[rmx.FlagContactOverride]; ok {
+			vs = append(vs, pathValue{fmt.Sprintf("rpp.rmx[%d].flags.%s", i, rmx.FlagContactOverride), v})
+		}
+	}
+	for i, s := range dep.RPP.DMA {
+		for j, p := range s.LyncPeers {
+			vs = append(vs, pathValue{fmt.Sprintf("rpp.dma[%d].lyncPeers[%d].serviceGruu", i, j), p.ServiceGRUU})
+		}
+	}
+	return vs
+}
+
+// checkURI refuses a Service GRUU that is not a SIP URI at all; everything
+// a service GRUU can get wrong beyond that is a finding with a rule ID.
+func checkURI(value string) error {
+	if value == "" {
+		return nil
+	}
+	var ge *lync.GRUUError
+	// White space pasted with the value is a finding
+	// (rpp-gruu-whitespace), not an input error: judge what was meant.
+	if _, err := lync.ParseGRUU(pasted(value)); errors.As(err, &ge) && ge.Part == lync.PartSyntax {
+		return bound(err, pasted(value))
+	}
+	return nil
 }

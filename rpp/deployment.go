@@ -3,7 +3,6 @@ package rpp
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/rppkit/rppkit/internal/enum"
 
@@ -96,44 +95,3 @@ func (p Position) String() string {
 
 // IsValid reports whether the position names a line.
 func (p Position) IsValid() bool { return p.Line > 0 }
-
-// source is what the decoder learnt about where things are.
-type source struct {
-	file string
-	pos  map[string]Position // field path → position of its key or item
-}
-
-// File returns the name the deployment was loaded from, or "".
-func (d *Deployment) File() string {
-	if d.src == nil {
-		return ""
-	}
-	return d.src.file
-}
-
-// Position returns where the field at path (such as
-// "rpp.rmx[0].sip.serverUserName") was written. When the field itself is
-// absent it returns the position of the nearest enclosing field that is
-// present, so a finding about a missing setting points at its object. For a
-// Deployment built in code it returns the zero Position.
-func (d *Deployment) Position(path string) Position {
-	if d.src == nil {
-		return Position{}
-	}
-	for p := path; p != ""; p = parentPath(p) {
-		if pos, ok := d.src.pos[p]; ok {
-			return pos
-		}
-	}
-	return Position{File: d.src.file}
-}
-
-// parentPath drops the last element of a field path: "a.b[2].c" → "a.b[2]"
-// → "a.b" → "a" → "".
-func parentPath(p string) string {
-	i := strings.LastIndexAny(p, ".[")
-	if i < 0 {
-		return ""
-	}
-	return p[:i]
-}

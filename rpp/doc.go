@@ -66,6 +66,46 @@
 // errors that name the file, line, column and field path. Values that are
 // well-formed but wrong for the deployment — a Service GRUU that is not its
 // pool's, a Server User Name that names nobody — are what Check reports.
+// A syntax error names where the construct left open began (a '[', '{' or
+// quote never closed) and where the parser gave up, or the token where it
+// did. A [Deployment] built in code is checked the same way by
+// [Deployment.Validate], and [Deployment.Set] edits one field through the
+// same reading.
+//
+// # How values are read
+//
+// A value means what its field says, whatever YAML would make of it on its
+// own, so quoting never changes it: port: 5061 and port: "5061" are the same
+// port, version: 8.5 and version: "8.5" the same release, enabled: true and
+// enabled: "true" the same, in YAML and in JSON. A whole number (a port, a
+// site id) is written in decimal digits, without a sign or a leading zero; a
+// boolean is true or false (also True, TRUE, False, FALSE, as YAML 1.2
+// writes them) — YAML 1.1's yes, no, on and off are not booleans. Enum
+// values (product, iceEnvironment, iceMethod, encryption, transport,
+// workflows) are accepted in any case. An empty value, null or ~ means the
+// field is not set; an empty list item is an error. What a field cannot
+// hold — port: http, enabled: yes, a list where a value belongs — is an
+// error of type (ErrWrongType) or of the value's own kind
+// (lync.ErrInvalidPort, …).
+//
+// YAML tags (!!str, !!int, !!binary, !!set, a custom !tag, …) are refused
+// with their position (ErrUnsupported), whatever they are on: a deployment
+// file has no use for them, and a tag that changes how a value is read
+// would make one file mean different things to different readers. The
+// non-specific tag "!" alone cannot be told from no tag once parsed, and is
+// read as none. Merge keys (<<) are refused too. Anchors and aliases are
+// read, but a file whose aliases expand it to more than [AliasExpansion]
+// times its own values, or that holds more than [DecodeOptions].MaxNodes
+// values, is refused (ErrTooLarge).
+//
+// A file is UTF-8, with or without a byte-order mark, or UTF-16 with a
+// byte-order mark (what Windows PowerShell's Out-File writes). Positions
+// count characters, so they are the same in both. Other encodings (UTF-32,
+// UTF-16 without a byte-order mark, Latin-1 or Windows-1252 bytes) are
+// refused with ErrEncoding, naming the problem and where it is.
+//
+// The loaders stop with ctx.Err() when their context ends, while the file
+// is opened (a FIFO without a writer), read or decoded.
 //
 // # Rules
 //

@@ -1,0 +1,75 @@
+package rpp
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"time"
+)
+
+// openWait runs open, which may block (opening a FIFO blocks until a writer
+// opens it), in a goroutine and waits for it or for ctx. When ctx ends
+// first, it calls wake, if given, every few milliseconds until open
+// returns, then closes what open opened; nothing is left running. Without
+// wake, or if open has not returned a second after ctx ended, the goroutine
+// is left behind: it ends, closing what it opened, when open returns.
+func openWait[F io.Closer](ctx context.Context, open func() (F, error), wake func()) (F, error) {
+	type opened struct {
+		f   F
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		f, err := open()
+		done <- opened{f, err}
+	}()
+	var zero F
+	select {
+	case r := <-done:
+		return r.f, r.err
+	case <-ctx.Done():
+	}
+	discard := func(r opened) {
+		if r.err == nil {
+			r.f.Close()
+		}
+	}
+	if wake != nil {
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		giveUp := time.After(time.Second)
+	wait:
+		for {
+			wake()
+			select {
+			case r := <-done:
+				discard(r)
+				return zero, ctx.Err()
+			case <-giveUp:
+				break wait
+			case <-tick.C:
+			}
+		}
+	}
+	go func() { discard(<-done) }()
+	return zero, ctx.Err()
+}
+
+// mayBlock reports whether opening a file of mode m can block: a FIFO, or
+// a device such as a terminal or a serial line.
+func mayBlock(m fs.FileMode) bool {
+	return m&(fs.ModeNamedPipe|fs.ModeDevice|fs.ModeCharDevice|fs.ModeSocket|fs.ModeIrregular) != 0
+}
+
+// openFS opens name in fsys. A file whose open may block is opened as
+// openWait says, without a way to wake it: if ctx ends first, a goroutine
+// waits in fsys.Open until it returns.
+func openFS(ctx context.Context, fsys fs.FS, name string) (fs.File, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if fi, err := fs.Stat(fsys, name); err != nil || !mayBlock(fi.Mode()) {
+		return fsys.Open(name)
+	}
+	return openWait(ctx, func() (fs.File, error) { return fsys.Open(name) }, nil)
+}
