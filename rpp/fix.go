@@ -119,28 +119,37 @@ func ApplyFixesWith(src []byte, findings []Finding, opts FixOptions) ([]byte, er
 		return src, nil
 	}
 	file := edits[0].finding.File
-	enc, text, err := decodeText(src)
+	enc, text, err := decodeText(file, src)
 	if err != nil {
-		return nil, &FixError{Pos: Position{File: file}, Err: err}
+		return nil, wholeFileError(file, err)
 	}
-	f, err := parseFixSource(text)
+	f, err := parseFixSource(file, text)
 	if err != nil {
-		return nil, &FixError{Pos: Position{File: file}, Err: err}
+		return nil, wholeFileError(file, err)
 	}
 	out, err := f.apply(edits)
 	if err != nil {
 		return nil, err
 	}
 	if err := f.verify(out, edits); err != nil {
-		return nil, &FixError{Pos: Position{File: file}, Err: err}
+		return nil, wholeFileError(file, err)
 	}
 	return enc.encode(out), nil
+}
+
+// wholeFileError is a FixError about the file rather than one fix; a
+// *FieldError from reading it lends its position.
+func wholeFileError(file string, err error) *FixError {
+	if fe, ok := err.(*FieldError); ok {
+		return &FixError{Pos: fe.Pos, Err: fe.Err}
+	}
+	return &FixError{Pos: Position{File: file}, Err: err}
 }
 
 // plannedEdit is one edit to apply, with the finding that asked for it.
 type plannedEdit struct {
 	Edit
-	path    []pathElem
+	path    []fieldStep
 	key     string // canonical form of path
 	finding *Finding
 }
@@ -174,7 +183,7 @@ func collectEdits(findings []Finding, choose func(Finding) int) ([]*plannedEdit,
 				e.Field = f.Field
 			}
 			pe := &plannedEdit{Edit: e, finding: f}
-			path, err := parseFieldPath(e.Field)
+			path, err := parseFieldSteps(e.Field)
 			if err != nil {
 				return nil, pe.fail(nil, fmt.Errorf("%w: %w", ErrFixTarget, err))
 			}
@@ -198,89 +207,10 @@ func collectEdits(findings []Finding, choose func(Finding) int) ([]*plannedEdit,
 	return edits, nil
 }
 
-// pathElem is one step of a field path: a mapping key, or a list index.
-type pathElem struct {
-	key   string
-	index int // -1 for a key
-}
-
-// parseFieldPath reads a field path as findings and the decoder write them:
-// keys separated by dots, list indexes in brackets, and a key that is not
-// a plain name in double quotes, Go-style ("rpp.rmx[0].\"odd key\"");
-// ["key"] is read too.
-func parseFieldPath(s string) ([]pathElem, error) {
-	var path []pathElem
-	bad := func(at int, why string) error {
-		return fmt.Errorf("bad field path %q at offset %d: %s", s, at, why)
-	}
-	quoted := func(i int) (string, int, error) {
-		q, err := strconv.QuotedPrefix(s[i:])
-		if err != nil || q[0] != '"' {
-			return "", 0, bad(i, "unterminated or malformed quoted key")
-		}
-		v, _ := strconv.Unquote(q)
-		return v, i + len(q), nil
-	}
-	for i := 0; i < len(s); {
-		switch {
-		case s[i] == '[':
-			j := strings.IndexByte(s[i:], ']')
-			if j < 0 {
-				return nil, bad(i, "unclosed [")
-			}
-			if i+1 < len(s) && s[i+1] == '"' {
-				k, end, err := quoted(i + 1)
-				if err != nil {
-					return nil, err
-				}
-				if end >= len(s) || s[end] != ']' {
-					return nil, bad(end, "want ] after the quoted key")
-				}
-				path = append(path, pathElem{key: k, index: -1})
-				i = end + 1
-				continue
-			}
-			n, err := strconv.Atoi(s[i+1 : i+j])
-			if err != nil || n < 0 || s[i+1] == '+' {
-				return nil, bad(i+1, "want a list index")
-			}
-			path = append(path, pathElem{index: n})
-			i += j + 1
-		case s[i] == '.' && len(path) > 0 || len(path) == 0:
-			if len(path) > 0 {
-				i++
-			}
-			if i < len(s) && s[i] == '"' {
-				k, end, err := quoted(i)
-				if err != nil {
-					return nil, err
-				}
-				path = append(path, pathElem{key: k, index: -1})
-				i = end
-				continue
-			}
-			j := i
-			for j < len(s) && !strings.ContainsRune(".[]\"", rune(s[j])) {
-				j++
-			}
-			if j == i {
-				return nil, bad(i, "empty key")
-			}
-			path = append(path, pathElem{key: s[i:j], index: -1})
-			i = j
-		default:
-			return nil, bad(i, "want . or [")
-		}
-	}
-	if len(path) == 0 {
-		return nil, bad(0, "empty path")
-	}
-	return path, nil
-}
-
 // pathKey is the canonical form of a path: equal for equal paths however
-// they were quoted.
-func pathKey(path []pathElem) string {
+// they were quoted. (formatFieldSteps shortens long keys, so two long keys
+// could share its form.)
+func pathKey(path []fieldStep) string {
 	var b strings.Builder
 	for _, e := range path {
 		if e.index >= 0 {
@@ -304,47 +234,34 @@ const (
 	utf16BE
 )
 
-// decodeText returns src as UTF-8 without a byte-order mark.
-func decodeText(src []byte) (textEncoding, []byte, error) {
-	switch {
-	case bytes.HasPrefix(src, []byte("\xef\xbb\xbf")):
-		return utf8BOM, src[3:], nil
-	case bytes.HasPrefix(src, []byte("\xff\xfe")), bytes.HasPrefix(src, []byte("\xfe\xff")):
-		enc := utf16LE
-		if src[0] == 0xfe {
-			enc = utf16BE
-		}
-		body := src[2:]
-		if len(body)%2 != 0 {
-			return 0, nil, fmt.Errorf("%w: UTF-16 text of an odd number of bytes", ErrSyntax)
-		}
-		units := make([]uint16, len(body)/2)
-		for i := range units {
-			if enc == utf16LE {
-				units[i] = uint16(body[2*i]) | uint16(body[2*i+1])<<8
-			} else {
-				units[i] = uint16(body[2*i])<<8 | uint16(body[2*i+1])
-			}
-		}
-		text := []byte(string(utf16.Decode(units)))
-		if !bytes.Equal(enc.encode(text), src) {
-			return 0, nil, fmt.Errorf("%w: UTF-16 text with unpaired surrogates", ErrSyntax)
-		}
-		return enc, text, nil
+// decodeText returns src as UTF-8 text without a byte-order mark, read
+// as the decoder reads it (textOf refuses what is not a deployment file's
+// text, saying where), and how src stores its text.
+func decodeText(file string, src []byte) (textEncoding, []byte, error) {
+	text, fe := textOf(file, src)
+	if fe != nil {
+		return 0, nil, fe
 	}
-	return plainUTF8, src, nil
+	switch {
+	case bytes.HasPrefix(src, bomUTF8):
+		return utf8BOM, text, nil
+	case bytes.HasPrefix(src, bomUTF16LE):
+		return utf16LE, text, nil
+	case bytes.HasPrefix(src, bomUTF16BE):
+		return utf16BE, text, nil
+	}
+	return plainUTF8, text, nil
 }
 
 func (enc textEncoding) encode(text []byte) []byte {
 	switch enc {
 	case utf8BOM:
-		return append([]byte("\xef\xbb\xbf"), text...)
+		return append(slices.Clip(bomUTF8), text...)
 	case utf16LE, utf16BE:
 		units := utf16.Encode([]rune(string(text)))
-		out := make([]byte, 2, 2+2*len(units))
-		out[0], out[1] = 0xff, 0xfe
+		out := append(make([]byte, 0, 2+2*len(units)), bomUTF16LE...)
 		if enc == utf16BE {
-			out[0], out[1] = 0xfe, 0xff
+			out = append(out[:0], bomUTF16BE...)
 		}
 		for _, u := range units {
 			if enc == utf16LE {
@@ -371,10 +288,10 @@ type fixSource struct {
 	aliased map[string]bool
 }
 
-func parseFixSource(text []byte) (*fixSource, error) {
+func parseFixSource(file string, text []byte) (*fixSource, error) {
 	root, err := parseOneDocument(text)
 	if err != nil {
-		return nil, err
+		return nil, readError(file, text, err)
 	}
 	f := &fixSource{b: text, root: root, aliased: map[string]bool{}}
 	f.lines = lineStarts(text)
@@ -404,24 +321,38 @@ func parseFixSource(text []byte) (*fixSource, error) {
 }
 
 // parseOneDocument parses text as one YAML document and returns its top
-// node.
+// node; the error is yaml.v3's, or errEmptyDocument, or errMoreDocuments.
 func parseOneDocument(text []byte) (*yaml.Node, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(text))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%w: the file is empty", ErrEmpty)
+			return nil, errEmptyDocument
 		}
-		return nil, fmt.Errorf("%w: %s", ErrSyntax, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, err
 	}
 	var next yaml.Node
 	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: more than one YAML document", ErrSyntax)
+		return nil, errMoreDocuments
 	}
 	if len(doc.Content) == 0 {
-		return nil, fmt.Errorf("%w: the file holds only comments", ErrEmpty)
+		return nil, errEmptyDocument
 	}
 	return doc.Content[0], nil
+}
+
+var (
+	errEmptyDocument = fmt.Errorf("%w: the file holds no YAML value", ErrEmpty)
+	errMoreDocuments = fmt.Errorf("%w: more than one YAML document ('---')", ErrSyntax)
+)
+
+// readError explains why text did not parse, with where, as the decoder
+// does.
+func readError(file string, text []byte, err error) error {
+	if errors.Is(err, ErrEmpty) || errors.Is(err, ErrSyntax) {
+		return err
+	}
+	return syntaxError(file, text, err)
 }
 
 func walkNodes(n *yaml.Node, visit func(*yaml.Node)) {
@@ -431,26 +362,12 @@ func walkNodes(n *yaml.Node, visit func(*yaml.Node)) {
 	}
 }
 
-// Line breaks as YAML (and yaml.v3's positions) count them: CRLF, CR, LF,
-// NEL, LS and PS.
-func breakAt(b []byte, i int) int {
-	switch {
-	case b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n':
-		return 2
-	case b[i] == '\r' || b[i] == '\n':
-		return 1
-	case b[i] == 0xc2 && i+1 < len(b) && b[i+1] == 0x85:
-		return 2
-	case b[i] == 0xe2 && i+2 < len(b) && b[i+1] == 0x80 && (b[i+2] == 0xa8 || b[i+2] == 0xa9):
-		return 3
-	}
-	return 0
-}
-
+// Lines are counted as yaml.v3 counts them (see lineBreakAt), so that its
+// positions can be turned into offsets.
 func lineStarts(b []byte) []int {
 	starts := []int{0}
 	for i := 0; i < len(b); {
-		if w := breakAt(b, i); w > 0 {
+		if w := lineBreakAt(b, i); w > 0 {
 			i += w
 			starts = append(starts, i)
 			continue
@@ -463,7 +380,7 @@ func lineStarts(b []byte) []int {
 // lineEnd returns the offset of the line break that ends the line holding
 // offset i, or len(b).
 func lineEnd(b []byte, i int) int {
-	for i < len(b) && breakAt(b, i) == 0 {
+	for i < len(b) && lineBreakAt(b, i) == 0 {
 		i++
 	}
 	return i
@@ -474,7 +391,7 @@ func lineEnd(b []byte, i int) int {
 func nextLine(b []byte, i int) int {
 	i = lineEnd(b, i)
 	if i < len(b) {
-		i += breakAt(b, i)
+		i += lineBreakAt(b, i)
 	}
 	return i
 }
@@ -509,7 +426,7 @@ func (f *fixSource) contentStart(p int) int {
 }
 
 func isBlankOrBreak(b []byte, i int) bool {
-	return b[i] == ' ' || b[i] == '\t' || breakAt(b, i) > 0
+	return b[i] == ' ' || b[i] == '\t' || lineBreakAt(b, i) > 0
 }
 
 // skipSpace skips blanks and, when lines is set, line breaks and comments.
@@ -518,8 +435,8 @@ func (f *fixSource) skipSpace(p int, lines bool) int {
 		switch {
 		case f.b[p] == ' ' || f.b[p] == '\t':
 			p++
-		case lines && breakAt(f.b, p) > 0:
-			p += breakAt(f.b, p)
+		case lines && lineBreakAt(f.b, p) > 0:
+			p += lineBreakAt(f.b, p)
 		case lines && f.b[p] == '#':
 			p = lineEnd(f.b, p)
 		default:
@@ -655,10 +572,10 @@ func plainEnd(b []byte, p int, value string) (int, bool) {
 		if i >= len(b) {
 			return 0, false
 		}
-		if b[i] == ' ' || b[i] == '\t' || breakAt(b, i) > 0 {
+		if b[i] == ' ' || b[i] == '\t' || lineBreakAt(b, i) > 0 {
 			run, breaks := i, 0
-			for i < len(b) && (b[i] == ' ' || b[i] == '\t' || breakAt(b, i) > 0) {
-				if w := breakAt(b, i); w > 0 {
+			for i < len(b) && (b[i] == ' ' || b[i] == '\t' || lineBreakAt(b, i) > 0) {
+				if w := lineBreakAt(b, i); w > 0 {
 					breaks++
 					i += w
 				} else {
@@ -721,7 +638,7 @@ func (f *fixSource) blockScalarEnd(p, indent int) int {
 // located is where a path leads in the tree.
 type located struct {
 	node   *yaml.Node // the deepest node of the path that exists
-	rest   []pathElem // the keys still missing under node
+	rest   []fieldStep // the keys still missing under node
 	key    *yaml.Node // node's key, when its parent is a mapping
 	parent *yaml.Node // node's parent collection; nil for the top
 	indent int        // the indentation of node's block parent (-1 at the top)
@@ -768,7 +685,7 @@ func (f *fixSource) locate(e *plannedEdit) (*located, error) {
 			if el.index >= 0 {
 				want = "a list"
 			}
-			return nil, e.fail(n, fmt.Errorf("%w: %s holds %s, not %s", ErrFixTarget, pathString(e.path[:i]), describeNode(n), want))
+			return nil, e.fail(n, fmt.Errorf("%w: %s holds %s, not %s", ErrFixTarget, formatFieldSteps(e.path[:i]), describeNode(n), want))
 		}
 		at = next
 	}
@@ -786,7 +703,7 @@ func (f *fixSource) locate(e *plannedEdit) (*located, error) {
 func (f *fixSource) checkMissing(e *plannedEdit, at *located) error {
 	for _, el := range at.rest {
 		if el.index >= 0 {
-			return e.fail(at.node, fmt.Errorf("%w: %s is missing, and a fix cannot add a list", ErrFixTarget, pathString(e.path[:len(e.path)-len(at.rest)+1])))
+			return e.fail(at.node, fmt.Errorf("%w: %s is missing, and a fix cannot add a list", ErrFixTarget, formatFieldSteps(e.path[:len(e.path)-len(at.rest)+1])))
 		}
 	}
 	switch {
@@ -800,31 +717,6 @@ func (f *fixSource) checkMissing(e *plannedEdit, at *located) error {
 
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
 
-// pathString writes a path for messages, as findings do.
-func pathString(path []pathElem) string {
-	var b strings.Builder
-	for i, e := range path {
-		switch {
-		case e.index >= 0:
-			fmt.Fprintf(&b, "[%d]", e.index)
-		default:
-			if i > 0 {
-				b.WriteByte('.')
-			}
-			if plainPathKey(e.key) {
-				b.WriteString(e.key)
-			} else {
-				b.WriteString(strconv.Quote(e.key))
-			}
-		}
-	}
-	return b.String()
-}
-
-func plainPathKey(k string) bool {
-	return k != "" && !strings.ContainsAny(k, ".[]\" \t\r\n") && strconv.CanBackquote(k)
-}
-
 // newMap is the fields a fix adds under one mapping, in the order the
 // edits came.
 type newMap struct {
@@ -837,7 +729,7 @@ type newEntry struct {
 	sub  *newMap      // set for a mapping
 }
 
-func (m *newMap) add(e *plannedEdit, rest []pathElem) error {
+func (m *newMap) add(e *plannedEdit, rest []fieldStep) error {
 	k := rest[0].key
 	ent, ok := m.entries[k]
 	if !ok {
@@ -1248,7 +1140,7 @@ func readsBack(text, value, tag string, flow bool) bool {
 func (f *fixSource) verify(out []byte, edits []*plannedEdit) error {
 	root, err := parseOneDocument(out)
 	if err != nil {
-		return fmt.Errorf("%w: the edited text does not parse: %w", ErrFixUnsafe, err)
+		return fmt.Errorf("%w: the edited text does not parse: %w", ErrFixUnsafe, readError("", out, err))
 	}
 	c := &treeCompare{set: map[string]string{}, added: map[string]bool{}}
 	for _, e := range edits {
@@ -1280,7 +1172,7 @@ type treeCompare struct {
 	seen  int
 }
 
-func (c *treeCompare) compare(old, new *yaml.Node, path []pathElem) error {
+func (c *treeCompare) compare(old, new *yaml.Node, path []fieldStep) error {
 	k := pathKey(path)
 	if v, ok := c.set[k]; ok {
 		return c.readsAs(new, v, path)
@@ -1289,18 +1181,18 @@ func (c *treeCompare) compare(old, new *yaml.Node, path []pathElem) error {
 		if isNull(old) && new.Kind == yaml.MappingNode && c.added[k] {
 			return c.compareAdded(new, path)
 		}
-		return fmt.Errorf("%s changed from %s to %s", pathString(path), describeNode(old), describeNode(new))
+		return fmt.Errorf("%s changed from %s to %s", formatFieldSteps(path), describeNode(old), describeNode(new))
 	}
 	if old.Tag != new.Tag || old.Value != new.Value || old.Anchor != new.Anchor || old.Style != new.Style {
-		return fmt.Errorf("%s changed from %s (%s) to %s (%s)", pathString(path), describeNode(old), old.Tag, describeNode(new), new.Tag)
+		return fmt.Errorf("%s changed from %s (%s) to %s (%s)", formatFieldSteps(path), describeNode(old), old.Tag, describeNode(new), new.Tag)
 	}
 	switch old.Kind {
 	case yaml.SequenceNode:
 		if len(old.Content) != len(new.Content) {
-			return fmt.Errorf("%s had %d items, has %d", pathString(path), len(old.Content), len(new.Content))
+			return fmt.Errorf("%s had %d items, has %d", formatFieldSteps(path), len(old.Content), len(new.Content))
 		}
 		for i := range old.Content {
-			if err := c.compare(old.Content[i], new.Content[i], append(slices.Clip(path), pathElem{index: i})); err != nil {
+			if err := c.compare(old.Content[i], new.Content[i], append(slices.Clip(path), fieldStep{index: i})); err != nil {
 				return err
 			}
 		}
@@ -1308,11 +1200,11 @@ func (c *treeCompare) compare(old, new *yaml.Node, path []pathElem) error {
 		j := 0
 		for i := 0; i+1 < len(new.Content); i += 2 {
 			nk, nv := new.Content[i], new.Content[i+1]
-			p := append(slices.Clip(path), pathElem{key: nk.Value, index: -1})
+			p := append(slices.Clip(path), fieldStep{key: nk.Value, index: -1})
 			if j+1 < len(old.Content) && old.Content[j].Value == nk.Value {
 				ok := old.Content[j]
 				if ok.Kind != nk.Kind || ok.Tag != nk.Tag || ok.Style != nk.Style {
-					return fmt.Errorf("key %s changed", pathString(p))
+					return fmt.Errorf("key %s changed", formatFieldSteps(p))
 				}
 				if err := c.compare(old.Content[j+1], nv, p); err != nil {
 					return err
@@ -1321,31 +1213,31 @@ func (c *treeCompare) compare(old, new *yaml.Node, path []pathElem) error {
 				continue
 			}
 			if !c.added[pathKey(p)] {
-				return fmt.Errorf("%s appeared", pathString(p))
+				return fmt.Errorf("%s appeared", formatFieldSteps(p))
 			}
 			if err := c.compareAdded(nv, p); err != nil {
 				return err
 			}
 		}
 		if j != len(old.Content) {
-			return fmt.Errorf("%s lost its field %s", pathString(path), old.Content[j].Value)
+			return fmt.Errorf("%s lost its field %s", formatFieldSteps(path), old.Content[j].Value)
 		}
 	}
 	return nil
 }
 
 // compareAdded checks a value that a fix added.
-func (c *treeCompare) compareAdded(n *yaml.Node, path []pathElem) error {
+func (c *treeCompare) compareAdded(n *yaml.Node, path []fieldStep) error {
 	if v, ok := c.set[pathKey(path)]; ok {
 		return c.readsAs(n, v, path)
 	}
 	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("%s was added as %s", pathString(path), describeNode(n))
+		return fmt.Errorf("%s was added as %s", formatFieldSteps(path), describeNode(n))
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		p := append(slices.Clip(path), pathElem{key: n.Content[i].Value, index: -1})
+		p := append(slices.Clip(path), fieldStep{key: n.Content[i].Value, index: -1})
 		if !c.added[pathKey(p)] {
-			return fmt.Errorf("%s appeared", pathString(p))
+			return fmt.Errorf("%s appeared", formatFieldSteps(p))
 		}
 		if err := c.compareAdded(n.Content[i+1], p); err != nil {
 			return err
@@ -1354,9 +1246,9 @@ func (c *treeCompare) compareAdded(n *yaml.Node, path []pathElem) error {
 	return nil
 }
 
-func (c *treeCompare) readsAs(n *yaml.Node, value string, path []pathElem) error {
+func (c *treeCompare) readsAs(n *yaml.Node, value string, path []fieldStep) error {
 	if n.Kind != yaml.ScalarNode || n.Value != value || isNull(n) {
-		return fmt.Errorf("%s reads back as %s, not %q", pathString(path), describeNode(n), value)
+		return fmt.Errorf("%s reads back as %s, not %q", formatFieldSteps(path), describeNode(n), value)
 	}
 	c.seen++
 	return nil

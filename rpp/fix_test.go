@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rppkit/rppkit/examples"
@@ -71,6 +74,22 @@ func TestApplyFixesExamples(t *testing.T) {
 				fixed, err := Parse(form.name, out)
 				if err != nil {
 					t.Fatalf("the fixed file does not decode: %v\n%s", err, out)
+				}
+				// The text edit means what the model edit means.
+				for _, f := range before.Findings {
+					if len(f.Fixes) > 0 {
+						for _, e := range f.Fixes[0].Edits {
+							if err := d.Set(e.Field, e.Value); err != nil {
+								t.Fatalf("Set(%s, %q): %v", e.Field, e.Value, err)
+							}
+						}
+					}
+				}
+				// Value types (versions) keep their state unexported; the
+				// deployment's own unexported state is where fields were.
+				exported := cmp.Exporter(func(t reflect.Type) bool { return t != reflect.TypeFor[Deployment]() })
+				if diff := cmp.Diff(d, fixed, exported, cmpopts.IgnoreUnexported(Deployment{})); diff != "" {
+					t.Errorf("the fixed file decodes to other than the deployment with the edits Set (-Set +file):\n%s", diff)
 				}
 				after := Check(ctx, fixed, Options{})
 				for _, f := range after.Findings {
@@ -485,7 +504,7 @@ func TestApplyFixesErrors(t *testing.T) {
 		src:      "a: x\n",
 		findings: []Finding{set("rule-one", "a[x]", "y")},
 		want:     ErrFixTarget,
-		in:       []string{`bad field path "a[x]"`},
+		in:       []string{`fix of rule-one: a[x]: field cannot be set: malformed field path "a[x]"`},
 	}, {
 		name:     "a value that is not UTF-8",
 		src:      "a: x\n",
@@ -499,10 +518,17 @@ func TestApplyFixesErrors(t *testing.T) {
 		want:     ErrFixTarget,
 		in:       []string{"the file holds no mapping"},
 	}, {
-		name:     "source that is not YAML",
+		name:     "source that is not YAML, said where",
 		src:      "a: [x\n",
 		findings: []Finding{set("rule-one", "a", "y")},
 		want:     ErrSyntax,
+		in:       []string{"1:4: "},
+	}, {
+		name:     "source that is not text, said where",
+		src:      "\xff\xfea\x00:\x00 \x00\x00\xd8",
+		findings: []Finding{set("rule-one", "a", "y")},
+		want:     ErrEncoding,
+		in:       []string{"1:4: "},
 	}, {
 		name:     "a fix that would make the deployment invalid",
 		src:      string(valid),
@@ -542,7 +568,7 @@ func TestApplyFixesErrors(t *testing.T) {
 // the edits say, as a broken splice would: each must be refused.
 func TestVerifyCatchesDamage(t *testing.T) {
 	src := "a:\n  b: x   # c\n  c: [1, 2]\nd: {e: f}\n"
-	f, err := parseFixSource([]byte(src))
+	f, err := parseFixSource("", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -589,37 +615,32 @@ func TestApplyFixesWithChoose(t *testing.T) {
 	}
 }
 
-func TestParseFieldPath(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want string // pathString of the result, or the error
-	}{
-		{"rpp.rmx[1].flags.SIP_CONTACT_OVERRIDE_STR", "rpp.rmx[1].flags.SIP_CONTACT_OVERRIDE_STR"},
-		{"rpp.dma[0].lyncPeers[0].serviceGruu", "rpp.dma[0].lyncPeers[0].serviceGruu"},
-		{`rpp.rmx[0]."odd key"`, `rpp.rmx[0]."odd key"`},
-		{`rpp.rmx[0]."a.b[1]"`, `rpp.rmx[0]."a.b[1]"`},
-		{`rpp.rmx[0]["odd key"].x`, `rpp.rmx[0]."odd key".x`},
-		{`"line\nbreak".x`, `"line\nbreak".x`},
-		{"[3]", "[3]"},
-		{"", `bad field path "" at offset 0: empty path`},
-		{"a..b", `bad field path "a..b" at offset 2: empty key`},
-		{"a.", `bad field path "a." at offset 2: empty key`},
-		{"a[", `bad field path "a[" at offset 1: unclosed [`},
-		{"a[-1]", `bad field path "a[-1]" at offset 2: want a list index`},
-		{"a[+1]", `bad field path "a[+1]" at offset 2: want a list index`},
-		{`a."open`, `bad field path "a.\"open" at offset 2: unterminated or malformed quoted key`},
-		{`a["k"x]`, `bad field path "a[\"k\"x]" at offset 5: want ] after the quoted key`},
-		{"a]b", `bad field path "a]b" at offset 1: want . or [`},
-		{`a"b`, `bad field path "a\"b" at offset 1: want . or [`},
-		{"a[0]b", `bad field path "a[0]b" at offset 4: want . or [`},
+// TestFixPaths checks the field paths ApplyFixes reads: those findings
+// write (parseFieldSteps, the decoder's, is the one reader), each naming
+// the same field however its keys are quoted.
+func TestFixPaths(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"rpp.rmx[1].flags.SIP_CONTACT_OVERRIDE_STR", `."rpp"."rmx"[1]."flags"."SIP_CONTACT_OVERRIDE_STR"`},
+		{"rpp.dma[0].lyncPeers[0].serviceGruu", `."rpp"."dma"[0]."lyncPeers"[0]."serviceGruu"`},
+		{`rpp.rmx[0]."odd key"`, `."rpp"."rmx"[0]."odd key"`},
+		{`rpp.rmx[0]["odd key"]`, `."rpp"."rmx"[0]."odd key"`},
+		{`rpp.rmx[0]."a.b[1]"`, `."rpp"."rmx"[0]."a.b[1]"`},
+		{`"line\nbreak".x`, `."line\nbreak"."x"`},
+		{`"rpp".rmx`, `."rpp"."rmx"`},
 	} {
-		path, err := parseFieldPath(tc.in)
-		got := pathString(path)
+		steps, err := parseFieldSteps(tc.in)
 		if err != nil {
-			got = err.Error()
+			t.Errorf("parseFieldSteps(%q): %v", tc.in, err)
+			continue
 		}
-		if got != tc.want {
-			t.Errorf("parseFieldPath(%q) = %s; want %s", tc.in, got, tc.want)
+		if got := pathKey(steps); got != tc.want {
+			t.Errorf("pathKey(parseFieldSteps(%q)) = %s; want %s", tc.in, got, tc.want)
+		}
+	}
+	for _, bad := range []string{"", "a..b", "a.", "a[", "a[-1]", "a[+1]", `a."open`, `a["k"x]`, "a[0]b"} {
+		_, err := ApplyFixes([]byte("a: x\n"), []Finding{set("r", bad, "y")})
+		if !errors.Is(err, ErrFixTarget) || !errors.Is(err, errFieldPath) {
+			t.Errorf("ApplyFixes with field %q: %v; want ErrFixTarget and errFieldPath", bad, err)
 		}
 	}
 }
@@ -659,11 +680,11 @@ func FuzzApplyFixes(f *testing.F) {
 			}
 			return
 		}
-		_, text, err := decodeText(out)
+		_, text, err := decodeText("", out)
 		if err != nil {
 			t.Fatalf("result %q: %v", out, err)
 		}
-		fs, err := parseFixSource(text)
+		fs, err := parseFixSource("", text)
 		if err != nil {
 			t.Fatalf("result %q does not parse: %v", out, err)
 		}
