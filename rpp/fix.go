@@ -637,12 +637,12 @@ func (f *fixSource) blockScalarEnd(p, indent int) int {
 
 // located is where a path leads in the tree.
 type located struct {
-	node   *yaml.Node // the deepest node of the path that exists
+	node   *yaml.Node  // the deepest node of the path that exists
 	rest   []fieldStep // the keys still missing under node
-	key    *yaml.Node // node's key, when its parent is a mapping
-	parent *yaml.Node // node's parent collection; nil for the top
-	indent int        // the indentation of node's block parent (-1 at the top)
-	flow   bool       // node is inside a flow collection
+	key    *yaml.Node  // node's key, when its parent is a mapping
+	parent *yaml.Node  // node's parent collection; nil for the top
+	indent int         // the indentation of node's block parent (-1 at the top)
+	flow   bool        // node is inside a flow collection
 }
 
 // locate follows path from the top of the file.
