@@ -678,7 +678,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value) {
 	}
 	for i, name := range si.names {
 		f := si.fields[name]
-		if !f.required || failed[i] || !v.Field(f.index).IsZero() {
+		if !f.required || failed[i] || !isEmpty(v.Field(f.index)) {
 			continue // a field whose value was refused is not also "missing"
 		}
 		mark := d.pushKey(name)
@@ -689,6 +689,16 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value) {
 		}
 		d.pop(mark)
 	}
+}
+
+// isEmpty reports whether v holds nothing: its zero value, or an empty
+// list or mapping ("workflows: []" gives no workflow).
+func isEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Slice, reflect.Map:
+		return v.Len() == 0
+	}
+	return v.IsZero()
 }
 
 // stringMap decodes a mapping of text to text, such as RMX system flags.

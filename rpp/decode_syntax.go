@@ -108,6 +108,10 @@ type synScan struct {
 	// of the block context ended on (-1 after a block scalar).
 	levels   []blockLevel
 	lastLine int
+	// spans are the quoted scalars that run over more than one line, by
+	// the line they end on: rare in a deployment file, and the mark of a
+	// closing quote left out.
+	spans map[int]synMark
 	// lastKind is the kind of the last token of the block context: what
 	// may follow it on deeper lines. 'v' is a value that cannot go on
 	// (quoted, a flow collection, an alias), 'p' a plain scalar (which
@@ -373,6 +377,9 @@ func (s *synScan) quoted(q byte, start synMark) {
 			s.next()
 		case c == q:
 			s.next()
+			if s.m.line > start.line && s.spans != nil {
+				s.spans[s.m.line] = start
+			}
 			return
 		case c == '\\' && q == '"' && s.breakAt(1) > 0:
 			s.next()
@@ -851,7 +858,7 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // syntaxError says what yaml.v3's error err, about text, means and where.
 func syntaxError(file string, text []byte, err error) *FieldError {
-	s := &synScan{b: text, m: synMark{line: 1, col: 1}, anchors: map[string]bool{}}
+	s := &synScan{b: text, m: synMark{line: 1, col: 1}, anchors: map[string]bool{}, spans: map[int]synMark{}}
 	s.run()
 	msg := err.Error()
 	if p := s.prob; p != nil && (p.predict == msg || p.predict == strayCloser && strayAgrees(p, msg)) {
@@ -866,6 +873,12 @@ func syntaxError(file string, text []byte, err error) *FieldError {
 			if m[2] == pp {
 				line++ // yaml.v3 prints the parser's 0-based line
 			}
+		}
+		if q, ok := s.spans[line]; ok && q.line < line {
+			// A string that runs on to the line where the parser gave up
+			// is most likely one whose closing quote was left out.
+			return &FieldError{Pos: Position{File: file, Line: q.line, Column: q.col}, Err: fmt.Errorf("%w: %s opened here is closed only on line %d, where the parser gave up: %s (a closing quote left out?)",
+				ErrSyntax, quoteChar(text[q.off]), line, m[2])}
 		}
 		return &FieldError{Pos: Position{File: file, Line: line}, Err: fmt.Errorf("%w: %s", ErrSyntax, m[2])}
 	}

@@ -89,6 +89,8 @@ func TestParseRejects(t *testing.T) {
 				`f.yaml:3:3: rpp.workflows: required field missing`}},
 		{"broken JSON", []byte(`{"lync": {"product": "lync2013",}`), ErrSyntax,
 			[]string{`f.yaml:1:1: not valid YAML or JSON: '{' opened here is never closed (the parser gave up at 2:1)`}},
+		{"an empty required list", edit(t, "workflows: [traditional]", "workflows: []"), ErrMissingField,
+			[]string{`f.yaml:32:3: rpp.workflows: required field missing: must not be empty`}},
 		{"an empty list item", edit(t, "sipDomains: [fabrikam.com]", "sipDomains: [fabrikam.com, ~, '']"), ErrWrongType,
 			[]string{`f.yaml:8:30: lync.sipDomains[1]: wrong type: an empty list item`,
 				`f.yaml:8:33: lync.sipDomains[2]: wrong type: an empty list item`}},

@@ -10,19 +10,28 @@ import (
 	"github.com/rppkit/rppkit/examples"
 )
 
-// FuzzParse feeds the decoder arbitrary bytes: it must never panic, must
-// explain every refusal with a position or a whole-file reason, and what it
-// accepts must survive Check.
+// FuzzParse feeds the decoder arbitrary bytes. It must never panic; it must
+// explain every refusal, one line per problem, with a position or a
+// whole-file reason; it must stop with the context's error when its context
+// has ended; the scan that locates syntax errors must find nothing in text
+// yaml.v3 accepts; and what it accepts must validate and survive Check.
 func FuzzParse(f *testing.F) {
 	names, _ := fs.Glob(examples.FS, "*.yaml")
 	for _, n := range names {
 		b, _ := fs.ReadFile(examples.FS, n)
 		f.Add(b)
 	}
-	for _, s := range []string{"", "{}", "[]", "lync:", "a: &a [*a]", "lync: {product: x}\nrpp: {}", "\x00", "{\"lync\": 1}", "- - -"} {
+	for _, s := range []string{"", "{}", "[]", "lync:", "a: &a [*a]", "lync: {product: x}\nrpp: {}", "\x00", "{\"lync\": 1}", "- - -",
+		"lync: [", "a: 'b", "a: \"\\q\"", "a:\n  b: 1\n c: 2", "a:\n  - b\n  c: 1", "\xff\xfel\x00", "\xef\xbb\xbfa: 1", "a: !!str b",
+		"rpp:\n  \"a\\nb\": 1", "a: {b: [c, d}, e: f}"} {
 		f.Add([]byte(s))
 	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if _, err := ParseContext(cancelled, "f.yaml", data); !errors.Is(err, context.Canceled) {
+			t.Fatalf("ParseContext with an ended context = %v", err)
+		}
 		d, err := Parse("f.yaml", data)
 		if err != nil {
 			var de *DecodeError
@@ -30,13 +39,25 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("error %v (%T) is not a non-empty *DecodeError", err, err)
 			}
 			for _, fe := range de.Errs {
-				if fe.Err == nil || fe.Pos.File != "f.yaml" || strings.Contains(fe.Error(), "\n") {
-					t.Fatalf("bad FieldError %#v", fe)
+				if fe.Err == nil || fe.Pos.File != "f.yaml" || strings.ContainsAny(fe.Error(), "\n\r") {
+					t.Fatalf("bad FieldError %#v: %q", fe, fe.Error())
+				}
+			}
+			if text, fe := textOf("f.yaml", data); fe == nil && !errors.Is(err, ErrSyntax) && yamlAccepts(text) {
+				s := &synScan{b: text, m: synMark{line: 1, col: 1}, anchors: map[string]bool{}}
+				if s.run(); s.prob != nil {
+					t.Fatalf("the syntax scan finds %q at %s in text yaml.v3 accepts", s.prob.msg, s.prob.at)
 				}
 			}
 			return
 		}
+		if err := d.Validate(); err != nil {
+			t.Fatalf("decoded, but does not validate: %v", err)
+		}
 		r := Check(context.Background(), d, Options{})
+		if r.Err != nil {
+			t.Fatalf("Check: %v", r.Err)
+		}
 		for _, fd := range r.Findings {
 			if fd.Rule == "" || fd.Object == "" || fd.Field == "" || fd.Message == "" {
 				t.Fatalf("incomplete finding %+v", fd)

@@ -34,7 +34,7 @@ import (
 func (d *Deployment) Set(field, value string) error {
 	steps, err := parseFieldSteps(field)
 	if err != nil {
-		return d.setError(field, fmt.Errorf("%w: %v", ErrUnknownField, err))
+		return &DecodeError{File: d.File(), Errs: []*FieldError{{Pos: Position{File: d.File()}, Field: field, Err: fmt.Errorf("%w: %v", ErrUnknownField, err)}}}
 	}
 	path := formatFieldSteps(steps)
 	t, required, err := d.target(steps)
@@ -57,7 +57,7 @@ func (d *Deployment) Set(field, value string) error {
 		}
 	}
 	dec.value(node, nv)
-	if len(dec.errs) == 0 && required && nv.IsZero() {
+	if len(dec.errs) == 0 && required && isEmpty(nv) {
 		dec.fail(Position{}, fmt.Errorf("%w: must not be empty", ErrMissingField))
 	}
 	if len(dec.errs) > 0 {
