@@ -45,7 +45,9 @@ func TestValidate(t *testing.T) {
 			[]string{`rpp.rmx[0].fqdn: invalid host name "rmx.a.com:5061": contains ':'; give the host name without a scheme or port`}},
 		{"bad enum", func(d *Deployment) { d.RPP.RMX[0].SIP.ICEEnvironment = "bogus" }, rmx.ErrUnknownICEEnvironment,
 			[]string{`rpp.rmx[0].sip.iceEnvironment: unknown ICE environment "bogus" (want none, ms or standard)`}},
-		{"GRUU that is not a SIP URI", func(d *Deployment) { d.RPP.DMA[0].LyncPeers = []dma.LyncPeer{{Name: "fe", Address: "fe.a.com", ServiceGRUU: "<sip:x>"}} },
+		{"GRUU that is not a SIP URI", func(d *Deployment) {
+			d.RPP.DMA[0].LyncPeers = []dma.LyncPeer{{Name: "fe", Address: "fe.a.com", ServiceGRUU: "<sip:x>"}}
+		},
 			lync.ErrMalformedGRUU, []string{`rpp.dma[0].lyncPeers[0].serviceGruu: service GRUU "<sip:x>": syntax: contains '<' at offset 0, which a SIP URI cannot hold unescaped`}},
 		{"an object without its required fields", func(d *Deployment) { d.RPP.RMX = append(d.RPP.RMX, rmx.System{}) }, ErrMissingField,
 			[]string{"rpp.rmx[1].name: required field missing", "rpp.rmx[1].fqdn: required field missing", "rpp.rmx[1].version: required field missing"}},
