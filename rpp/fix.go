@@ -278,7 +278,8 @@ func (enc textEncoding) encode(text []byte) []byte {
 // fixSource is the text being edited and its YAML tree.
 type fixSource struct {
 	b     []byte
-	lines []int // byte offset where each line starts; lines[0] == 0
+	lines []int         // byte offset where each line starts; lines[0] == 0
+	marks map[int][]int // line → offsets every columnStep characters (see columnMarks)
 	eol   string
 	json  bool // the file is JSON (or written like it): quote every key and string
 	step  int  // the file's indentation step for nested block mappings
@@ -402,8 +403,16 @@ func (f *fixSource) offset(n *yaml.Node) (int, error) {
 	if n.Line < 1 || n.Line > len(f.lines) || n.Column < 1 {
 		return 0, fmt.Errorf("%w: no position %d:%d in the file", ErrFixUnsafe, n.Line, n.Column)
 	}
-	p := f.lines[n.Line-1]
-	for c := 1; c < n.Column; c++ {
+	p, skip := f.lines[n.Line-1], n.Column-1
+	if skip >= columnStep {
+		// A long line (JSON written on one line, say): start from the
+		// nearest character whose offset is known, so that finding every
+		// node of the line costs its length once, not once per node.
+		marks := f.columnMarks(n.Line)
+		k := min(skip/columnStep, len(marks)-1)
+		p, skip = marks[k], skip-k*columnStep
+	}
+	for ; skip > 0; skip-- {
 		if p >= len(f.b) {
 			return 0, fmt.Errorf("%w: no position %d:%d in the file", ErrFixUnsafe, n.Line, n.Column)
 		}
@@ -411,6 +420,33 @@ func (f *fixSource) offset(n *yaml.Node) (int, error) {
 		p += w
 	}
 	return p, nil
+}
+
+// columnStep is the distance in characters between the offsets
+// columnMarks records.
+const columnStep = 256
+
+// columnMarks returns the byte offsets of characters 0, columnStep,
+// 2*columnStep, … of a line, computed the first time they are needed.
+func (f *fixSource) columnMarks(line int) []int {
+	if marks, ok := f.marks[line]; ok {
+		return marks
+	}
+	start := f.lines[line-1]
+	end := lineEnd(f.b, start)
+	marks := []int{start}
+	for p, c := start, 0; p < end; {
+		_, w := utf8.DecodeRune(f.b[p:])
+		p += w
+		if c++; c%columnStep == 0 {
+			marks = append(marks, p)
+		}
+	}
+	if f.marks == nil {
+		f.marks = map[int][]int{}
+	}
+	f.marks[line] = marks
+	return marks
 }
 
 // contentStart skips a node's properties (an &anchor, a !tag) to where its
@@ -446,7 +482,7 @@ func (f *fixSource) skipSpace(p int, lines bool) int {
 	return p
 }
 
-// span returns where node n's text ends, after its content; indent is the
+// end returns where node n's text ends, after its content; indent is the
 // indentation of the block collection holding it (-1 at the top), which
 // bounds a block scalar.
 func (f *fixSource) end(n *yaml.Node, indent int) (int, error) {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -51,7 +52,7 @@ func TestApplyFixesExamples(t *testing.T) {
 		for _, form := range []struct {
 			name string
 			src  []byte
-		}{{name, yamlSrc}, {strings.TrimSuffix(name, ".yaml") + ".json", toJSON(t, yamlSrc)}} {
+		}{{name, yamlSrc}, {strings.TrimSuffix(name, ".yaml") + ".json", toJSON(t, yamlSrc, true)}} {
 			t.Run(form.name, func(t *testing.T) {
 				src := form.src
 				d, err := Parse(form.name, src)
@@ -113,9 +114,9 @@ func TestApplyFixesExamples(t *testing.T) {
 	}
 }
 
-// toJSON writes a YAML document as pretty-printed JSON, keys in the order
-// they were written.
-func toJSON(t *testing.T, src []byte) []byte {
+// toJSON writes a YAML document as JSON, keys in the order they were
+// written, pretty-printed or on one line.
+func toJSON(t testing.TB, src []byte, pretty bool) []byte {
 	t.Helper()
 	root, err := parseOneDocument(src)
 	if err != nil {
@@ -156,12 +157,15 @@ func toJSON(t *testing.T, src []byte) []byte {
 		}
 	}
 	write(root)
-	var pretty bytes.Buffer
-	if err := json.Indent(&pretty, b.Bytes(), "", "  "); err != nil {
+	if !pretty {
+		return b.Bytes()
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, b.Bytes(), "", "  "); err != nil {
 		t.Fatal(err)
 	}
-	pretty.WriteByte('\n')
-	return pretty.Bytes()
+	out.WriteByte('\n')
+	return out.Bytes()
 }
 
 // editedLines returns the lines (1-based) where the fields the findings'
@@ -701,18 +705,26 @@ func FuzzApplyFixes(f *testing.F) {
 	})
 }
 
-// BenchmarkApplyFixes edits generated deployments (see generate): each RMX
-// gets its flag replaced and an absent field added, two edits per RMX.
+// BenchmarkApplyFixes edits generated deployments (see generate), as YAML
+// and as JSON on one line: each RMX gets its flag replaced and an absent
+// field added, two edits per RMX.
 func BenchmarkApplyFixes(b *testing.B) {
-	for _, n := range []int{100, 1000} {
-		src := generate(n)
+	for _, tc := range []struct {
+		form string
+		n    int
+	}{{"yaml", 100}, {"yaml", 1000}, {"json", 100}, {"json", 1000}} {
+		src := generate(tc.n)
+		if tc.form == "json" {
+			src = toJSON(b, src, false)
+		}
+		n := tc.n
 		var findings []Finding
 		for i := 0; i < 2*n; i++ {
 			findings = append(findings,
 				set("r", fmt.Sprintf("rpp.rmx[%d].flags.SIP_CONTACT_OVERRIDE_STR", i), gruuOf(i+1)),
 				set("s", fmt.Sprintf("rpp.rmx[%d].sip.iceMethod", i), "new"))
 		}
-		b.Run(fmt.Sprintf("sites=%d", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("%s/sites=%d", tc.form, n), func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(src)))
 			for i := 0; i < b.N; i++ {
@@ -721,5 +733,42 @@ func BenchmarkApplyFixes(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestOffsetLongLines checks the offsets of nodes far along one line (JSON
+// written on one line) against a walk from the line's start, with
+// characters of one to four bytes before them.
+func TestOffsetLongLines(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("first: line\nlong: {")
+	for i := 0; i < 400; i++ {
+		fmt.Fprintf(&b, "k%d: %s, ", i, []string{"a", "é", "€uro", "😀x"}[i%4])
+	}
+	b.WriteString("end: [1, 2]}\nlast: line\n")
+	f, err := parseFixSource("", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	far := 0
+	walkNodes(f.root, func(n *yaml.Node) {
+		got, err := f.offset(n)
+		if err != nil {
+			t.Fatalf("offset of %d:%d: %v", n.Line, n.Column, err)
+		}
+		want := f.lines[n.Line-1]
+		for c := 1; c < n.Column; c++ {
+			_, w := utf8.DecodeRune(f.b[want:])
+			want += w
+		}
+		if got != want {
+			t.Fatalf("offset of %d:%d = %d, want %d", n.Line, n.Column, got, want)
+		}
+		if n.Column > 3*columnStep {
+			far++
+		}
+	})
+	if far < 100 {
+		t.Errorf("only %d nodes beyond column %d: the test does not reach the marks", far, 3*columnStep)
 	}
 }
