@@ -126,9 +126,9 @@ func fixTo(value string) []SuggestedFix {
 //
 // Check refuses, with Report.Err and no findings, what it cannot judge: a
 // nil deployment (ErrNoDeployment), a set of rules that ValidateRules
-// rejects (ErrInvalidRule), and a deployment built or changed in code that
-// Validate rejects (its *DecodeError). It never reports "no findings" for
-// something it did not check.
+// rejects (ErrInvalidRule), and a deployment built in code that Validate
+// rejects (its *DecodeError). It never reports "no findings" for something
+// it did not check.
 func Check(ctx context.Context, d *Deployment, opts Options) Report {
 	rules := opts.Rules
 	if rules == nil {

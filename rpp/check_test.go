@@ -3,7 +3,10 @@ package rpp
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
+
+	"github.com/rppkit/rppkit/rmx"
 )
 
 func TestCheckRefusesWhatItCannotJudge(t *testing.T) {
@@ -17,6 +20,14 @@ func TestCheckRefusesWhatItCannotJudge(t *testing.T) {
 		{"nil deployment", nil, nil, ErrNoDeployment},
 		{"rule without Run", load(t, "two-site.yaml"), []*Rule{good, {ID: "acme-norun", Summary: "s", Doc: "Fix: x"}}, ErrInvalidRule},
 		{"nil rule", load(t, "two-site.yaml"), []*Rule{nil}, ErrInvalidRule},
+		{"deployment built in code without its required fields", &Deployment{}, nil, ErrMissingField},
+		{"deployment built in code with a bad enum", func() *Deployment {
+			d := *load(t, "two-site.yaml")
+			d.src = nil
+			d.RPP.RMX = slices.Clone(d.RPP.RMX)
+			d.RPP.RMX[0].SIP.ICEEnvironment = "bogus"
+			return &d
+		}(), nil, rmx.ErrUnknownICEEnvironment},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := Check(context.Background(), tc.d, Options{Rules: tc.rules})
@@ -67,5 +78,16 @@ func TestParseSeverity(t *testing.T) {
 	var s Severity
 	if err := s.UnmarshalText([]byte("fatal")); !errors.Is(err, ErrUnknownSeverity) {
 		t.Errorf("UnmarshalText(fatal) = %v, want ErrUnknownSeverity", err)
+	}
+}
+
+// TestCheckJudgesADeploymentBuiltInCode: a valid deployment built in code
+// is checked like a decoded one.
+func TestCheckJudgesADeploymentBuiltInCode(t *testing.T) {
+	d := *load(t, "story-gruu-wrong-prefix.yaml")
+	d.src = nil
+	r := Check(context.Background(), &d, Options{})
+	if r.Err != nil || len(r.Findings) != 2 {
+		t.Errorf("Check = %d findings, %v; want the story's 2 findings", len(r.Findings), r.Err)
 	}
 }

@@ -24,10 +24,16 @@ type Deployment struct {
 	src *source
 }
 
-// checkable returns why Check cannot judge d: for now, nothing, since
-// Validate (the decoder's own checks applied to a Deployment built in code)
-// is not wired in yet.
-func (d *Deployment) checkable() error { return nil }
+// checkable returns why Check cannot judge d: a Deployment built in code
+// goes through Validate, the decoder's own checks; one the decoder made
+// passed them already (Set keeps it that way; change its fields directly
+// and call Validate yourself).
+func (d *Deployment) checkable() error {
+	if d.src != nil {
+		return nil
+	}
+	return d.Validate()
+}
 
 // RPP lists the RealPresence Platform systems and the workflows in use.
 type RPP struct {
