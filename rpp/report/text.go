@@ -34,9 +34,17 @@ func WriteText(w io.Writer, inputs []Input, opts Options) error {
 	for _, in := range inputs {
 		name := st.bold(textfmt.Sanitize(displayName(in)))
 		if in.Err != nil {
-			p.Wrapped(name+": "+st.severity(rpp.Error)+" not checked: "+string(in.Status()), "", indentHead)
-			if !opts.HideProblems {
-				for _, pr := range in.Problems() {
+			problems := in.Problems()
+			what := "not checked"
+			if in.Status() == Incomplete {
+				what = "checking stopped early"
+			}
+			count := plural(len(problems), "problem", "problems")
+			if opts.HideProblems {
+				p.Wrapped(name+": "+st.severity(rpp.Error)+" "+what+": "+count+", listed on standard error", "", indentHead)
+			} else {
+				p.Wrapped(name+": "+st.severity(rpp.Error)+" "+what+": "+count, "", indentHead)
+				for _, pr := range problems {
 					p.Wrapped(textfmt.Sanitize(pr.String()), indentHead, indentWrap)
 				}
 			}
