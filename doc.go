@@ -20,8 +20,16 @@
 //     the DMA/RMX release pairs tested together;
 //   - package rpp is the integration: a Deployment read from a YAML or JSON
 //     file (rpp.Load), the rule catalogue with stable IDs (rpp.Catalogue) and
-//     rpp.Check, which reports every mistake with its rule, place and fix;
-//   - command rpp (cmd/rpp) checks deployment files and explains rules.
+//     rpp.Check, which reports every mistake with its rule, place and fix
+//     (as data: rpp.ApplyFixes applies it to the file);
+//   - package rpp/report writes the findings as text, JSON, SARIF or JUnit;
+//   - package conformance is a kit other tools run to check their own
+//     behaviour against the rules, in Go tests or as JSON vectors;
+//   - packages lync/lynctest and rmx/rmxtest are a Lync Front End and Edge,
+//     and an RMX, on loopback, for tests at the wire;
+//   - command rpp (cmd/rpp) checks deployment files, fixes them and explains
+//     rules.
 //
-// This root package holds no code; it is the overview `go doc` shows first.
+// This root package is the overview `go doc` shows first; it holds only
+// Version, the version of rppkit in the running program.
 package rppkit

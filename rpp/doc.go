@@ -112,6 +112,6 @@
 // A [Rule] is a value with a stable ID, a severity, a summary, a doc (why
 // the configuration breaks, what an admin sees, how to fix it) and the
 // guidance it comes from; [Catalogue] lists them and [LookupRule] finds one.
-// Findings carry a [Finding.Replacement] where the fix is a mechanical value
+// Findings carry their fix as data ([Finding.Fixes]) where it is mechanical
 // (the GRUU without sip:, say), so tools can apply it.
 package rpp
