@@ -145,16 +145,8 @@ starts or lacks features.
 Fix: upgrade one or both to a release pair tested together.`,
 		Source: srcReleases,
 		Run: func(p *Pass) {
-			p.eachReleasePair(func(i int, s *dma.System, rv rmx.Version, holders []string, v pairVerdict) {
-				if v.status != pairWarn {
-					return
-				}
-				p.Report(Finding{
-					Object:  "dma/" + s.Name,
-					Field:   dmaPath(i, ".version"),
-					Message: fmt.Sprintf("DMA %s with RMX %s (%s): %s", s.Version, rv, names(holders), v.why),
-					Fix:     "use a tested pair: " + orDefault(v.tested, "see the release notes of both"),
-				})
+			p.reportPairs(pairWarn, func(pair string, v pairVerdict) (string, string) {
+				return pair + ": " + v.why, "use a tested pair: " + orDefault(v.tested, "see the release notes of both")
 			})
 		},
 	}, {
@@ -171,16 +163,9 @@ Fix: none needed if RealConnect calls cascade; otherwise move to a tested pair.
 Add the pair to rpp.Options.ReleasePairs once verified, and the note goes away.`,
 		Source: srcReleases,
 		Run: func(p *Pass) {
-			p.eachReleasePair(func(i int, s *dma.System, rv rmx.Version, holders []string, v pairVerdict) {
-				if v.status != pairUnknown {
-					return
-				}
-				p.Report(Finding{
-					Object:  "dma/" + s.Name,
-					Field:   dmaPath(i, ".version"),
-					Message: fmt.Sprintf("DMA %s with RMX %s (%s) is not in the table of release pairs known for RealConnect", s.Version, rv, names(holders)),
-					Fix:     "nothing to do if RealConnect cascades; known pairs: " + orDefault(v.tested, "none for this DMA release"),
-				})
+			p.reportPairs(pairUnknown, func(pair string, v pairVerdict) (string, string) {
+				return pair + " is not in the table of release pairs known for RealConnect",
+					"nothing to do if RealConnect cascades; known pairs: " + orDefault(v.tested, "none for this DMA release")
 			})
 		},
 	}, {
@@ -293,10 +278,11 @@ func judgePair(table []dma.ReleasePair, dv dma.Version, rv rmx.Version) pairVerd
 	return v
 }
 
-// eachReleasePair judges each RealConnect DMA with each distinct RMX
-// release of the deployment, so the work grows with the number of systems,
-// not with DMAs times RMXs.
-func (p *Pass) eachReleasePair(fn func(i int, s *dma.System, rv rmx.Version, holders []string, v pairVerdict)) {
+// reportPairs judges each RealConnect DMA with each distinct RMX release of
+// the deployment (so the work grows with the number of systems, not with
+// DMAs times RMXs) and reports the pairs whose verdict is status, in the
+// words text gives for "DMA x with RMX y (rmx names)".
+func (p *Pass) reportPairs(status pairStatus, text func(pair string, v pairVerdict) (message, fix string)) {
 	d := p.Deployment
 	if !d.RPP.Has(RealConnect) {
 		return
@@ -316,7 +302,12 @@ func (p *Pass) eachReleasePair(fn func(i int, s *dma.System, rv rmx.Version, hol
 			continue
 		}
 		for _, rv := range releases {
-			fn(i, s, rv, byRelease[rv.String()], judgePair(p.facts.pairs, s.Version, rv))
+			v := judgePair(p.facts.pairs, s.Version, rv)
+			if v.status != status {
+				continue
+			}
+			msg, fix := text(fmt.Sprintf("DMA %s with RMX %s (%s)", s.Version, rv, names(byRelease[rv.String()])), v)
+			p.Report(Finding{Object: "dma/" + s.Name, Field: dmaPath(i, ".version"), Message: msg, Fix: fix})
 		}
 	}
 }

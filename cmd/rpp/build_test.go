@@ -13,21 +13,13 @@ import (
 // reach the shell, and output to a pipe is not a terminal, so it has no
 // colour.
 func TestBinary(t *testing.T) {
-	// go test puts its own go command first on PATH.
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Skipf("no go command to build with: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "rpp")
-	if out, err := exec.Command(goCmd, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildRpp(t)
 
 	cmd := exec.Command(bin, "check", examplePath("story-gruu-wrong-prefix.yaml"))
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "TERM=xterm-256color"} // no NO_COLOR, no forcing
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
+	err := cmd.Run()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
 		t.Fatalf("rpp check: %v, want exit status 1\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
@@ -41,4 +33,19 @@ func TestBinary(t *testing.T) {
 	if stderr.Len() != 0 {
 		t.Errorf("stderr: %s", stderr.String())
 	}
+}
+
+// buildRpp builds the command for a test that needs the real binary.
+func buildRpp(t *testing.T) string {
+	t.Helper()
+	// go test puts its own go command first on PATH.
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go command to build with: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "rpp")
+	if out, err := exec.Command(goCmd, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }

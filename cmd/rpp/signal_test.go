@@ -14,20 +14,6 @@ import (
 	"time"
 )
 
-// buildRpp builds the command once per test that needs the real binary.
-func buildRpp(t *testing.T) string {
-	t.Helper()
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Skipf("no go command to build with: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "rpp")
-	if out, err := exec.Command(goCmd, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // TestInterruptStopsCheck: Ctrl-C stops rpp check while it waits on a FIFO
 // that nobody writes to, named as a file or piped as standard input.
 func TestInterruptStopsCheck(t *testing.T) {
