@@ -127,11 +127,11 @@ func ApplyFixesWith(src []byte, findings []Finding, opts FixOptions) ([]byte, er
 	if err != nil {
 		return nil, wholeFileError(file, err)
 	}
-	out, err := f.apply(edits)
+	out, plan, err := f.apply(edits)
 	if err != nil {
 		return nil, err
 	}
-	if err := f.verify(out, edits); err != nil {
+	if err := f.verify(out, plan); err != nil {
 		return nil, wholeFileError(file, err)
 	}
 	return enc.encode(out), nil
@@ -280,10 +280,12 @@ type fixSource struct {
 	b     []byte
 	lines []int         // byte offset where each line starts; lines[0] == 0
 	marks map[int][]int // line → offsets every columnStep characters (see columnMarks)
-	eol   string
-	json  bool // the file is JSON (or written like it): quote every key and string
-	step  int  // the file's indentation step for nested block mappings
-	root  *yaml.Node
+	// readsBackSeen keeps readsBack's answers.
+	readsBackSeen map[readsBackKey]bool
+	eol           string
+	json          bool // the file is JSON (or written like it): quote every key and string
+	step          int  // the file's indentation step for nested block mappings
+	root          *yaml.Node
 	// aliased holds the anchors that some alias refers to: editing under
 	// one would change what the alias repeats as well.
 	aliased map[string]bool
@@ -765,6 +767,19 @@ type newEntry struct {
 	sub  *newMap      // set for a mapping
 }
 
+// values counts the values m adds, at every depth.
+func (m *newMap) values() int {
+	n := 0
+	for _, ent := range m.entries {
+		if ent.edit != nil {
+			n++
+		} else {
+			n += ent.sub.values()
+		}
+	}
+	return n
+}
+
 func (m *newMap) add(e *plannedEdit, rest []fieldStep) error {
 	k := rest[0].key
 	ent, ok := m.entries[k]
@@ -817,9 +832,18 @@ type splice struct {
 	text       string
 }
 
+// fixPlan is what apply decided, by node of the source's tree: what verify
+// expects to find in the edited text.
+type fixPlan struct {
+	set    map[*yaml.Node]string  // a scalar rewritten → the value it must read as
+	add    map[*yaml.Node]*newMap // a mapping (or null) → the fields added under it
+	values int                    // how many values were set or added
+}
+
 // apply computes every splice from the one parse of the source and
 // applies them.
-func (f *fixSource) apply(edits []*plannedEdit) ([]byte, error) {
+func (f *fixSource) apply(edits []*plannedEdit) ([]byte, *fixPlan, error) {
+	plan := &fixPlan{set: map[*yaml.Node]string{}, add: map[*yaml.Node]*newMap{}}
 	type addition struct {
 		at     *located
 		fields *newMap
@@ -833,7 +857,7 @@ func (f *fixSource) apply(edits []*plannedEdit) ([]byte, error) {
 	for _, e := range edits {
 		at, err := f.locate(e)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(at.rest) == 0 {
 			replaced, byEdit = append(replaced, at), append(byEdit, e)
@@ -846,29 +870,33 @@ func (f *fixSource) apply(edits []*plannedEdit) ([]byte, error) {
 			adds = append(adds, a)
 		}
 		if err := a.fields.add(e, at.rest); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	var splices []splice
 	for i, at := range replaced {
 		if a := addAt[at.node]; a != nil {
-			return nil, conflictWithin(byEdit[i], a.fields)
+			return nil, nil, conflictWithin(byEdit[i], a.fields)
 		}
 		if !isNull(at.node) && at.node.Value == byEdit[i].Value {
 			continue // already so: leave the text as the user wrote it
 		}
 		s, err := f.replaceValue(byEdit[i], at)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		splices = append(splices, s)
+		plan.set[at.node] = byEdit[i].Value
+		plan.values++
 	}
 	for _, a := range adds {
 		s, err := f.addFields(a.at, a.fields)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		splices = append(splices, s)
+		plan.add[a.at.node] = a.fields
+		plan.values += a.fields.values()
 	}
 	slices.SortStableFunc(splices, func(x, y splice) int {
 		return cmp.Or(cmp.Compare(x.start, y.start), cmp.Compare(x.end, y.end))
@@ -878,14 +906,14 @@ func (f *fixSource) apply(edits []*plannedEdit) ([]byte, error) {
 	last := 0
 	for _, s := range splices {
 		if s.start < last {
-			return nil, &FixError{Err: fmt.Errorf("%w: two edits overlap in the text", ErrFixUnsafe)}
+			return nil, nil, &FixError{Err: fmt.Errorf("%w: two edits overlap in the text", ErrFixUnsafe)}
 		}
 		out.Write(f.b[last:s.start])
 		out.WriteString(s.text)
 		last = s.end
 	}
 	out.Write(f.b[last:])
-	return out.Bytes(), nil
+	return out.Bytes(), plan, nil
 }
 
 // replaceValue writes e's value over the scalar it edits.
@@ -1041,7 +1069,7 @@ func (f *fixSource) blockEntries(m *newMap, indent int) string {
 }
 
 func (f *fixSource) key(k string, flow bool) string {
-	if !f.json && plainReadsAs(k, "!!str", flow) {
+	if !f.json && f.plainReadsAs(k, "!!str", flow) {
 		return k
 	}
 	return doubleQuoted(k, f.json)
@@ -1067,7 +1095,7 @@ func (f *fixSource) scalar(value string, old *yaml.Node, flow bool) string {
 	case yaml.DoubleQuotedStyle:
 		return doubleQuoted(value, false)
 	case yaml.SingleQuotedStyle:
-		if s := "'" + strings.ReplaceAll(value, "'", "''") + "'"; readsBack(s, value, "!!str", flow) {
+		if s := "'" + strings.ReplaceAll(value, "'", "''") + "'"; f.readsBack(s, value, "!!str", flow) {
 			return s
 		}
 		return doubleQuoted(value, false)
@@ -1076,11 +1104,11 @@ func (f *fixSource) scalar(value string, old *yaml.Node, flow bool) string {
 		if old != nil && old.Style&yaml.TaggedStyle == 0 && !isNull(old) {
 			tag = old.Tag
 		}
-		if plainReadsAs(value, tag, flow) {
+		if f.plainReadsAs(value, tag, flow) {
 			return value
 		}
 	case yaml.LiteralStyle, yaml.FoldedStyle:
-		if plainReadsAs(value, "!!str", flow) {
+		if f.plainReadsAs(value, "!!str", flow) {
 			return value
 		}
 	}
@@ -1135,61 +1163,71 @@ func doubleQuoted(s string, asJSON bool) string {
 // plainReadsAs reports whether s written plain reads back as s, with tag
 // (any tag but null when tag is ""), in a block or flow context: YAML's own
 // rules decide, by parsing.
-func plainReadsAs(s, tag string, flow bool) bool {
+func (f *fixSource) plainReadsAs(s, tag string, flow bool) bool {
 	if s == "" || strings.ContainsAny(s, "\r\n") {
 		return false
 	}
-	return readsBack(s, s, tag, flow)
+	return f.readsBack(s, s, tag, flow)
 }
 
 // readsBack reports whether text, written as a mapping value (and, in a
 // flow context, as a list item too), parses to one scalar holding value
-// with tag (any tag but null when tag is "").
-func readsBack(text, value, tag string, flow bool) bool {
+// with tag (any tag but null when tag is ""). Answers are kept: fixes
+// write the same keys and values many times.
+func (f *fixSource) readsBack(text, value, tag string, flow bool) bool {
+	k := readsBackKey{text, value, tag, flow}
+	if ok, seen := f.readsBackSeen[k]; seen {
+		return ok
+	}
 	docs := []string{"k: " + text + "\n"}
 	if flow {
 		docs = []string{"{k: " + text + "}", "[" + text + "]"}
 	}
+	ok := true
 	for _, doc := range docs {
-		n, err := parseOneDocument([]byte(doc))
-		if err != nil {
-			return false
+		var n yaml.Node
+		if err := yaml.Unmarshal([]byte(doc), &n); err != nil || len(n.Content) != 1 {
+			ok = false
+			break
 		}
 		var v *yaml.Node
-		switch {
-		case n.Kind == yaml.MappingNode && len(n.Content) == 2:
-			v = n.Content[1]
-		case n.Kind == yaml.SequenceNode && len(n.Content) == 1:
-			v = n.Content[0]
-		default:
-			return false
+		switch top := n.Content[0]; {
+		case top.Kind == yaml.MappingNode && len(top.Content) == 2:
+			v = top.Content[1]
+		case top.Kind == yaml.SequenceNode && len(top.Content) == 1:
+			v = top.Content[0]
 		}
-		if v.Kind != yaml.ScalarNode || v.Value != value || tag == "" && v.Tag == "!!null" || tag != "" && v.Tag != tag {
-			return false
+		if v == nil || v.Kind != yaml.ScalarNode || v.Value != value || tag == "" && v.Tag == "!!null" || tag != "" && v.Tag != tag {
+			ok = false
+			break
 		}
 	}
-	return true
+	if f.readsBackSeen == nil {
+		f.readsBackSeen = map[readsBackKey]bool{}
+	}
+	f.readsBackSeen[k] = ok
+	return ok
 }
 
-// verify reads the edited text back: the same tree as before except at the
-// edited fields, which must hold their new values; and a deployment still.
-func (f *fixSource) verify(out []byte, edits []*plannedEdit) error {
+type readsBackKey struct {
+	text, value, tag string
+	flow             bool
+}
+
+// verify reads the edited text back: the same tree as before except where
+// the plan rewrote or added values, which must read as planned; and a
+// deployment still, if the source was one.
+func (f *fixSource) verify(out []byte, plan *fixPlan) error {
 	root, err := parseOneDocument(out)
 	if err != nil {
 		return fmt.Errorf("%w: the edited text does not parse: %w", ErrFixUnsafe, readError("", out, err))
 	}
-	c := &treeCompare{set: map[string]string{}, added: map[string]bool{}}
-	for _, e := range edits {
-		c.set[e.key] = e.Value
-		for i := range e.path {
-			c.added[pathKey(e.path[:i+1])] = true // what may be new; compare checks the rest
-		}
-	}
+	c := &treeCompare{plan: plan}
 	if err := c.compare(f.root, root, nil); err != nil {
 		return fmt.Errorf("%w: %w", ErrFixUnsafe, err)
 	}
-	if c.seen != len(c.set) {
-		return fmt.Errorf("%w: %d of %d edited fields read back", ErrFixUnsafe, c.seen, len(c.set))
+	if c.seen != plan.values {
+		return fmt.Errorf("%w: %d of %d edited fields read back", ErrFixUnsafe, c.seen, plan.values)
 	}
 	// A file that decoded as a deployment must still decode. The old text
 	// is decoded only to tell that from a file that never did.
@@ -1201,21 +1239,21 @@ func (f *fixSource) verify(out []byte, edits []*plannedEdit) error {
 	return nil
 }
 
-// treeCompare compares YAML trees before and after editing.
+// treeCompare compares YAML trees before and after editing. Paths are
+// kept only to name a difference.
 type treeCompare struct {
-	set   map[string]string // path key → value it must read as
-	added map[string]bool   // path keys that may be new
-	seen  int
+	plan *fixPlan
+	seen int // values found as planned
 }
 
 func (c *treeCompare) compare(old, new *yaml.Node, path []fieldStep) error {
-	k := pathKey(path)
-	if v, ok := c.set[k]; ok {
+	if v, ok := c.plan.set[old]; ok {
 		return c.readsAs(new, v, path)
 	}
+	added := c.plan.add[old]
 	if old.Kind != new.Kind {
-		if isNull(old) && new.Kind == yaml.MappingNode && c.added[k] {
-			return c.compareAdded(new, path)
+		if added != nil && isNull(old) && new.Kind == yaml.MappingNode {
+			return c.compareAdded(new, added, path)
 		}
 		return fmt.Errorf("%s changed from %s to %s", formatFieldSteps(path), describeNode(old), describeNode(new))
 	}
@@ -1228,7 +1266,7 @@ func (c *treeCompare) compare(old, new *yaml.Node, path []fieldStep) error {
 			return fmt.Errorf("%s had %d items, has %d", formatFieldSteps(path), len(old.Content), len(new.Content))
 		}
 		for i := range old.Content {
-			if err := c.compare(old.Content[i], new.Content[i], append(slices.Clip(path), fieldStep{index: i})); err != nil {
+			if err := c.compare(old.Content[i], new.Content[i], append(path, fieldStep{index: i})); err != nil {
 				return err
 			}
 		}
@@ -1236,7 +1274,7 @@ func (c *treeCompare) compare(old, new *yaml.Node, path []fieldStep) error {
 		j := 0
 		for i := 0; i+1 < len(new.Content); i += 2 {
 			nk, nv := new.Content[i], new.Content[i+1]
-			p := append(slices.Clip(path), fieldStep{key: nk.Value, index: -1})
+			p := append(path, fieldStep{key: nk.Value, index: -1})
 			if j+1 < len(old.Content) && old.Content[j].Value == nk.Value {
 				ok := old.Content[j]
 				if ok.Kind != nk.Kind || ok.Tag != nk.Tag || ok.Style != nk.Style {
@@ -1248,10 +1286,10 @@ func (c *treeCompare) compare(old, new *yaml.Node, path []fieldStep) error {
 				j += 2
 				continue
 			}
-			if !c.added[pathKey(p)] {
+			if added == nil || added.entries[nk.Value] == nil {
 				return fmt.Errorf("%s appeared", formatFieldSteps(p))
 			}
-			if err := c.compareAdded(nv, p); err != nil {
+			if err := c.compareEntry(nv, added.entries[nk.Value], p); err != nil {
 				return err
 			}
 		}
@@ -1262,29 +1300,35 @@ func (c *treeCompare) compare(old, new *yaml.Node, path []fieldStep) error {
 	return nil
 }
 
-// compareAdded checks a value that a fix added.
-func (c *treeCompare) compareAdded(n *yaml.Node, path []fieldStep) error {
-	if v, ok := c.set[pathKey(path)]; ok {
-		return c.readsAs(n, v, path)
-	}
+// compareAdded checks a mapping a fix added: it holds m's fields and no
+// others.
+func (c *treeCompare) compareAdded(n *yaml.Node, m *newMap, path []fieldStep) error {
 	if n.Kind != yaml.MappingNode {
 		return fmt.Errorf("%s was added as %s", formatFieldSteps(path), describeNode(n))
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		p := append(slices.Clip(path), fieldStep{key: n.Content[i].Value, index: -1})
-		if !c.added[pathKey(p)] {
+		p := append(path, fieldStep{key: n.Content[i].Value, index: -1})
+		ent := m.entries[n.Content[i].Value]
+		if ent == nil {
 			return fmt.Errorf("%s appeared", formatFieldSteps(p))
 		}
-		if err := c.compareAdded(n.Content[i+1], p); err != nil {
+		if err := c.compareEntry(n.Content[i+1], ent, p); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+func (c *treeCompare) compareEntry(n *yaml.Node, ent *newEntry, path []fieldStep) error {
+	if ent.edit != nil {
+		return c.readsAs(n, ent.edit.Value, path)
+	}
+	return c.compareAdded(n, ent.sub, path)
+}
+
 func (c *treeCompare) readsAs(n *yaml.Node, value string, path []fieldStep) error {
 	if n.Kind != yaml.ScalarNode || n.Value != value || isNull(n) {
-		return fmt.Errorf("%s reads back as %s, not %q", formatFieldSteps(path), describeNode(n), value)
+		return fmt.Errorf("%s reads back as %s, not %s", formatFieldSteps(path), describeNode(n), quoteBounded(value))
 	}
 	c.seen++
 	return nil

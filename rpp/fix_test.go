@@ -580,8 +580,12 @@ func TestVerifyCatchesDamage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	out, plan, err := f.apply(edits)
 	good := "a:\n  b: y   # c\n  c: [1, 2]\nd: {e: f, g: h}\n"
-	if err := f.verify([]byte(good), edits); err != nil {
+	if err != nil || string(out) != good {
+		t.Fatalf("apply = %q, %v; want %q", out, err, good)
+	}
+	if err := f.verify([]byte(good), plan); err != nil {
 		t.Fatalf("verify refused the right edit: %v", err)
 	}
 	for _, bad := range []string{
@@ -594,8 +598,10 @@ func TestVerifyCatchesDamage(t *testing.T) {
 		"a:\n  b: y   # c\n  c: [1, 2]\nd:\n  e: f\n  g: h\n",    // a style changed
 		"a:\n  b: y   # c\n  c: [1, 2\nd: {e: f, g: h}\n",        // no longer YAML
 		"a:\n  b: y   # c\n  c: [1, 2]\nd: {e: f, g: null}\n",    // null for a value
+		"a:\n  b: y   # c\n  c: [1, 2]\nd: {e: f, g: h, g: h}\n", // a value added twice
+		"a:\n  b: y   # c\n  c: [1, 2]\nd: {e: f, g: {h: i}}\n",  // a mapping for a value
 	} {
-		if err := f.verify([]byte(bad), edits); !errors.Is(err, ErrFixUnsafe) {
+		if err := f.verify([]byte(bad), plan); !errors.Is(err, ErrFixUnsafe) {
 			t.Errorf("verify(%q) = %v; want ErrFixUnsafe", bad, err)
 		}
 	}
