@@ -91,25 +91,28 @@ func ApplyFixes(src []byte, findings []Finding) ([]byte, error) {
 // ApplyFixesWith rewrites a deployment file, applying the fix opts.Choose
 // picks for each finding.
 //
-// The file is edited in place, not re-encoded: each edited value is
-// replaced where it stands, and each missing field is added after the last
-// field of its mapping, so comments, key order, indentation, line endings
-// (LF, CRLF), a byte-order mark and the encoding (UTF-8, UTF-16) stay as
-// they were. A replaced value keeps its quoting where the new value allows
+// The file is edited in place, not re-encoded, so that it stays the
+// admin's file and a diff of it shows only what the fixes change: each
+// edited value is replaced where it stands, and each missing field is
+// added after the last field of its mapping; comments, key order,
+// indentation, line endings (LF, CRLF), a byte-order mark and the encoding
+// (UTF-8, UTF-16) stay as they were. A replaced value keeps its quoting where the new value allows
 // it (a plain value stays plain unless it would then read as something
 // else, such as a number, or not parse); a block scalar (| or >) becomes a
 // one-line value. JSON stays JSON: strings double-quoted, commas where they
 // belong. A field that is absent is added, with any missing mappings on its
 // path, in the style of its mapping (block, flow, JSON).
 //
-// Edits of the same field to the same value are applied once. The result is
-// read back before it is returned: it must parse to the same YAML tree as
-// src except at the edited fields, the edited fields must read back as the
-// values set, and if src decoded as a deployment, so must the result.
-// Otherwise nothing is returned but a *FixError wrapping ErrFixConflict,
-// ErrFixTarget, ErrFixValue or ErrFixUnsafe (or ErrSyntax when src itself
-// is not YAML).
-// With no fix to apply, src is returned unchanged.
+// Edits of the same field to the same value are applied once, and a field
+// that already holds its value keeps its text, so applying the same fixes
+// again changes nothing. The result is read back before it is returned: it
+// must parse to the same YAML tree as src except at the edited fields, the
+// edited fields must read back as the values set, and if src decoded as a
+// deployment, so must the result. Otherwise nothing is returned but a
+// *FixError wrapping ErrFixConflict, ErrFixTarget, ErrFixValue or
+// ErrFixUnsafe, or, when src itself cannot be read, the decoder's ErrSyntax,
+// ErrEncoding or ErrEmpty, with where. With no fix to apply, src is
+// returned unchanged.
 func ApplyFixesWith(src []byte, findings []Finding, opts FixOptions) ([]byte, error) {
 	edits, err := collectEdits(findings, opts.Choose)
 	if err != nil {
