@@ -72,7 +72,7 @@ func fixOne(inv *invocation, s source, diff bool) (report.Input, error) {
 	}
 	fixed, err := rpp.ApplyFixes(src, before.Report.Findings)
 	if err != nil {
-		return before, fmt.Errorf("%s: no fix applied: %w", s.name, err)
+		return before, fmt.Errorf("%w (no fix applied; the file is unchanged)", err)
 	}
 	after := report.Check(inv.ctx, s.name, s.origin, parseBytes(s.name, fixed), rpp.Options{})
 	switch {

@@ -101,3 +101,29 @@ func TestFixDiffPreviews(t *testing.T) {
 		t.Errorf("--fix with no file at a terminal: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestFixRefusedLeavesTheFile: a fix that cannot be applied safely (here
+// through a YAML alias, which would change both RMXs that share it) is
+// refused, said so, and the file is left exactly as it was.
+func TestFixRefusedLeavesTheFile(t *testing.T) {
+	data, err := examples.FS.ReadFile("single-site.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(data), "      flags:\n        SIP_CONTACT_OVERRIDE_STR: \"rpp.fabrikam.com@", "      flags: &flags\n        SIP_CONTACT_OVERRIDE_STR: \"SIP:rpp.fabrikam.com@", 1)
+	text = strings.Replace(text, "        iceMethod: legacy\n", "        iceMethod: legacy\n      flags: *flags\n", 1)
+	if !strings.Contains(text, "*flags") || !strings.Contains(text, "&flags") {
+		t.Fatal("single-site.yaml changed; update this test")
+	}
+	file := filepath.Join(t.TempDir(), "aliased.yaml")
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runRpp(t, "check", "--fix", file)
+	if now, _ := os.ReadFile(file); string(now) != text {
+		t.Error("a refused fix changed the file")
+	}
+	if r.code != 2 || !strings.Contains(r.stderr, "rpp: "+file+":") || !strings.Contains(r.stderr, "(no fix applied; the file is unchanged)") {
+		t.Errorf("exit %d, stderr %q; want 2 and why no fix was applied", r.code, r.stderr)
+	}
+}
