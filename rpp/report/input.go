@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"runtime/debug"
 	"strings"
 
@@ -127,7 +128,13 @@ func (in Input) Problems() []Problem {
 		return nil
 	}
 	var de *rpp.DecodeError
-	if !errors.As(in.Err, &de) {
+	var pe *fs.PathError
+	switch {
+	case errors.As(in.Err, &pe) && pe.Path == in.Name:
+		// The file could not be opened or read: say how, without the
+		// name twice ("x.yaml: open: no such file or directory").
+		return []Problem{{File: in.Name, Message: pe.Op + ": " + pe.Err.Error()}}
+	case !errors.As(in.Err, &de):
 		// Errors that name the input already (an *InternalError, a
 		// check stopped early) are not told twice.
 		return []Problem{{File: in.Name, Message: strings.TrimPrefix(in.Err.Error(), in.Name+": ")}}
