@@ -487,7 +487,8 @@ var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 func (d *decoder) value(n *yaml.Node, v reflect.Value) {
 	for depth := 0; n.Kind == yaml.AliasNode; depth++ {
 		if n.Alias == nil || depth > 64 {
-			d.fail(d.pos(n), fmt.Errorf("%w: alias *%s leads nowhere", ErrSyntax, n.Value))
+			name, _ := shortPrefix(n.Value)
+			d.fail(d.pos(n), fmt.Errorf("%w: alias *%s leads nowhere", ErrSyntax, name))
 			return
 		}
 		n = n.Alias

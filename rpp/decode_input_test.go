@@ -220,6 +220,8 @@ func TestHostileValuesBounded(t *testing.T) {
 			fmt.Sprintf(`f.yaml:10:41: rpp.dma[0].version: invalid release number: DMA version %s (%d bytes): want 2 to 4 dotted numbers, like 8.5 or 8.7.1.3040`, prefix, n)},
 		{"wrong type", editSmall(t, "sipDomains: [a.com]", "sipDomains: "+huge), ErrWrongType,
 			fmt.Sprintf(`f.yaml:3:15: lync.sipDomains: wrong type: want a list, got %s (%d bytes)`, prefix, n)},
+		{"alias", editSmall(t, "  workflows: [realconnect]", "  workflows: *"+huge), ErrSyntax,
+			fmt.Sprintf(`f.yaml:8:14: not valid YAML or JSON: alias *%s names no anchor &%s before it`, huge[:maxQuoteRunes], huge[:maxQuoteRunes])},
 		{"FQDN", editSmall(t, "fqdn: d.a.com", "fqdn: "+huge), lync.ErrInvalidFQDN,
 			fmt.Sprintf(`f.yaml:10:23: rpp.dma[0].fqdn: invalid host name %s (%d bytes): longer than 253 characters`, prefix, n)},
 	} {

@@ -276,7 +276,8 @@ func (s *synScan) token() {
 	case c == '*':
 		name := s.anchor()
 		if !s.structural && !s.anchors[name] && s.prob == nil {
-			s.fail(&synProblem{at: start, msg: fmt.Sprintf("alias *%s names no anchor &%s before it", name, name),
+			short, _ := shortPrefix(name)
+			s.fail(&synProblem{at: start, msg: fmt.Sprintf("alias *%s names no anchor &%s before it", short, short),
 				predict: fmt.Sprintf("yaml: unknown anchor '%s' referenced", name)})
 			return
 		}
@@ -882,7 +883,13 @@ func syntaxError(file string, text []byte, err error) *FieldError {
 		}
 		return &FieldError{Pos: Position{File: file, Line: line}, Err: fmt.Errorf("%w: %s", ErrSyntax, m[2])}
 	}
-	return &FieldError{Pos: Position{File: file}, Err: fmt.Errorf("%w: %s", ErrSyntax, strings.TrimPrefix(msg, "yaml: "))}
+	// yaml.v3's messages without a line may quote the text (an anchor's
+	// name): keep them short.
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	if short, long := shortPrefix(msg); long && len(msg) > 4*maxQuoteRunes {
+		msg = short + "…"
+	}
+	return &FieldError{Pos: Position{File: file}, Err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
 }
 
 // strayAgrees reports whether yaml.v3's msg fits a ']' or '}' found in the

@@ -125,7 +125,7 @@ func TestSyntaxScanFindsNothingInValidYAML(t *testing.T) {
 	}
 	r := rand.New(rand.NewSource(1))
 	valid, located, broken := 0, 0, 0
-	for i := 0; i < 4000; i++ {
+	for i := 0; i < 2500; i++ {
 		text := mutate(r, exampleBytes(t, names[r.Intn(len(names))]))
 		if !yamlAccepts(text) {
 			broken++
