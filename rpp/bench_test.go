@@ -140,6 +140,9 @@ func BenchmarkDecodeHostile(b *testing.B) {
 		{"error-at-end", append(append([]byte(nil), big...), "rpp: [\n"...), ErrSyntax},
 		// A bad version of 8 MB.
 		{"huge-value", []byte("lync: {product: sfb2019, sipDomains: [a.com]}\nrpp:\n  workflows: [realconnect]\n  rmx:\n    - {name: r, fqdn: r.a.com, version: \"" + strings.Repeat("8", 8<<20) + "\"}\n"), rmx.ErrInvalidVersion},
+		// Six million values of two bytes each (DefaultMaxNodes is four
+		// million): refused before yaml.v3 builds a tree of them.
+		{"many-values", []byte("lync: [" + strings.Repeat("a,", 6<<20) + "a]\n"), ErrTooLarge},
 		// A misspelt key of 8 MB.
 		{"huge-key", []byte("lync: {product: sfb2019, sipDomains: [a.com]}\nrpp:\n  ? " + strings.Repeat("w", 8<<20) + "\n  : [realconnect]\n"), ErrUnknownField},
 	} {

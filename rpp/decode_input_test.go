@@ -289,8 +289,16 @@ func countNodes(n *yaml.Node) int {
 func TestNodeLimits(t *testing.T) {
 	src := exampleBytes(t, "single-site.yaml")
 	_, err := DecodeOptions{MaxNodes: 100}.Parse(context.Background(), "f.yaml", src)
-	if !errors.Is(err, ErrTooLarge) || !strings.HasSuffix(err.Error(), "values, more than DecodeOptions.MaxNodes (100); raise it to read this file") {
+	if !errors.Is(err, ErrTooLarge) || err.Error() != "f.yaml: deployment file too large: more than 100 values (DecodeOptions.MaxNodes); raise it to read this file" {
 		t.Errorf("own values over MaxNodes: %v", err)
+	}
+	// Counted before yaml.v3 builds a tree of them: a short file of many
+	// short values is refused at once, whatever its syntax.
+	for _, many := range []string{"a: [" + strings.Repeat("a,", 2000) + "a]\n", "a: [" + strings.Repeat("a,", 2000) + "a\n"} {
+		_, err = DecodeOptions{MaxNodes: 1000}.Parse(context.Background(), "f.yaml", []byte(many))
+		if err == nil || err.Error() != "f.yaml: deployment file too large: more than 1000 values (DecodeOptions.MaxNodes); raise it to read this file" {
+			t.Errorf("many values over MaxNodes: %v", err)
+		}
 	}
 	// Aliases within ten times the file's size, but over MaxNodes.
 	aliased := []byte(strings.Replace(small, "  sipDomains: [a.com]", "  sipDomains: &d [a.com, b.com, c.com, d.com]\n  users: []\nx: [*d, *d, *d]", 1))

@@ -121,6 +121,8 @@ type synScan struct {
 	// many flow collections are open; flows is not kept then.
 	structural bool
 	depth      int
+	// values counts the scalars, aliases and flow collections seen.
+	values int
 }
 
 func (s *synScan) eof() bool { return s.m.off >= len(s.b) }
@@ -250,6 +252,7 @@ func (s *synScan) token() {
 		s.next()
 		s.next()
 	case c == '[' || c == '{':
+		s.values++
 		s.open(c, start)
 		s.next()
 	case c == ']' || c == '}':
@@ -274,6 +277,7 @@ func (s *synScan) token() {
 		}
 		s.next()
 	case c == '*':
+		s.values++
 		name := s.anchor()
 		if !s.structural && !s.anchors[name] && s.prob == nil {
 			short, _ := shortPrefix(name)
@@ -292,13 +296,16 @@ func (s *synScan) token() {
 		s.property(start)
 		s.tag()
 	case (c == '|' || c == '>') && !flow:
+		s.values++
 		s.value(start)
 		s.blockScalar()
 		s.lastLine = -1
 	case c == '\'' || c == '"':
+		s.values++
 		s.value(start)
 		s.quoted(c, start)
 	case !strings.ContainsRune("-?:,[]{}#&*!|>'\"%@`", rune(c)) || c == '-' && !s.blankzAt(1) || !flow && (c == '?' || c == ':') && !s.blankzAt(1):
+		s.values++
 		s.value(start)
 		s.plain()
 	case s.structural:
@@ -795,6 +802,44 @@ func (s *synScan) closedLater(p *synProblem) bool {
 		}
 	}
 	return false // a quote left open: nothing after it counts
+}
+
+// countValues counts the values of text that a YAML parser makes nodes
+// of: scalars, aliases and flow collections. Block mappings and lists,
+// and empty values, are not counted; a plain scalar running over several
+// lines of the block context counts once per line.
+func countValues(text []byte) int {
+	s := &synScan{b: text, m: synMark{line: 1, col: 1}, structural: true}
+	for s.prob == nil { // an unterminated quote: the rest is its text
+		s.skipToToken()
+		if s.eof() {
+			break
+		}
+		s.token()
+	}
+	return s.values
+}
+
+// maxValues bounds from above, in one quick pass, the values (YAML nodes)
+// text can hold: every node begins a word, or is marked by one of the
+// indicators ,:-?[{ that the count adds too.
+func maxValues(text []byte) int {
+	n, sep := 1, true
+	for _, c := range text {
+		switch c {
+		case ',', ':', '-', '?', '[', '{':
+			n++
+			sep = true
+		case ' ', '\t', '\n', '\r', ']', '}':
+			sep = true
+		default:
+			if sep {
+				n++
+			}
+			sep = false
+		}
+	}
+	return n
 }
 
 // describeToken names the token at off for a message: its text, quoted and

@@ -117,7 +117,8 @@ func yamlAccepts(text []byte) bool {
 // TestSyntaxScanFindsNothingInValidYAML runs the scan that locates syntax
 // errors over text yaml.v3 accepts — thousands of mutations of the
 // examples — and checks that it finds no problem there: a scan that
-// followed YAML wrongly would show it here first.
+// followed YAML wrongly would show it here first. It also checks the two
+// counts that bound a file's values before yaml.v3 parses it.
 func TestSyntaxScanFindsNothingInValidYAML(t *testing.T) {
 	names, err := fs.Glob(examples.FS, "*.yaml")
 	if err != nil || len(names) == 0 {
@@ -138,6 +139,14 @@ func TestSyntaxScanFindsNothingInValidYAML(t *testing.T) {
 		s := &synScan{b: text, m: synMark{line: 1, col: 1}, anchors: map[string]bool{}}
 		if s.run(); s.prob != nil {
 			t.Fatalf("the scan finds %q at %s in text yaml.v3 accepts:\n%s", s.prob.msg, s.prob.at, text)
+		}
+		// The counts that bound a file's values before yaml.v3 parses it
+		// bound them from below and from above.
+		var doc yaml.Node
+		if err := yaml.Unmarshal(text, &doc); err == nil && len(doc.Content) > 0 {
+			if own, low, high := countNodes(doc.Content[0]), countValues(text), maxValues(text); low > own || own > high {
+				t.Fatalf("%d values counted as %d from below and %d from above:\n%s", own, low, high, text)
+			}
 		}
 	}
 	// For the record: how often the scan pins a random break to a column.
