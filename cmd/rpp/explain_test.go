@@ -44,7 +44,7 @@ func TestExplainUnknown(t *testing.T) {
 // others are still shown.
 func TestExplainSeveral(t *testing.T) {
 	r := runRpp(t, "explain", "CERT-Wildcard", "rmx-ice-missing")
-	if r.code != 0 || strings.Index(r.stdout, "ID:       cert-wildcard") < 0 ||
+	if r.code != 0 || !strings.Contains(r.stdout, "ID:       cert-wildcard") ||
 		strings.Index(r.stdout, "ID:       rmx-ice-missing") < strings.Index(r.stdout, "ID:       cert-wildcard") {
 		t.Errorf("explain two = %d, stdout:\n%s", r.code, r.stdout)
 	}

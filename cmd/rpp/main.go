@@ -92,11 +92,11 @@ func main() {
 		// normally ends at once; a read blocked in the kernel (a FIFO with
 		// no writer, a terminal) may not, and Ctrl-C must still work.
 		select {
-		case code = <-done:
+		case code = <-done: // the command said so itself
 		case <-time.After(time.Second):
+			fmt.Fprintln(os.Stderr, "rpp: interrupted")
+			code = exitInterrupted
 		}
-		fmt.Fprintln(os.Stderr, "rpp: interrupted")
-		code = exitInterrupted
 	}
 	stop() // os.Exit skips deferred calls
 	os.Exit(code)
