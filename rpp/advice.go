@@ -78,8 +78,8 @@ func PlanPools(d *Deployment) ([]PoolPlan, error) {
 		var plans []PoolPlan
 		var homeless []*set
 		for _, s := range sets {
-			if fe := local[strings.ToLower(s.site)]; fe != "" {
-				plans = append(plans, PoolPlan{Sites: []string{s.site}, Registrar: fe, Computers: s.computers})
+			if fe := local[strings.ToLower(s.site)]; fe != nil {
+				plans = append(plans, PoolPlan{Sites: []string{s.site}, Registrar: fe.FQDN, Computers: s.computers})
 			} else {
 				homeless = append(homeless, s)
 			}
@@ -101,9 +101,9 @@ func PlanPools(d *Deployment) ([]PoolPlan, error) {
 			biggest = s
 		}
 	}
-	one.Registrar = local[strings.ToLower(biggest.site)]
-	if one.Registrar == "" {
-		one.Registrar = t.FrontEndPools[0].FQDN
+	one.Registrar = t.FrontEndPools[0].FQDN
+	if fe := local[strings.ToLower(biggest.site)]; fe != nil {
+		one.Registrar = fe.FQDN
 	}
 	return []PoolPlan{one}, nil
 }
@@ -111,14 +111,13 @@ func PlanPools(d *Deployment) ([]PoolPlan, error) {
 // localFrontEnds maps each site (lower-cased) to its Front End pool: the
 // first one paired with an Edge pool, else the first one. One pass over the
 // pools, so that planning stays linear in the number of sites.
-func localFrontEnds(t *lync.Topology) map[string]lync.FQDN {
-	local := make(map[string]lync.FQDN, len(t.FrontEndPools))
-	paired := make(map[string]bool, len(t.FrontEndPools))
-	for _, fe := range t.FrontEndPools {
+func localFrontEnds(t *lync.Topology) map[string]*lync.FrontEndPool {
+	local := make(map[string]*lync.FrontEndPool, len(t.FrontEndPools))
+	for i := range t.FrontEndPools {
+		fe := &t.FrontEndPools[i]
 		site := strings.ToLower(fe.Site)
-		if _, seen := local[site]; !seen || fe.EdgePool != "" && !paired[site] {
-			local[site] = fe.FQDN
-			paired[site] = fe.EdgePool != ""
+		if first := local[site]; first == nil || fe.EdgePool != "" && first.EdgePool == "" {
+			local[site] = fe
 		}
 	}
 	return local

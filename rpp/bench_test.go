@@ -112,6 +112,26 @@ func BenchmarkCheck(b *testing.B) {
 	}
 }
 
+// BenchmarkPlanPools measures PlanPools, which four rules of Check call,
+// on the same deployments: it must stay linear too.
+func BenchmarkPlanPools(b *testing.B) {
+	for _, n := range benchSites {
+		b.Run(fmt.Sprintf("sites=%d", n), func(b *testing.B) {
+			d, err := Parse("gen.yaml", generate(n))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if plans, err := PlanPools(d); err != nil || len(plans) != n {
+					b.Fatal(len(plans), err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkDecode measures Parse on generated deployments. Besides time
 // and allocations per file it reports allocated bytes per byte of input
 // (B/in-B), the figure that says how much memory a file of a given size

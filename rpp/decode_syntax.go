@@ -14,16 +14,23 @@ import (
 // column. So when yaml.v3 refuses the text, syntaxError runs a scan of its
 // own over it, in one pass and in memory bounded by yaml.v3's nesting
 // limit, that follows the YAML scanner closely enough to find the flow
-// collections ([…] and {…}) and quoted strings and the first place where
-// they go wrong: a '[' or '{' or quote never closed, a missing comma, a
-// bracket that closes the wrong collection, a bad escape, a character that
-// cannot begin a value, nesting too deep, an alias to no anchor.
+// collections ([…] and {…}), quoted strings and the indentation of block
+// mappings and lists, and the first place where they go wrong: a '[' or
+// '{' or quote never closed, a missing comma, a bracket that closes the
+// wrong collection, a bad escape, a character that cannot begin a value,
+// nesting too deep, an alias to no anchor, a line indented to no enclosing
+// level, a key among list items.
 //
 // The scan predicts the message yaml.v3 would give for what it found. Only
-// if the prediction is exactly yaml.v3's message is the scan's finding
-// reported — with the place the construct was opened and the place the
-// parser gave up — so a scan that went astray can never point at the wrong
-// place; otherwise the error is yaml.v3's own, with its line corrected.
+// if the prediction is exactly yaml.v3's message (its text and its line) is
+// the scan's finding reported — with the place the construct was opened
+// and the place the parser gave up — so a scan that went astray is not
+// believed; otherwise the error is yaml.v3's own, on the line it means
+// (and, when a quoted string runs on to that line, at the string's
+// opening quote, as a closing quote left out).
+//
+// The same lexer counts a file's values (countValues) so that a file of
+// too many is refused before yaml.v3 builds a tree of them.
 
 // yamlMaxDepth is yaml.v3's limit on nested flow collections
 // (max_flow_level in its scannerc.go); deeper text is refused with
@@ -114,9 +121,13 @@ type synScan struct {
 	spans map[int]synMark
 	// lastKind is the kind of the last token of the block context: what
 	// may follow it on deeper lines. 'v' is a value that cannot go on
-	// (quoted, a flow collection, an alias), 'p' a plain scalar (which
-	// may), 'o' anything after which a value is still to come.
+	// (quoted, a flow collection, an alias, a block scalar), 'p' a plain
+	// scalar (which may), 'o' anything after which a value is still to
+	// come.
 	lastKind byte
+	// lineCol is the column of the first token of the last line that
+	// began one, for countValues, which keeps no levels.
+	lineCol int
 	// depth, in the second pass that looks for a collection's end, is how
 	// many flow collections are open; flows is not kept then.
 	structural bool
@@ -224,26 +235,40 @@ func (s *synScan) token() {
 	start := s.m
 	c := s.at(0)
 	flow := s.inFlow()
-	if !s.structural && !flow && start.line != s.lastLine {
-		if s.lineStart(start, c); s.prob != nil {
+	// kind is what follows may make of the token (see lastKind).
+	kind := byte('o')
+	defer func() {
+		if !s.inFlow() {
+			s.lastLine = s.m.line
+			if kind == '|' {
+				// A block scalar ends at the beginning of the line after it,
+				// whose first token begins a line all the same.
+				s.lastLine, kind = -1, 'v'
+			}
+			s.lastKind = kind
+		}
+	}()
+	if !flow && start.line != s.lastLine {
+		// A line more indented than its block, after a plain scalar, goes
+		// on with that scalar, whatever it holds.
+		continues := false
+		if s.structural {
+			continues = s.lastKind == 'p' && start.col > s.lineCol
+			if !continues {
+				s.lineCol = start.col
+			}
+		} else {
+			continues = s.lineStart(start, c)
+		}
+		if s.prob != nil {
+			return
+		}
+		if continues {
+			kind = 'p'
+			s.plain()
 			return
 		}
 	}
-	defer func() {
-		if !s.inFlow() && s.lastLine != -1 {
-			s.lastLine = s.m.line
-		}
-		if !s.inFlow() {
-			switch {
-			case c == '"' || c == '\'' || c == ']' || c == '}' || c == '*' || c == '|' || c == '>':
-				s.lastKind = 'v'
-			case c == '-' || c == '?' || c == ':' || c == '&' || c == '!' || c == '[' || c == '{':
-				s.lastKind = 'o'
-			default:
-				s.lastKind = 'p'
-			}
-		}
-	}()
 	switch {
 	case start.col == 1 && c == '%':
 		s.skipLine() // a directive
@@ -256,6 +281,7 @@ func (s *synScan) token() {
 		s.open(c, start)
 		s.next()
 	case c == ']' || c == '}':
+		kind = 'v'
 		s.closeFlow(c, start)
 		s.next()
 	case c == ',':
@@ -277,6 +303,7 @@ func (s *synScan) token() {
 		}
 		s.next()
 	case c == '*':
+		kind = 'v'
 		s.values++
 		name := s.anchor()
 		if !s.structural && !s.anchors[name] && s.prob == nil {
@@ -296,15 +323,17 @@ func (s *synScan) token() {
 		s.property(start)
 		s.tag()
 	case (c == '|' || c == '>') && !flow:
+		kind = '|'
 		s.values++
 		s.value(start)
 		s.blockScalar()
-		s.lastLine = -1
 	case c == '\'' || c == '"':
+		kind = 'v'
 		s.values++
 		s.value(start)
 		s.quoted(c, start)
 	case !strings.ContainsRune("-?:,[]{}#&*!|>'\"%@`", rune(c)) || c == '-' && !s.blankzAt(1) || !flow && (c == '?' || c == ':') && !s.blankzAt(1):
+		kind = 'p'
 		s.values++
 		s.value(start)
 		s.plain()
@@ -489,8 +518,12 @@ func blockIndent(b []byte, start int) int {
 // start, which is c: it finds a line indented to no enclosing level, and
 // an entry of the wrong kind for the level it is at — what yaml.v3 calls
 // "did not find expected key" and "did not find expected '-' indicator",
-// naming only the line where the enclosing mapping or list began.
-func (s *synScan) lineStart(start synMark, c byte) {
+// naming only the line where the enclosing mapping or list began. It
+// reports whether the line continues the plain scalar before it instead.
+func (s *synScan) lineStart(start synMark, c byte) (continues bool) {
+	if n := len(s.levels); n > 0 && s.lastKind == 'p' && s.levels[n-1].col < start.col {
+		return true // see token
+	}
 	entry := c == '-' && s.blankzAt(1)
 	deeper := blockLevel{}
 	for len(s.levels) > 0 && s.levels[len(s.levels)-1].col > start.col {
@@ -537,6 +570,7 @@ func (s *synScan) lineStart(start synMark, c byte) {
 		}
 	}
 	s.pushLevels(start, false)
+	return false
 }
 
 // pushLevels opens the levels that the line beginning at start opens: its

@@ -64,6 +64,10 @@ func TestSyntaxErrors(t *testing.T) {
 			`f.yaml:3:5: not valid YAML or JSON: indented to column 5, deeper than the mapping at column 3 (line 2), whose entry above is already complete`},
 		{"nested too deep", []byte("lync: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n"),
 			`f.yaml:1:10007: not valid YAML or JSON: lists and mappings nested more than 10000 deep`},
+		{"after a block scalar", []byte("lync: |\n  text\nrpp: x\nz: [\n"),
+			`f.yaml:4:4: not valid YAML or JSON: '[' opened here is never closed (the parser gave up at 5:1)`},
+		{"after a plain scalar over two lines", []byte("lync: some\n  \"text\nrpp: [\n"),
+			`f.yaml:3:6: not valid YAML or JSON: '[' opened here is never closed (the parser gave up at 4:1)`},
 		// What the scan does not follow is yaml.v3's message on the line it
 		// means (it prints the line before for some errors).
 		{"value after a value", []byte("lync:\n  product: lync2013: sfb2015\n"),

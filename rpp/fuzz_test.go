@@ -23,7 +23,7 @@ func FuzzParse(f *testing.F) {
 	}
 	for _, s := range []string{"", "{}", "[]", "lync:", "a: &a [*a]", "lync: {product: x}\nrpp: {}", "\x00", "{\"lync\": 1}", "- - -",
 		"lync: [", "a: 'b", "a: \"\\q\"", "a:\n  b: 1\n c: 2", "a:\n  - b\n  c: 1", "\xff\xfel\x00", "\xef\xbb\xbfa: 1", "a: !!str b",
-		"rpp:\n  \"a\\nb\": 1", "a: {b: [c, d}, e: f}"} {
+		"rpp:\n  \"a\\nb\": 1", "a: {b: [c, d}, e: f}", "a: |\n  x\nb: c\nd: [\n", "0: #00000000000\n0000000: 0\n       \""} {
 		f.Add([]byte(s))
 	}
 	cancelled, cancel := context.WithCancel(context.Background())
