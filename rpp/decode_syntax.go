@@ -588,7 +588,9 @@ func (s *synScan) pushLevels(start synMark, known bool) {
 		case known:
 			known = false
 		case !isEntry:
-			s.levels = append(s.levels, blockLevel{col: col, at: at})
+			if lineHasKey(s.b, i) { // else a value on a line of its own, not a mapping
+				s.levels = append(s.levels, blockLevel{col: col, at: at})
+			}
 			return
 		default:
 			s.levels = append(s.levels, blockLevel{col: col, seq: true, at: at})
