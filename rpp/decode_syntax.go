@@ -521,8 +521,8 @@ func blockIndent(b []byte, start int) int {
 // naming only the line where the enclosing mapping or list began. It
 // reports whether the line continues the plain scalar before it instead.
 func (s *synScan) lineStart(start synMark, c byte) (continues bool) {
-	if n := len(s.levels); n > 0 && s.lastKind == 'p' && s.levels[n-1].col < start.col {
-		return true // see token
+	if n := len(s.levels); s.lastKind == 'p' && (n == 0 || s.levels[n-1].col < start.col) {
+		return true // see token; outside any block, at any indentation
 	}
 	entry := c == '-' && s.blankzAt(1)
 	deeper := blockLevel{}
