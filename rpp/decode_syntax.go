@@ -606,21 +606,39 @@ func (s *synScan) pushLevels(start synMark, known bool) {
 	}
 }
 
-// lineHasKey reports whether the line from b[i] holds a block key: a ':'
-// followed by a blank, outside quotes, before any comment.
+// lineHasKey reports whether the line from b[i] holds a block key: a
+// plain or quoted scalar followed on the line by ':' and a blank. A quote
+// inside a plain scalar is just a character.
 func lineHasKey(b []byte, i int) bool {
-	var quote byte
-	for ; i < len(b) && lineBreakAt(b, i) == 0; i++ {
-		switch c := b[i]; {
-		case quote != 0:
-			if c == quote {
-				quote = 0
+	colon := func(i int) bool {
+		return i < len(b) && b[i] == ':' && (i+1 == len(b) || b[i+1] == ' ' || b[i+1] == '\t' || lineBreakAt(b, i+1) > 0)
+	}
+	if i >= len(b) {
+		return false
+	}
+	switch q := b[i]; q {
+	case '[', '{':
+		return false // a flow collection: a value (flow keys are not followed)
+	case '"', '\'':
+		for i++; i < len(b) && lineBreakAt(b, i) == 0; i++ {
+			switch {
+			case q == '"' && b[i] == '\\':
+				i++
+			case b[i] == q && q == '\'' && i+1 < len(b) && b[i+1] == '\'':
+				i++
+			case b[i] == q:
+				for i++; i < len(b) && (b[i] == ' ' || b[i] == '\t'); i++ {
+				}
+				return colon(i)
 			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '#' && i > 0 && (b[i-1] == ' ' || b[i-1] == '\t'):
+		}
+		return false
+	}
+	for ; i < len(b) && lineBreakAt(b, i) == 0; i++ {
+		switch {
+		case b[i] == '#' && (b[i-1] == ' ' || b[i-1] == '\t'):
 			return false
-		case c == ':' && (i+1 == len(b) || b[i+1] == ' ' || b[i+1] == '\t' || lineBreakAt(b, i+1) > 0):
+		case colon(i):
 			return true
 		}
 	}
