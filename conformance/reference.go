@@ -1,9 +1,9 @@
 package conformance
 
 import (
-	"strings"
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/rppkit/rppkit/dma"
 	"github.com/rppkit/rppkit/lync"

@@ -395,7 +395,7 @@ func (d *decoder) affordable(text []byte) bool {
 		return true
 	}
 	if n := countValues(text); n > d.maxNodes {
-		d.failField(Position{File: d.file}, "", fmt.Errorf("%w: more than %d values (DecodeOptions.MaxNodes); raise it to read this file",
+		d.failField(Position{File: d.file}, "", fmt.Errorf("%w: more than %d values (DecodeOptions.MaxNodes, rpp check --max-values); raise it to read this file",
 			ErrTooLarge, d.maxNodes))
 		return false
 	}
@@ -420,7 +420,7 @@ func (d *decoder) plan(root *yaml.Node) bool {
 		stack = append(stack, n.Content...) // an alias node has none: it counts once
 	}
 	if d.own > d.maxNodes {
-		d.failField(Position{File: d.file}, "", fmt.Errorf("%w: %d values, more than %d (DecodeOptions.MaxNodes); raise it to read this file",
+		d.failField(Position{File: d.file}, "", fmt.Errorf("%w: %d values, more than %d (DecodeOptions.MaxNodes, rpp check --max-values); raise it to read this file",
 			ErrTooLarge, d.own, d.maxNodes))
 		return false
 	}
@@ -448,7 +448,7 @@ func (d *decoder) spend(n *yaml.Node, k int) bool {
 	if d.nodes > d.budget {
 		d.stopped = true
 		if d.budget == d.maxNodes {
-			d.fail(d.pos(n), fmt.Errorf("%w: more than %d values with its YAML aliases expanded (DecodeOptions.MaxNodes); raise it to read this file",
+			d.fail(d.pos(n), fmt.Errorf("%w: more than %d values with its YAML aliases expanded (DecodeOptions.MaxNodes, rpp check --max-values); raise it to read this file",
 				ErrTooLarge, d.maxNodes))
 		} else {
 			d.fail(d.pos(n), fmt.Errorf("%w: YAML aliases expand its %d values to more than %d (%d times as many); write the values out",

@@ -289,14 +289,14 @@ func countNodes(n *yaml.Node) int {
 func TestNodeLimits(t *testing.T) {
 	src := exampleBytes(t, "single-site.yaml")
 	_, err := DecodeOptions{MaxNodes: 100}.Parse(context.Background(), "f.yaml", src)
-	if !errors.Is(err, ErrTooLarge) || err.Error() != "f.yaml: deployment file too large: more than 100 values (DecodeOptions.MaxNodes); raise it to read this file" {
+	if !errors.Is(err, ErrTooLarge) || err.Error() != "f.yaml: deployment file too large: more than 100 values (DecodeOptions.MaxNodes, rpp check --max-values); raise it to read this file" {
 		t.Errorf("own values over MaxNodes: %v", err)
 	}
 	// Counted before yaml.v3 builds a tree of them: a short file of many
 	// short values is refused at once, whatever its syntax.
 	for _, many := range []string{"a: [" + strings.Repeat("a,", 2000) + "a]\n", "a: [" + strings.Repeat("a,", 2000) + "a\n"} {
 		_, err = DecodeOptions{MaxNodes: 1000}.Parse(context.Background(), "f.yaml", []byte(many))
-		if err == nil || err.Error() != "f.yaml: deployment file too large: more than 1000 values (DecodeOptions.MaxNodes); raise it to read this file" {
+		if err == nil || err.Error() != "f.yaml: deployment file too large: more than 1000 values (DecodeOptions.MaxNodes, rpp check --max-values); raise it to read this file" {
 			t.Errorf("many values over MaxNodes: %v", err)
 		}
 	}
@@ -317,7 +317,7 @@ func TestNodeLimits(t *testing.T) {
 		t.Errorf("aliases within MaxNodes: %v", err)
 	}
 	_, err = DecodeOptions{MaxNodes: own + 10}.Parse(context.Background(), "f.yaml", []byte(many))
-	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "with its YAML aliases expanded (DecodeOptions.MaxNodes); raise it to read this file") {
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "with its YAML aliases expanded (DecodeOptions.MaxNodes, rpp check --max-values); raise it to read this file") {
 		t.Errorf("aliases over MaxNodes: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/rppkit/rppkit/internal/textfmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/rppkit/rppkit"
@@ -19,10 +20,11 @@ import (
 const stdinName = "<stdin>"
 
 type checkOptions struct {
-	format formatFlag
-	strict bool
-	fix    bool
-	diff   bool
+	format    formatFlag
+	strict    bool
+	fix       bool
+	diff      bool
+	maxValues intFlag
 }
 
 func (o *checkOptions) flagSet() *flagSet {
@@ -32,7 +34,21 @@ func (o *checkOptions) flagSet() *flagSet {
 	fs.Bool(&o.strict, "strict", "exit 1 on warnings too, not only on errors")
 	fs.Bool(&o.fix, "fix", "apply the findings' fixes to the files (YAML or JSON; comments and layout are kept)")
 	fs.Bool(&o.diff, "diff", "with --fix, print the changes as a unified diff instead of writing them")
+	fs.Var(&o.maxValues, "max-values", fmt.Sprintf("read files of up to `N` values (mappings, lists, keys and scalars; default %d)", rpp.DefaultMaxNodes))
 	return fs
+}
+
+// intFlag is a positive whole number; zero means "not given".
+type intFlag int
+
+func (n *intFlag) String() string { return strconv.Itoa(int(*n)) }
+func (n *intFlag) Set(s string) error {
+	v, err := strconv.Atoi(s)
+	if err != nil || v <= 0 {
+		return fmt.Errorf("want a whole number above 0, got %q", s)
+	}
+	*n = intFlag(v)
+	return nil
 }
 
 // source is one input named on the command line (or implied).
@@ -51,9 +67,9 @@ func runCheck(inv *invocation, args []string) int {
 	if opts.diff && !opts.fix {
 		return usageError(inv, "check", "--diff previews --fix; give both")
 	}
-	sources := inv.sources(files)
+	sources := inv.sources(files, rpp.DecodeOptions{MaxNodes: int(opts.maxValues)})
 	if opts.fix {
-		return runFix(inv, sources, opts.diff)
+		return runFix(inv, sources, opts.diff, rpp.DecodeOptions{MaxNodes: int(opts.maxValues)})
 	}
 
 	inputs := make([]report.Input, len(sources))
@@ -97,7 +113,7 @@ func runCheck(inv *invocation, args []string) int {
 // standard input, unless that is a terminal: then nobody is piping anything,
 // and the bundled example shows a new user something real — named as the
 // bundled example in the report itself, so it never passes for theirs.
-func (inv *invocation) sources(files []string) []source {
+func (inv *invocation) sources(files []string, dec rpp.DecodeOptions) []source {
 	if len(files) == 0 {
 		if !inv.stdinTerminal {
 			files = []string{"-"}
@@ -116,12 +132,12 @@ func (inv *invocation) sources(files []string) []source {
 				stdin = strings.NewReader("")
 			}
 			out[i] = source{stdinName, report.FromStdin, func(ctx context.Context) (*rpp.Deployment, error) {
-				return rpp.DecodeNamed(ctx, stdinName, stdin)
+				return dec.DecodeNamed(ctx, stdinName, stdin)
 			}}
 			continue
 		}
 		out[i] = source{name, report.FromFile, func(ctx context.Context) (*rpp.Deployment, error) {
-			return rpp.Load(ctx, name)
+			return dec.Load(ctx, name)
 		}}
 	}
 	return out

@@ -510,3 +510,19 @@ func TestCheckInternalErrorIsReported(t *testing.T) {
 		t.Errorf("got %q, want an internal error naming the file and the panic", buf.String())
 	}
 }
+
+// TestCheckMaxValues: a file above the value limit is refused with how to
+// raise the limit, and --max-values raises it.
+func TestCheckMaxValues(t *testing.T) {
+	file := examplePath("two-site.yaml")
+	r := runRpp(t, "check", "--max-values", "50", file)
+	if r.code != 2 || !strings.Contains(r.stderr, "rpp check --max-values") {
+		t.Errorf("--max-values 50: exit %d, stderr %q; want 2 and how to raise the limit", r.code, r.stderr)
+	}
+	if r := runRpp(t, "check", "--max-values", "5000", file); r.code != 0 {
+		t.Errorf("--max-values 5000: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := runRpp(t, "check", "--max-values", "-1", file); r.code != 2 || !strings.Contains(r.stderr, "invalid value for --max-values") {
+		t.Errorf("--max-values -1: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -21,7 +20,7 @@ import (
 // rpp.ApplyFixes), or with diff prints what it would change; standard input
 // is fixed to standard output. Then it reports what is left, as check does,
 // and exits as check would for the fixed files.
-func runFix(inv *invocation, sources []source, diff bool) int {
+func runFix(inv *invocation, sources []source, diff bool, dec rpp.DecodeOptions) int {
 	var inputs []report.Input
 	code := exitOK
 	for _, s := range sources {
@@ -32,7 +31,7 @@ func runFix(inv *invocation, sources []source, diff bool) int {
 			fmt.Fprintln(inv.stderr, "rpp: interrupted")
 			return exitInterrupted
 		}
-		in, err := fixOne(inv, s, diff)
+		in, err := fixOne(inv, s, diff, dec)
 		if err != nil {
 			fmt.Fprintf(inv.stderr, "rpp: %s\n", textfmt.Sanitize(err.Error()))
 			code = exitInvalid
@@ -61,12 +60,12 @@ func runFix(inv *invocation, sources []source, diff bool) int {
 
 // fixOne fixes one input and returns the check of the fixed text. The
 // input is left as it was when anything goes wrong.
-func fixOne(inv *invocation, s source, diff bool) (report.Input, error) {
+func fixOne(inv *invocation, s source, diff bool, dec rpp.DecodeOptions) (report.Input, error) {
 	src, err := readSource(inv, s)
 	if err != nil {
 		return report.Input{Name: s.name, Origin: s.origin, Err: err}, nil
 	}
-	before := report.Check(inv.ctx, s.name, s.origin, parseBytes(s.name, src), rpp.Options{})
+	before := report.Check(inv.ctx, s.name, s.origin, parseBytes(dec, s.name, src), rpp.Options{})
 	if before.Err != nil {
 		return before, nil
 	}
@@ -74,7 +73,7 @@ func fixOne(inv *invocation, s source, diff bool) (report.Input, error) {
 	if err != nil {
 		return before, fmt.Errorf("%w (no fix applied; the file is unchanged)", err)
 	}
-	after := report.Check(inv.ctx, s.name, s.origin, parseBytes(s.name, fixed), rpp.Options{})
+	after := report.Check(inv.ctx, s.name, s.origin, parseBytes(dec, s.name, fixed), rpp.Options{})
 	switch {
 	case diff:
 		_, err = io.WriteString(inv.stdout, textdiff.Unified(s.name, s.name, src, fixed))
@@ -135,10 +134,8 @@ func readLimited(r io.Reader) ([]byte, error) {
 }
 
 // parseBytes is a loader for report.Check over bytes already read.
-func parseBytes(name string, data []byte) func(context.Context) (*rpp.Deployment, error) {
-	return func(ctx context.Context) (*rpp.Deployment, error) {
-		return rpp.DecodeNamed(ctx, name, bytes.NewReader(data))
-	}
+func parseBytes(dec rpp.DecodeOptions, name string, data []byte) func(context.Context) (*rpp.Deployment, error) {
+	return func(ctx context.Context) (*rpp.Deployment, error) { return dec.Parse(ctx, name, data) }
 }
 
 // writeFileAtomic replaces the file at path with data: written beside it,
