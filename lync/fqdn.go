@@ -35,12 +35,29 @@ func ParseFQDN(s string) (FQDN, error) {
 // ipLiteral parses an IP address, IPv6 optionally in brackets (as in a
 // URI). A zone (fe80::1%eth0) is not an address a topology names.
 func ipLiteral(s string) (netip.Addr, bool) {
+	if !maybeIP(s) {
+		return netip.Addr{}, false // most names: no parse, no error to allocate
+	}
 	if len(s) > 2 && s[0] == '[' && s[len(s)-1] == ']' {
 		a, err := netip.ParseAddr(s[1 : len(s)-1])
 		return a, err == nil && a.Is6() && a.Zone() == ""
 	}
 	a, err := netip.ParseAddr(s)
 	return a, err == nil && a.Zone() == ""
+}
+
+// maybeIP reports whether s could be an IP literal: IPv6 holds a ':',
+// IPv4 only digits and dots.
+func maybeIP(s string) bool {
+	if strings.IndexByte(s, ':') >= 0 {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '.' && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Key is the form two spellings of one host share, for map keys: the name

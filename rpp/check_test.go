@@ -91,3 +91,12 @@ func TestCheckJudgesADeploymentBuiltInCode(t *testing.T) {
 		t.Errorf("Check = %d findings, %v; want the story's 2 findings", len(r.Findings), r.Err)
 	}
 }
+
+func TestHasSpace(t *testing.T) {
+	for s, want := range map[string]bool{"": false, "sip:a@b;gruu": false, "a b": true, "a\tb": true, "ab\r\n": true,
+		"a\u00a0b": true, "a\u2028b": true, "é": false, "\v": true} {
+		if got := hasSpace(s); got != want {
+			t.Errorf("hasSpace(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -1,10 +1,12 @@
 package rpp
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/rppkit/rppkit/dma"
 	"github.com/rppkit/rppkit/lync"
@@ -16,52 +18,68 @@ import (
 type facts struct {
 	d        *Deployment
 	topo     *lync.Index
-	pairs    []dma.ReleasePair
+	pairs    []releasePair
 	rmx      []rmxFacts
 	dmaPool  []int // pool of each DMA, or -1
 	rppPools []int // pools that hold an RMX or DMA, in topology order
 	isRPP    []bool
 	sets     []*rppSet   // RPP sets, by site, in order of first appearance
 	appGRUU  []lync.GRUU // each application's Service GRUU, parsed; zero when absent or malformed
+	// gruus memoizes parsed Service GRUUs by value: the same GRUU stands
+	// in an application, its RMXs' flags and its DMAs' peers.
+	gruus map[string]parsedGRUU
 	// systems are the RMXs, then the DMAs; members lists, for each pool,
 	// the indexes in systems of those it holds.
 	systems []component
-	members [][]int
+	members [][]*component
+	// releases are the distinct RMX releases (see rmxReleases).
+	releases []rmxRelease
+	// registrar and edge are, for each trusted application pool, the index
+	// of the Front End pool its registrar names and of that pool's Edge
+	// pool (Index.EdgeFor), or -1: looked up once, read by several rules.
+	registrar, edge []int
 }
 
 // component is an RMX or a DMA, as the pool, site, port and certificate
-// rules see both.
+// rules see both. Its object name and field path are made only when a
+// finding needs them.
 type component struct {
-	object string // rmx/NAME or dma/NAME
-	path   string // rpp.rmx[i] or rpp.dma[i]
-	fqdn   lync.FQDN
-	site   string
-	pool   int
-	cert   *lync.Certificate // nil when not known
-	port   lync.Port         // the SIP TLS port it listens on
+	kind  string // rmx or dma
+	index int    // in RPP.RMX or RPP.DMA
+	name  string
+	obj   string // rmx/NAME or dma/NAME, made once
+	fqdn  lync.FQDN
+	site  string
+	pool  int
+	cert  *lync.Certificate // nil when not known
+	port  lync.Port         // the SIP TLS port it listens on
 	// explicitPort says the port is set, not the default.
 	explicitPort bool
 }
 
+// object is rmx/NAME or dma/NAME.
+func (c *component) object() string { return c.obj }
+
+// path is rpp.rmx[i] or rpp.dma[i].
+func (c *component) path() string { return fmt.Sprintf("rpp.%s[%d]", c.kind, c.index) }
+
 // poolMembers returns the RMXs and DMAs the pool at index pool holds.
-func (f *facts) poolMembers(pool int) []component {
-	out := make([]component, len(f.members[pool]))
-	for i, k := range f.members[pool] {
-		out[i] = f.systems[k]
-	}
-	return out
-}
+func (f *facts) poolMembers(pool int) []*component { return f.members[pool] }
 
 // rppSet is the RMXs and DMAs of one site.
 type rppSet struct {
 	site       string
-	components []component
+	components []*component // in facts.systems
 }
 
-// rmxFacts is what the rules need to know of one RMX.
+// rmxFacts is what the rules need to know of one RMX, kept together so
+// that rules over thousands of RMXs read one compact array.
 type rmxFacts struct {
 	pool int
-	caps rmx.Features
+	// flag is SIP_CONTACT_OVERRIDE_STR as written; hasFlag says it is set.
+	flag    string
+	hasFlag bool
+	caps    rmx.Features
 	// method is the ICE method in use, "" when ICE is not configured.
 	method rmx.ICEMethod
 	// user is Server User Name without any sip: or @domain.
@@ -76,15 +94,33 @@ type rmxFacts struct {
 
 func newFacts(d *Deployment, topo *lync.Index, pairs []dma.ReleasePair) *facts {
 	t := &d.Lync
-	f := &facts{d: d, topo: topo, pairs: pairs, isRPP: make([]bool, len(t.TrustedApplicationPools)),
-		members: make([][]int, len(t.TrustedApplicationPools))}
+	nr, nd := len(d.RPP.RMX), len(d.RPP.DMA)
+	f := &facts{d: d, topo: topo, pairs: parsePairs(pairs), isRPP: make([]bool, len(t.TrustedApplicationPools)),
+		members: make([][]*component, len(t.TrustedApplicationPools)),
+		rmx:     make([]rmxFacts, nr), dmaPool: make([]int, nd), systems: make([]component, 0, nr+nd)}
+	for i := range d.RPP.RMX {
+		r := &d.RPP.RMX[i]
+		rf := rmxFacts{pool: topo.PoolFor(r.FQDN), caps: rmx.Capabilities(r.Version), identity: -1}
+		rf.flag, rf.hasFlag = r.Flags.ContactOverride()
+		rf.method, rf.user = rmx.InferICEMethod(r, topo), r.SIP.UserPart()
+		if rf.method != "" {
+			rf.identity, rf.elsewhere = iceIdentity(r, rf.method, rf.user, topo)
+		}
+		f.rmx[i] = rf
+		f.systems = append(f.systems, component{"rmx", i, r.Name, "rmx/" + r.Name, r.FQDN, r.Site, rf.pool, r.Certificate, r.SIPPort(), r.ListenPort != 0})
+	}
+	for i := range d.RPP.DMA {
+		s := &d.RPP.DMA[i]
+		f.dmaPool[i] = topo.PoolFor(s.FQDN)
+		f.systems = append(f.systems, component{"dma", i, s.Name, "dma/" + s.Name, s.FQDN, s.Site, f.dmaPool[i], s.Certificate, s.SIPPort(), s.ListenPort != 0})
+	}
 	bySite := map[string]*rppSet{}
-	add := func(c component) {
+	for k := range f.systems {
+		c := &f.systems[k]
 		if c.pool >= 0 {
 			f.isRPP[c.pool] = true
-			f.members[c.pool] = append(f.members[c.pool], len(f.systems))
+			f.members[c.pool] = append(f.members[c.pool], c)
 		}
-		f.systems = append(f.systems, c)
 		key := strings.ToLower(c.site)
 		s := bySite[key]
 		if s == nil {
@@ -94,25 +130,18 @@ func newFacts(d *Deployment, topo *lync.Index, pairs []dma.ReleasePair) *facts {
 		}
 		s.components = append(s.components, c)
 	}
-	for i := range d.RPP.RMX {
-		r := &d.RPP.RMX[i]
-		rf := rmxFacts{pool: topo.PoolFor(r.FQDN), caps: rmx.Capabilities(r.Version), identity: -1}
-		rf.method, rf.user = rmx.InferICEMethod(r, topo), r.SIP.UserPart()
-		if rf.method != "" {
-			rf.identity, rf.elsewhere = iceIdentity(r, rf.method, rf.user, topo)
+	f.registrar = make([]int, len(t.TrustedApplicationPools))
+	f.edge = make([]int, len(t.TrustedApplicationPools))
+	for i := range t.TrustedApplicationPools {
+		f.registrar[i], f.edge[i] = topo.FrontEndPool(t.TrustedApplicationPools[i].Registrar), -1
+		if fe := f.registrar[i]; fe >= 0 && t.FrontEndPools[fe].EdgePool != "" {
+			f.edge[i] = topo.EdgePool(t.FrontEndPools[fe].EdgePool)
 		}
-		f.rmx = append(f.rmx, rf)
-		add(component{"rmx/" + r.Name, fmt.Sprintf("rpp.rmx[%d]", i), r.FQDN, r.Site, rf.pool, r.Certificate, r.SIPPort(), r.ListenPort != 0})
 	}
-	for i := range d.RPP.DMA {
-		s := &d.RPP.DMA[i]
-		pool := topo.PoolFor(s.FQDN)
-		f.dmaPool = append(f.dmaPool, pool)
-		add(component{"dma/" + s.Name, fmt.Sprintf("rpp.dma[%d]", i), s.FQDN, s.Site, pool, s.Certificate, s.SIPPort(), s.ListenPort != 0})
-	}
+	f.gruus = make(map[string]parsedGRUU, len(t.TrustedApplications))
 	f.appGRUU = make([]lync.GRUU, len(t.TrustedApplications))
 	for i, a := range t.TrustedApplications {
-		f.appGRUU[i], _ = lync.ParseGRUU(pasted(a.ServiceGRUU))
+		f.appGRUU[i], _ = f.gruu(a.ServiceGRUU)
 	}
 	for i, rpp := range f.isRPP {
 		if rpp {
@@ -235,7 +264,7 @@ func names(list []string) string {
 // so taking it all out loses nothing; rule rpp-gruu-whitespace reports that
 // it was there.
 func pasted(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsSpace) {
+	if !hasSpace(s) {
 		return s
 	}
 	return strings.Join(strings.Fields(s), "")
@@ -246,22 +275,27 @@ type gruuField struct {
 	object, path, value string
 }
 
-// gruuFields lists every field that holds a Service GRUU: the trusted
-// applications', the RMX flags' and the DMA peers'.
-func gruuFields(d *Deployment) []gruuField {
+// gruuFields lists the fields that hold a Service GRUU (the trusted
+// applications', the RMX flags' and the DMA peers') whose value keep
+// accepts; paths and object names are built only for those.
+func (f *facts) gruuFields(keep func(value string) bool) []gruuField {
+	d := f.d
 	var out []gruuField
 	for i := range d.Lync.TrustedApplications {
-		a := &d.Lync.TrustedApplications[i]
-		out = append(out, gruuField{appObject(a), appPath(i, ".serviceGruu"), a.ServiceGRUU})
+		if a := &d.Lync.TrustedApplications[i]; keep(a.ServiceGRUU) {
+			out = append(out, gruuField{appObject(a), appPath(i, ".serviceGruu"), a.ServiceGRUU})
+		}
 	}
-	for i, r := range d.RPP.RMX {
-		if v, ok := r.Flags.ContactOverride(); ok {
-			out = append(out, gruuField{"rmx/" + r.Name, rmxPath(i, ".flags."+rmx.FlagContactOverride), v})
+	for i := range d.RPP.RMX {
+		if rf := &f.rmx[i]; rf.hasFlag && keep(rf.flag) {
+			out = append(out, gruuField{f.systems[i].obj, rmxPath(i, ".flags."+rmx.FlagContactOverride), rf.flag})
 		}
 	}
 	for i, s := range d.RPP.DMA {
 		for j, p := range s.LyncPeers {
-			out = append(out, gruuField{"dma/" + s.Name, peerPath(i, j), p.ServiceGRUU})
+			if keep(p.ServiceGRUU) {
+				out = append(out, gruuField{"dma/" + s.Name, peerPath(i, j), p.ServiceGRUU})
+			}
 		}
 	}
 	return out
@@ -294,7 +328,7 @@ type RMXFacts struct {
 func (p *Pass) RMX(i int) RMXFacts {
 	rf := p.facts.rmx[i]
 	return RMXFacts{
-		Pool: rf.pool, Edge: p.Topology.EdgeFor(rf.pool), Features: rf.caps,
+		Pool: rf.pool, Edge: p.facts.edgeOf(rf.pool), Features: rf.caps,
 		ICEMethod: rf.method, ServerUserName: rf.user, Identity: rf.identity,
 	}
 }
@@ -306,3 +340,66 @@ func (p *Pass) DMAPool(i int) int { return p.facts.dmaPool[i] }
 // RPPPools returns the indexes in Lync.TrustedApplicationPools of the pools
 // that hold an RMX or a DMA, in topology order.
 func (p *Pass) RPPPools() []int { return slices.Clone(p.facts.rppPools) }
+
+type parsedGRUU struct {
+	g   lync.GRUU
+	err error
+}
+
+// gruu parses a Service GRUU as it was meant (see pasted), once per value.
+func (f *facts) gruu(value string) (lync.GRUU, error) {
+	if r, ok := f.gruus[value]; ok {
+		return r.g, r.err
+	}
+	g, err := lync.ParseGRUU(pasted(value))
+	f.gruus[value] = parsedGRUU{g, err}
+	return g, err
+}
+
+// oneOf reports whether value is one of want (its pool's Service GRUUs),
+// whatever its scheme, parameter order or pasted blanks. When it is not, it
+// returns what value names, or why it is not a service GRUU at all (a
+// *lync.GRUUError; nil when value parsed).
+func (f *facts) oneOf(value string, want []lync.GRUU) (lync.GRUU, *lync.GRUUError, bool) {
+	for _, w := range want { // the usual case, without parsing: pasted as Lync printed it
+		if bare, _ := strings.CutPrefix(value, "sip:"); bare == w.WithoutScheme() {
+			return w, nil, true
+		}
+	}
+	g, err := f.gruu(value)
+	var ge *lync.GRUUError
+	if errors.As(err, &ge) {
+		return g, ge, false
+	}
+	return g, nil, containsGRUU(want, g)
+}
+
+// registrarOf and edgeOf return the registrar (a Front End pool) and the
+// Edge pool of the trusted application pool at index pool, or -1.
+func (f *facts) registrarOf(pool int) int {
+	if pool < 0 {
+		return -1
+	}
+	return f.registrar[pool]
+}
+
+func (f *facts) edgeOf(pool int) int {
+	if pool < 0 {
+		return -1
+	}
+	return f.edge[pool]
+}
+
+// hasSpace reports whether s holds white space, reading ASCII a byte at a
+// time: GRUUs are ASCII, and this runs for every one of them.
+func hasSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ' || '\t' <= c && c <= '\r':
+			return true
+		case c >= utf8.RuneSelf:
+			return strings.ContainsFunc(s[i:], unicode.IsSpace)
+		}
+	}
+	return false
+}

@@ -8,9 +8,9 @@ import (
 )
 
 // eachCertificate runs fn for every RMX and DMA whose certificate is known.
-func (p *Pass) eachCertificate(fn func(c component)) {
-	for _, c := range p.facts.systems {
-		if c.cert != nil {
+func (p *Pass) eachCertificate(fn func(c *component)) {
+	for i := range p.facts.systems {
+		if c := &p.facts.systems[i]; c.cert != nil {
 			fn(c)
 		}
 	}
@@ -34,12 +34,12 @@ to), from the CA Lync trusts; install it on the system.`,
 		Source:   srcCerts,
 		Symptoms: []*rmx.Symptom{rmx.SymptomTLS},
 		Run: func(p *Pass) {
-			p.eachCertificate(func(c component) {
+			p.eachCertificate(func(c *component) {
 				if w := c.cert.WildcardNames(); len(w) > 0 {
 					p.Report(Finding{
-						Object:  c.object,
-						Field:   c.path + ".certificate",
-						Message: fmt.Sprintf("%s presents a wildcard certificate (%s)", c.object, strings.Join(w, ", ")),
+						Object:  c.object(),
+						Field:   c.path() + ".certificate",
+						Message: fmt.Sprintf("%s presents a wildcard certificate (%s)", c.object(), strings.Join(w, ", ")),
 						Fix:     fmt.Sprintf("replace it with a SAN certificate naming %s", c.fqdn),
 					})
 				}
@@ -61,14 +61,14 @@ Fix: issue a certificate whose SAN list names the system's FQDN.`,
 		Source:   srcCerts,
 		Symptoms: []*rmx.Symptom{rmx.SymptomTLS, rmx.SymptomRegister},
 		Run: func(p *Pass) {
-			p.eachCertificate(func(c component) {
+			p.eachCertificate(func(c *component) {
 				if c.cert.SANNames(c.fqdn) {
 					return
 				}
 				p.Report(Finding{
-					Object:  c.object,
-					Field:   c.path + ".certificate.san",
-					Message: fmt.Sprintf("the certificate of %s does not name %s in its SAN list (%s)", c.object, c.fqdn, orDefault(strings.Join(c.cert.SAN, ", "), "empty")),
+					Object:  c.object(),
+					Field:   c.path() + ".certificate.san",
+					Message: fmt.Sprintf("the certificate of %s does not name %s in its SAN list (%s)", c.object(), c.fqdn, orDefault(strings.Join(c.cert.SAN, ", "), "empty")),
 					Fix:     fmt.Sprintf("issue a certificate with %s in its SAN list", c.fqdn),
 				})
 			})
@@ -93,32 +93,35 @@ FQDN, and install the issued certificate on that RMX only.`,
 		Run: func(p *Pass) {
 			// Thumbprints decide when both are known, names otherwise
 			// (lync.Certificate.SameAs); the maps keep this linear.
-			type seen struct{ object, fp string }
-			byFP := map[string]string{}
+			type seen struct {
+				c  *component
+				fp string
+			}
+			byFP := map[string]*component{}
 			byNames := map[string][]seen{}
-			p.eachCertificate(func(c component) {
+			p.eachCertificate(func(c *component) {
 				fp, names := c.cert.FingerprintKey(), c.cert.NamesKey()
-				other := ""
+				var other *component
 				if fp != "" {
 					other = byFP[fp]
 				}
 				for _, s := range byNames[names] {
-					if other == "" && names != "" && (fp == "" || s.fp == "") {
-						other = s.object
+					if other == nil && names != "" && (fp == "" || s.fp == "") {
+						other = s.c
 					}
 				}
-				if other != "" {
+				if other != nil {
 					p.Report(Finding{
-						Object:  c.object,
-						Field:   c.path + ".certificate",
-						Message: fmt.Sprintf("%s presents the same certificate as %s", c.object, other),
-						Fix:     fmt.Sprintf("issue %s a certificate of its own, for %s", c.object, c.fqdn),
+						Object:  c.object(),
+						Field:   c.path() + ".certificate",
+						Message: fmt.Sprintf("%s presents the same certificate as %s", c.object(), other.object()),
+						Fix:     fmt.Sprintf("issue %s a certificate of its own, for %s", c.object(), c.fqdn),
 					})
 				}
-				if fp != "" && byFP[fp] == "" {
-					byFP[fp] = c.object
+				if fp != "" && byFP[fp] == nil {
+					byFP[fp] = c
 				}
-				byNames[names] = append(byNames[names], seen{c.object, fp})
+				byNames[names] = append(byNames[names], seen{c, fp})
 			})
 		},
 	}}

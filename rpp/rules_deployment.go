@@ -53,9 +53,9 @@ multiple-computer pool), then Enable-CsTopology.`,
 						continue
 					}
 					p.Report(Finding{
-						Object:  c.object,
-						Field:   c.path + ".fqdn",
-						Message: fmt.Sprintf("%s (%s) is not a computer of any trusted application pool", c.object, c.fqdn),
+						Object:  c.object(),
+						Field:   c.path() + ".fqdn",
+						Message: fmt.Sprintf("%s (%s) is not a computer of any trusted application pool", c.object(), c.fqdn),
 						Fix:     fmt.Sprintf("add %s to the site's multiple-computer trusted application pool (New-CsTrustedApplicationComputer), then Enable-CsTopology", c.fqdn),
 					})
 				}
@@ -148,7 +148,7 @@ then Enable-CsTopology); otherwise change the odd system's SIP TLS port.`,
 					continue
 				}
 				all := p.facts.poolMembers(pool)
-				var odd []component
+				var odd []*component
 				for _, l := range all {
 					if !slices.Contains(ports, l.port) {
 						odd = append(odd, l)
@@ -174,11 +174,11 @@ then Enable-CsTopology); otherwise change the odd system's SIP TLS port.`,
 				}
 				for _, l := range odd {
 					p.Report(Finding{
-						Object: l.object,
-						Field:  l.path + ".listenPort",
+						Object: l.object(),
+						Field:  l.path() + ".listenPort",
 						Message: fmt.Sprintf("%s listens on port %d, but the trusted application of its pool %s has port %s: Lync would send to a closed port",
-							l.object, l.port, t.TrustedApplicationPools[pool].FQDN, joinPorts(ports)),
-						Fix:   fmt.Sprintf("set %s's SIP TLS port to %d", l.object, ports[0]),
+							l.object(), l.port, t.TrustedApplicationPools[pool].FQDN, joinPorts(ports)),
+						Fix:   fmt.Sprintf("set %s's SIP TLS port to %d", l.object(), ports[0]),
 						Fixes: fixTo(fmt.Sprint(ports[0])),
 					})
 				}
@@ -201,11 +201,8 @@ Fix: paste the value again as one line, without leading or trailing blanks
 		Source:   srcNewPolycom,
 		Symptoms: []*rmx.Symptom{rmx.SymptomCredentialDenied},
 		Run: func(p *Pass) {
-			for _, g := range gruuFields(p.Deployment) {
+			for _, g := range p.facts.gruuFields(hasSpace) {
 				clean := pasted(g.value)
-				if clean == g.value {
-					continue
-				}
 				where := "leading or trailing white space"
 				if strings.TrimSpace(g.value) != clean {
 					where = "white space inside it (a line break where the console wrapped it?)"
@@ -222,14 +219,14 @@ Fix: paste the value again as one line, without leading or trailing blanks
 	}}
 }
 
-func sameListenPort(ls []component) bool {
-	return !slices.ContainsFunc(ls, func(l component) bool { return l.port != ls[0].port })
+func sameListenPort(ls []*component) bool {
+	return !slices.ContainsFunc(ls, func(l *component) bool { return l.port != ls[0].port })
 }
 
-func objects(ls []component) []string {
+func objects(ls []*component) []string {
 	out := make([]string, len(ls))
 	for i, l := range ls {
-		out[i] = l.object
+		out[i] = l.object()
 	}
 	return out
 }

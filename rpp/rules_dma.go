@@ -1,7 +1,6 @@
 package rpp
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/rppkit/rppkit/dma"
@@ -104,22 +103,21 @@ Fix: paste the current Service GRUU of the DMA's own pool, with sip:.`,
 				if len(want) == 0 {
 					return
 				}
+				g, ge, ok := p.facts.oneOf(peer.ServiceGRUU, want)
+				if ok {
+					return
+				}
 				f := Finding{
 					Object: object,
 					Field:  peerPath(i, j),
 					Fix:    "set it to " + want[0].String(),
 					Fixes:  fixTo(want[0].String()),
 				}
-				g, err := lync.ParseGRUU(pasted(peer.ServiceGRUU))
-				var ge *lync.GRUUError
-				switch {
-				case errors.As(err, &ge):
+				if ge != nil {
 					f.Message = fmt.Sprintf("%s's Lync peer %s has a ServiceGruu that is not a service GRUU: %s: %s", s.Name, peer.Name, ge.Part, ge.Reason)
-				case !containsGRUU(want, g):
+				} else {
 					f.Message = fmt.Sprintf("%s's Lync peer %s has the Service GRUU of pool %s, not of its own pool %s",
 						s.Name, peer.Name, g.Pool(), p.Deployment.Lync.TrustedApplicationPools[pool].FQDN)
-				default:
-					return
 				}
 				p.Report(f)
 			})
@@ -241,14 +239,12 @@ type pairVerdict struct {
 // judgePair looks a DMA and an RMX release up in the table: a row that
 // fails wins over one that is tested; an RMX older than every release tested
 // with the DMA's line is outside the published range.
-func judgePair(table []dma.ReleasePair, dv dma.Version, rv rmx.Version) pairVerdict {
-	var v pairVerdict
-	var tested []string
+func judgePair(table []releasePair, dv dma.Version, rv rmx.Version) pairVerdict {
 	var oldest rmx.Version
-	ok := false
+	ok, anyTested := false, false
 	for _, row := range table {
-		pv, err := rmx.ParseVersion(row.RMX)
-		if err != nil || !dv.Within(row.DMA) {
+		pv := row.rmx
+		if pv.IsZero() || !dv.Within(row.DMA) {
 			continue
 		}
 		matches := rv.Within(pv)
@@ -258,22 +254,30 @@ func judgePair(table []dma.ReleasePair, dv dma.Version, rv rmx.Version) pairVerd
 				return pairVerdict{status: pairWarn, why: "known not to work together for RealConnect (" + row.Source + ")"}
 			}
 		case dma.PairTested:
-			tested = append(tested, fmt.Sprintf("DMA %s with RMX %s", row.DMA, row.RMX))
+			anyTested = true
 			if oldest.IsZero() || pv.Less(oldest) {
 				oldest = pv
 			}
 			ok = ok || matches
 		}
 	}
-	v.tested = joinList(tested)
-	switch {
-	case ok:
-		v.status = pairOK
-	case !oldest.IsZero() && rv.Less(oldest):
+	if ok {
+		return pairVerdict{status: pairOK}
+	}
+	v := pairVerdict{status: pairUnknown}
+	if anyTested {
+		// Only a pair that is reported needs the tested ones named.
+		var tested []string
+		for _, row := range table {
+			if row.Status == dma.PairTested && !row.rmx.IsZero() && dv.Within(row.DMA) {
+				tested = append(tested, fmt.Sprintf("DMA %s with RMX %s", row.DMA, row.RMX))
+			}
+		}
+		v.tested = joinList(tested)
+	}
+	if !oldest.IsZero() && rv.Less(oldest) {
 		v.status = pairWarn
 		v.why = fmt.Sprintf("RMX %s is older than every release tested with DMA %s for RealConnect (the oldest is %s)", rv, dv, oldest)
-	default:
-		v.status = pairUnknown
 	}
 	return v
 }
@@ -287,27 +291,71 @@ func (p *Pass) reportPairs(status pairStatus, text func(pair string, v pairVerdi
 	if !d.RPP.Has(RealConnect) {
 		return
 	}
-	var releases []rmx.Version
-	byRelease := map[string][]string{}
-	for _, r := range d.RPP.RMX {
-		k := r.Version.String()
-		if byRelease[k] == nil {
-			releases = append(releases, r.Version)
-		}
-		byRelease[k] = append(byRelease[k], r.Name)
-	}
+	releases := p.facts.rmxReleases()
+	verdicts := map[string][]pairVerdict{} // by DMA release: most DMAs share one
 	for i := range d.RPP.DMA {
 		s := &d.RPP.DMA[i]
 		if !s.RealConnect.Enabled || s.Version.IsZero() {
 			continue
 		}
-		for _, rv := range releases {
-			v := judgePair(p.facts.pairs, s.Version, rv)
+		dv := s.Version.String()
+		vs, ok := verdicts[dv]
+		if !ok {
+			vs = make([]pairVerdict, len(releases))
+			for k, rel := range releases {
+				vs[k] = judgePair(p.facts.pairs, s.Version, rel.version)
+			}
+			verdicts[dv] = vs
+		}
+		for k, v := range vs {
 			if v.status != status {
 				continue
 			}
-			msg, fix := text(fmt.Sprintf("DMA %s with RMX %s (%s)", s.Version, rv, names(byRelease[rv.String()])), v)
-			p.Report(Finding{Object: "dma/" + s.Name, Field: dmaPath(i, ".version"), Message: msg, Fix: fix})
+			msg, fix := text(fmt.Sprintf("DMA %s with RMX %s (%s)", s.Version, releases[k].version, names(releases[k].holders)), v)
+			p.Report(Finding{Object: p.facts.systems[len(d.RPP.RMX)+i].obj, Field: dmaPath(i, ".version"), Message: msg, Fix: fix})
 		}
 	}
+}
+
+// releasePair is a row of the release pair table with its RMX release
+// parsed once; zero when it does not parse.
+type releasePair struct {
+	dma.ReleasePair
+	rmx rmx.Version
+}
+
+func parsePairs(table []dma.ReleasePair) []releasePair {
+	out := make([]releasePair, len(table))
+	for i, row := range table {
+		out[i].ReleasePair = row
+		out[i].rmx, _ = rmx.ParseVersion(row.RMX)
+	}
+	return out
+}
+
+// rmxRelease is one RMX release of the deployment and the RMXs that run it.
+type rmxRelease struct {
+	version rmx.Version
+	holders []string
+}
+
+// rmxReleases returns the deployment's distinct RMX releases, in order of
+// first appearance, once per Check.
+func (f *facts) rmxReleases() []rmxRelease {
+	if f.releases != nil {
+		return f.releases
+	}
+	index := map[string]int{}
+	f.releases = []rmxRelease{}
+	for _, r := range f.d.RPP.RMX {
+		k := r.Version.String()
+		i, ok := index[k]
+		if !ok {
+			i = len(f.releases)
+			index[k] = i
+			f.releases = append(f.releases, rmxRelease{version: r.Version})
+		}
+		f.releases[i].holders = append(f.releases[i].holders, r.Name)
+	}
+	return f.releases
 }

@@ -68,10 +68,10 @@ others), and paste that pool's Service GRUU into every RMX and DMA.`,
 						continue
 					}
 					p.Report(Finding{
-						Object: c.object,
-						Field:  c.path + ".fqdn",
+						Object: c.object(),
+						Field:  c.path() + ".fqdn",
 						Message: fmt.Sprintf("%s is in pool %s, but other systems of site %s are in pool %s",
-							c.object, t.TrustedApplicationPools[c.pool].FQDN, siteName(s.site), t.TrustedApplicationPools[pools[0]].FQDN),
+							c.object(), t.TrustedApplicationPools[c.pool].FQDN, siteName(s.site), t.TrustedApplicationPools[pools[0]].FQDN),
 						Fix: fmt.Sprintf("make %s a computer of pool %s, with the site's other RMXs and DMAs", c.fqdn, t.TrustedApplicationPools[pools[0]].FQDN),
 					})
 				}
@@ -115,7 +115,7 @@ RMXs and DMA.`,
 					}
 					done = append(done, c.pool)
 					pool := &t.TrustedApplicationPools[c.pool]
-					fe := p.Topology.FrontEndPool(pool.Registrar)
+					fe := p.facts.registrarOf(c.pool)
 					if fe < 0 || strings.EqualFold(t.FrontEndPools[fe].Site, s.site) {
 						continue
 					}
@@ -123,7 +123,7 @@ RMXs and DMA.`,
 						Object: poolObject(pool.FQDN),
 						Field:  poolPath(c.pool, ".registrar"),
 						Message: fmt.Sprintf("pool %s holds site %s's systems (%s), but its registrar %s is in site %s; with %d Edge pools, their media would use site %s's Edge",
-							pool.FQDN, s.site, c.object, pool.Registrar, t.FrontEndPools[fe].Site, len(t.EdgePools), t.FrontEndPools[fe].Site),
+							pool.FQDN, s.site, c.object(), pool.Registrar, t.FrontEndPools[fe].Site, len(t.EdgePools), t.FrontEndPools[fe].Site),
 						Fix: fmt.Sprintf("give site %s its own trusted application pool whose registrar is %s's Front End pool, and move the site's RMXs and DMAs into it", s.site, s.site),
 					})
 				}
@@ -464,7 +464,7 @@ whole, from the line of this pool's application.`,
 				if a.ServiceGRUU == "" {
 					continue
 				}
-				g, err := lync.ParseGRUU(pasted(a.ServiceGRUU))
+				g, err := p.facts.gruu(a.ServiceGRUU)
 				if err == nil {
 					err = g.BelongsTo(a.Pool, a.ApplicationID)
 				}
@@ -654,9 +654,9 @@ destination.`,
 				// names it, is taken to be where the route leads.
 				members := p.facts.poolMembers(pool)
 				var known []string
-				reached := slices.ContainsFunc(members, func(c component) bool {
+				reached := slices.ContainsFunc(members, func(c *component) bool {
 					if c.cert != nil {
-						known = append(known, c.object)
+						known = append(known, c.object())
 					}
 					return c.fqdn.Equal(r.Destination) || c.cert != nil && c.cert.SANNames(r.Destination)
 				})

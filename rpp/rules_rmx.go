@@ -1,7 +1,6 @@
 package rpp
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,8 +14,7 @@ import (
 // eachRMX runs fn for every RMX with its facts and object name.
 func (p *Pass) eachRMX(fn func(i int, r *rmx.System, rf *rmxFacts, object string)) {
 	for i := range p.Deployment.RPP.RMX {
-		r := &p.Deployment.RPP.RMX[i]
-		fn(i, r, &p.facts.rmx[i], "rmx/"+r.Name)
+		fn(i, &p.Deployment.RPP.RMX[i], &p.facts.rmx[i], p.facts.systems[i].obj)
 	}
 }
 
@@ -247,7 +245,7 @@ service change).`,
 				if rf.method != rmx.ICENew {
 					return
 				}
-				if _, ok := r.Flags.ContactOverride(); ok {
+				if rf.hasFlag {
 					return
 				}
 				f := Finding{
@@ -287,8 +285,8 @@ Fix: remove sip: from the start of the flag's value and reboot.`,
 		Symptoms: []*rmx.Symptom{rmx.SymptomCredentialDenied},
 		Run: func(p *Pass) {
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
-				v, ok := r.Flags.ContactOverride()
-				if v = pasted(v); !ok || !lync.HasSIPScheme(v) {
+				v, ok := pasted(rf.flag), rf.hasFlag
+				if !ok || !lync.HasSIPScheme(v) {
 					return
 				}
 				p.Report(Finding{
@@ -318,13 +316,17 @@ ServiceGruu), without sip:, and reboot.`,
 		Symptoms: []*rmx.Symptom{rmx.SymptomCredentialDenied},
 		Run: func(p *Pass) {
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
-				v, ok := r.Flags.ContactOverride()
-				if v = pasted(v); !ok || rf.pool < 0 {
+				v, ok := pasted(rf.flag), rf.hasFlag
+				if !ok || rf.pool < 0 {
 					return
 				}
 				want := p.facts.poolGRUUs(rf.pool, p.facts.identityApp(rf))
 				if len(want) == 0 {
 					return // lync-app-missing or lync-gruu-missing says why
+				}
+				g, ge, ok := p.facts.oneOf(v, want)
+				if ok {
+					return
 				}
 				f := Finding{
 					Object: object,
@@ -332,16 +334,11 @@ ServiceGruu), without sip:, and reboot.`,
 					Fix:    fmt.Sprintf("set it to %s", want[0].WithoutScheme()),
 					Fixes:  fixTo(want[0].WithoutScheme()),
 				}
-				pool := p.Deployment.Lync.TrustedApplicationPools[rf.pool].FQDN
-				g, err := lync.ParseGRUU(v)
-				var ge *lync.GRUUError
-				switch {
-				case errors.As(err, &ge):
+				if ge != nil {
 					f.Message = fmt.Sprintf("%s's %s is not a service GRUU: %s: %s", r.Name, rmx.FlagContactOverride, ge.Part, ge.Reason)
-				case !containsGRUU(want, g):
-					f.Message = fmt.Sprintf("%s's %s is not the Service GRUU of its pool %s (it names pool %s, application %s)", r.Name, rmx.FlagContactOverride, pool, g.Pool(), g.ApplicationID())
-				default:
-					return
+				} else {
+					f.Message = fmt.Sprintf("%s's %s is not the Service GRUU of its pool %s (it names pool %s, application %s)",
+						r.Name, rmx.FlagContactOverride, p.Deployment.Lync.TrustedApplicationPools[rf.pool].FQDN, g.Pool(), g.ApplicationID())
 				}
 				p.Report(f)
 			})
@@ -499,7 +496,7 @@ pool of its own site (see lync-pool-per-edge).`,
 			}
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
 				own := localEdge[strings.ToLower(r.Site)]
-				e := p.Topology.EdgeFor(rf.pool)
+				e := p.facts.edgeOf(rf.pool)
 				if r.Site == "" || own == "" || e < 0 || strings.EqualFold(t.EdgePools[e].Site, r.Site) {
 					return
 				}
@@ -538,7 +535,7 @@ registrar of the RMX's trusted application pool.`,
 					return // rmx-registered-to-edge speaks of an Edge
 				}
 				reg := t.TrustedApplicationPools[rf.pool].Registrar
-				if p.Topology.FrontEndPool(reg) < 0 || r.SIP.Server.Equal(reg) {
+				if p.facts.registrarOf(rf.pool) < 0 || r.SIP.Server.Equal(reg) {
 					return // an undefined registrar is deployment-unknown-reference's
 				}
 				if !r.SIP.Server.IsIP() && p.Topology.FrontEndPool(r.SIP.Server) < 0 {
@@ -592,7 +589,7 @@ the registrar with an Edge pool in Topology Builder and publish.`,
 					return
 				}
 				reg := t.TrustedApplicationPools[rf.pool].Registrar
-				fe := p.Topology.FrontEndPool(reg)
+				fe := p.facts.registrarOf(rf.pool)
 				if fe < 0 || t.FrontEndPools[fe].EdgePool != "" {
 					return // an unknown registrar or Edge is deployment-unknown-reference's
 				}
