@@ -3,9 +3,12 @@ package rpp
 import (
 	"context"
 	"errors"
+	"math/rand"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/rppkit/rppkit/dma"
 	"github.com/rppkit/rppkit/rmx"
 )
 
@@ -97,6 +100,29 @@ func TestHasSpace(t *testing.T) {
 		"a\u00a0b": true, "a\u2028b": true, "é": false, "\v": true} {
 		if got := hasSpace(s); got != want {
 			t.Errorf("hasSpace(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestManagersAsManages: the lookup rmx-vmr-defined uses answers what
+// dma.System.Manages answers, DMA by DMA, for every mix of MCU lists and
+// sites.
+func TestManagersAsManages(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	names, sites := []string{"a", "B", "c"}, []string{"", "x", "Y"}
+	for n := 0; n < 500; n++ {
+		var dmas []dma.System
+		for k := rng.Intn(4); k > 0; k-- {
+			s := dma.System{Site: sites[rng.Intn(3)]}
+			for m := rng.Intn(3); m > 0; m-- {
+				s.MCUs = append(s.MCUs, names[rng.Intn(3)])
+			}
+			dmas = append(dmas, s)
+		}
+		r := &rmx.System{Name: strings.ToLower(names[rng.Intn(3)]), Site: strings.ToLower(sites[rng.Intn(3)])}
+		want := slices.IndexFunc(dmas, func(s dma.System) bool { return s.Manages(r.Name, r.Site) })
+		if got := managers(dmas)(r); got != want {
+			t.Fatalf("managers(%+v)(%+v) = %d, want %d", dmas, r, got, want)
 		}
 	}
 }

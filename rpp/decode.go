@@ -197,16 +197,30 @@ func (o DecodeOptions) LoadFS(ctx context.Context, fsys fs.FS, name string) (*De
 	return o.read(ctx, name, f, fileSize(f))
 }
 
-// DecodeNamed is the package's DecodeNamed with these options.
-func (o DecodeOptions) DecodeNamed(ctx context.Context, name string, r io.Reader) (*Deployment, error) {
-	return o.read(ctx, name, r, 0)
+// ReadFile reads the bytes of the deployment file at path as Load does
+// (the same size limit, the same care for FIFOs and the context), for a
+// tool that needs the text as well as the deployment: rpp check --fix reads
+// with it, then decodes with Parse and rewrites with ApplyFixes.
+func ReadFile(ctx context.Context, path string) ([]byte, error) {
+	f, err := openPath(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readNamed(ctx, path, f, fileSize(f))
 }
 
-func (o DecodeOptions) read(ctx context.Context, name string, r io.Reader, size int64) (*Deployment, error) {
+// ReadAll reads a deployment's bytes from r as DecodeNamed does.
+func ReadAll(ctx context.Context, name string, r io.Reader) ([]byte, error) {
+	return readNamed(ctx, name, r, 0)
+}
+
+// readNamed reads all of r, naming name in its errors.
+func readNamed(ctx context.Context, name string, r io.Reader, size int64) ([]byte, error) {
 	data, err := readDeployment(ctx, r, size)
 	switch {
 	case err == nil:
-		return o.Parse(ctx, name, data)
+		return data, nil
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
 	case errors.Is(err, ErrTooLarge):
@@ -215,6 +229,19 @@ func (o DecodeOptions) read(ctx context.Context, name string, r io.Reader, size 
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return nil, err
+}
+
+// DecodeNamed is the package's DecodeNamed with these options.
+func (o DecodeOptions) DecodeNamed(ctx context.Context, name string, r io.Reader) (*Deployment, error) {
+	return o.read(ctx, name, r, 0)
+}
+
+func (o DecodeOptions) read(ctx context.Context, name string, r io.Reader, size int64) (*Deployment, error) {
+	data, err := readNamed(ctx, name, r, size)
+	if err != nil {
+		return nil, err
+	}
+	return o.Parse(ctx, name, data)
 }
 
 // Parse is the package's Parse with these options, stopping with ctx.Err()

@@ -1,10 +1,13 @@
 package rpp
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -72,22 +75,10 @@ func TestDecodeStopsReadingWhenContextEnds(t *testing.T) {
 	if _, err := w.Write(exampleBytes(t, "single-site.yaml")[:100]); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
+	cancelBlocked(t, "DecodeNamed", func(ctx context.Context) error {
 		_, err := DecodeNamed(ctx, "<pipe>", r)
-		done <- err
-	}()
-	time.Sleep(20 * time.Millisecond) // let the read block
-	cancel()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("DecodeNamed = %v, want context.Canceled", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("DecodeNamed still blocked 10 s after its context ended")
-	}
+		return err
+	})
 	// The pipe is left as it was: a later read sees what is written.
 	if _, err := w.Write([]byte("x")); err != nil {
 		t.Fatal(err)
@@ -97,3 +88,59 @@ func TestDecodeStopsReadingWhenContextEnds(t *testing.T) {
 		t.Errorf("the pipe keeps a deadline: %v", err)
 	}
 }
+
+// cancelBlocked runs load, which is to block, cancels its context once it
+// has had time to, and checks that it returns context.Canceled: a hang
+// guard of 10 s, not a speed test.
+func cancelBlocked(t *testing.T, what string, load func(context.Context) error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- load(ctx) }()
+	time.Sleep(20 * time.Millisecond) // let it block
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%s = %v, want context.Canceled", what, err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s still blocked 10 s after its context ended", what)
+	}
+}
+
+// TestReadAsLoadDoes: ReadFile and ReadAll give the bytes Load and
+// DecodeNamed read, with the same limit and the same errors.
+func TestReadAsLoadDoes(t *testing.T) {
+	path := filepath.Join("..", "examples", "single-site.yaml")
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFile(context.Background(), path)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("ReadFile = %d bytes, %v; want the file's %d", len(got), err, len(want))
+	}
+	if _, err := ReadFile(context.Background(), path+".missing"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadFile(missing) = %v, want fs.ErrNotExist", err)
+	}
+	huge := io.LimitReader(zeros{}, MaxFileSize+1)
+	var de *DecodeError
+	if _, err := ReadAll(context.Background(), "<stdin>", huge); !errors.Is(err, ErrTooLarge) || !errors.As(err, &de) || de.File != "<stdin>" {
+		t.Errorf("ReadAll(too large) = %v, want a *DecodeError of <stdin> wrapping ErrTooLarge", err)
+	}
+	r, w, err := os.Pipe() // an *os.File: its blocked read can be interrupted
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	cancelBlocked(t, "ReadAll", func(ctx context.Context) error {
+		_, err := ReadAll(ctx, "<pipe>", r)
+		return err
+	})
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }

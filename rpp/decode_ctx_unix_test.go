@@ -23,22 +23,10 @@ func TestLoadFIFOWithoutWriter(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("no FIFOs here: %v", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
+	cancelBlocked(t, "Load", func(ctx context.Context) error {
 		_, err := Load(ctx, fifo)
-		done <- err
-	}()
-	time.Sleep(20 * time.Millisecond) // let the open block
-	cancel()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("Load = %v, want context.Canceled", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Load still blocked 10 s after its context ended")
-	}
+		return err
+	})
 }
 
 // TestLoadFIFO: a FIFO whose writer writes a deployment is read, and one

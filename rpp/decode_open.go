@@ -4,8 +4,24 @@ import (
 	"context"
 	"io"
 	"io/fs"
+	"os"
 	"time"
 )
+
+// openPath opens the file at path for reading, giving up when ctx ends. A
+// file whose open may block (a FIFO, a device) is opened in a goroutine
+// (see openWait), released on ctx's end by wakeOpen where the platform
+// allows.
+func openPath(ctx context.Context, path string) (*os.File, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(path)
+	if err != nil || !mayBlock(fi.Mode()) {
+		return os.Open(path)
+	}
+	return openWait(ctx, func() (*os.File, error) { return os.Open(path) }, wakeOpen(path, fi))
+}
 
 // openWait runs open, which may block (opening a FIFO blocks until a writer
 // opens it), in a goroutine and waits for it or for ctx. When ctx ends

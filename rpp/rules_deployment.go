@@ -354,10 +354,17 @@ func brokenReferences(p *Pass) []reference {
 	for i, r := range p.Deployment.RPP.RMX {
 		site(r.Site, func() string { return rmxPath(i, ".site") }, "rmx/"+r.Name)
 	}
+	var rmxNames map[string]bool // made only if a DMA lists its MCUs
 	for i, s := range p.Deployment.RPP.DMA {
 		site(s.Site, func() string { return dmaPath(i, ".site") }, "dma/"+s.Name)
+		if len(s.MCUs) > 0 && rmxNames == nil {
+			rmxNames = make(map[string]bool, len(p.Deployment.RPP.RMX))
+			for _, r := range p.Deployment.RPP.RMX {
+				rmxNames[strings.ToLower(r.Name)] = true
+			}
+		}
 		for k, name := range s.MCUs {
-			check(name, "RMX", slices.ContainsFunc(p.Deployment.RPP.RMX, func(r rmx.System) bool { return strings.EqualFold(r.Name, name) }),
+			check(name, "RMX", rmxNames[strings.ToLower(name)],
 				func() string { return dmaPath(i, fmt.Sprintf(".mcus[%d]", k)) }, "dma/"+s.Name, "")
 		}
 	}

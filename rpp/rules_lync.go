@@ -652,16 +652,21 @@ destination.`,
 				// Which computers the pool FQDN resolves to is DNS's
 				// business; a system named by it, or whose certificate
 				// names it, is taken to be where the route leads.
+				reached := func(c *component) bool {
+					return c.fqdn.Equal(r.Destination) || c.cert != nil && c.cert.SANNames(r.Destination)
+				}
 				members := p.facts.poolMembers(pool)
-				var known []string
-				reached := slices.ContainsFunc(members, func(c *component) bool {
+				if slices.ContainsFunc(members, reached) {
+					continue
+				}
+				var known []string // the systems whose certificates were looked at
+				for _, c := range members {
 					if c.cert != nil {
 						known = append(known, c.object())
 					}
-					return c.fqdn.Equal(r.Destination) || c.cert != nil && c.cert.SANNames(r.Destination)
-				})
-				if reached || len(known) == 0 {
-					continue
+				}
+				if len(known) == 0 {
+					continue // nothing known to judge by
 				}
 				p.Report(Finding{
 					Object: routeObject(r),

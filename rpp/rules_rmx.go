@@ -2,7 +2,6 @@ package rpp
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/rppkit/rppkit/dma"
@@ -454,11 +453,15 @@ Fix: delete the rooms on the RMX and define them on the DMA.`,
 		Source: srcVMRs,
 		Run: func(p *Pass) {
 			dmas := p.Deployment.RPP.DMA
+			var manager func(r *rmx.System) int // made for the first RMX with rooms
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
 				if len(r.VMRs) == 0 {
 					return
 				}
-				k := slices.IndexFunc(dmas, func(s dma.System) bool { return s.Manages(r.Name, r.Site) })
+				if manager == nil {
+					manager = managers(dmas)
+				}
+				k := manager(r)
 				if k < 0 {
 					return
 				}
@@ -664,4 +667,39 @@ func containsGRUU(list []lync.GRUU, g lync.GRUU) bool {
 		}
 	}
 	return false
+}
+
+// managers returns which DMA manages an RMX (dma.System.Manages), as the
+// index of the first such DMA or -1, answered from two maps built once so
+// that the rule stays linear however many RMXs hold rooms.
+func managers(dmas []dma.System) func(r *rmx.System) int {
+	byName, bySite := map[string]int{}, map[string]int{}
+	for k := range dmas {
+		s := &dmas[k]
+		if len(s.MCUs) == 0 {
+			if s.Site != "" {
+				addFirstIndex(bySite, strings.ToLower(s.Site), k)
+			}
+			continue
+		}
+		for _, m := range s.MCUs {
+			addFirstIndex(byName, strings.ToLower(m), k)
+		}
+	}
+	return func(r *rmx.System) int {
+		k, ok := byName[strings.ToLower(r.Name)]
+		if s, ok2 := bySite[strings.ToLower(r.Site)]; r.Site != "" && ok2 && (!ok || s < k) {
+			k, ok = s, true
+		}
+		if !ok {
+			return -1
+		}
+		return k
+	}
+}
+
+func addFirstIndex(m map[string]int, key string, k int) {
+	if _, ok := m[key]; !ok {
+		m[key] = k
+	}
 }

@@ -101,11 +101,15 @@ func countFixable(in report.Input) int {
 	return n
 }
 
-// readSource reads the bytes of a file or of standard input, as the loader
-// would (the same size limit), refusing what cannot be rewritten in place.
+// readSource reads the bytes of a file or of standard input as the loader
+// does (rpp.ReadFile, rpp.ReadAll), refusing what cannot be rewritten in
+// place.
 func readSource(inv *invocation, s source) ([]byte, error) {
 	if s.origin == report.FromStdin {
-		return readLimited(inv.stdin)
+		if inv.stdin == nil {
+			return nil, nil
+		}
+		return rpp.ReadAll(inv.ctx, stdinName, inv.stdin)
 	}
 	st, err := os.Stat(s.name)
 	if err != nil {
@@ -114,23 +118,7 @@ func readSource(inv *invocation, s source) ([]byte, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: --fix rewrites regular files only, not a %s", s.name, st.Mode().Type())
 	}
-	f, err := os.Open(s.name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return readLimited(f)
-}
-
-func readLimited(r io.Reader) ([]byte, error) {
-	if r == nil {
-		return nil, nil
-	}
-	data, err := io.ReadAll(io.LimitReader(r, rpp.MaxFileSize+1))
-	if err == nil && len(data) > rpp.MaxFileSize {
-		err = fmt.Errorf("%w (more than %d MiB)", rpp.ErrTooLarge, rpp.MaxFileSize>>20)
-	}
-	return data, err
+	return rpp.ReadFile(inv.ctx, s.name)
 }
 
 // parseBytes is a loader for report.Check over bytes already read.

@@ -43,9 +43,10 @@ type Options struct {
 	// JUnit report's test cases. nil means rpp.Catalogue().
 	Rules []*rpp.Rule
 	Tool  Tool
-	// FailOn is the least severity that fails a JUnit test case; the zero
-	// value, rpp.Info, counts as rpp.Error. (Text, JSON and SARIF report
-	// every finding with its severity.)
+	// FailOn is the least severity that fails a JUnit test case, as
+	// ExitCode's failOn: rpp.Error for a check's usual verdict, rpp.Warning
+	// for a strict one; the zero value, rpp.Info, fails on every finding.
+	// (Text, JSON and SARIF report every finding with its severity.)
 	FailOn rpp.Severity
 	// Color paints text output with ANSI colours.
 	Color bool
@@ -74,13 +75,6 @@ func (o Options) tool() Tool {
 		t.Version = "(unknown)"
 	}
 	return t
-}
-
-func (o Options) failOn() rpp.Severity {
-	if o.FailOn == rpp.Info {
-		return rpp.Error
-	}
-	return o.FailOn
 }
 
 const informationURI = "https://github.com/rppkit/rppkit"

@@ -17,7 +17,7 @@ import (
 // "load" (or "check") in error, listing its problems, so a CI dashboard
 // never shows an unchecked file as green.
 func WriteJUnit(w io.Writer, inputs []Input, opts Options) error {
-	rules, failOn := opts.rules(), opts.failOn()
+	rules, failOn := opts.rules(), opts.FailOn
 	doc := &junit.Suites{Name: opts.tool().Name + " check"}
 	for _, in := range inputs {
 		doc.Suites = append(doc.Suites, junit.Suite{Name: displayName(in),

@@ -136,7 +136,7 @@ func TestJSONListsEveryInput(t *testing.T) {
 func TestJUnitAsCIReadsIt(t *testing.T) {
 	var buf bytes.Buffer
 	rules := rpp.Catalogue()
-	if err := report.WriteJUnit(&buf, inputs(t, rules), report.Options{}); err != nil {
+	if err := report.WriteJUnit(&buf, inputs(t, rules), report.Options{FailOn: rpp.Error}); err != nil {
 		t.Fatal(err)
 	}
 	suites, err := junitparser.Ingest(buf.Bytes())
@@ -157,5 +157,34 @@ func TestJUnitAsCIReadsIt(t *testing.T) {
 	}
 	if b := suites[2]; len(b.Tests) != 1 || b.Tests[0].Status != junitparser.StatusError || !strings.Contains(b.Tests[0].Error.Error(), "broken.yaml") {
 		t.Errorf("broken input: %+v, want one test case in error", b.Tests)
+	}
+}
+
+// TestJUnitFailOn: a warning fails its test case only when FailOn says so.
+func TestJUnitFailOn(t *testing.T) {
+	in := report.Check(context.Background(), "video.yaml", report.FromFile, func(ctx context.Context) (*rpp.Deployment, error) {
+		return rpp.LoadFS(ctx, examples.FS, "story-video-not-accepted.yaml") // one warning, rmx-encryption
+	}, rpp.Options{})
+	for _, tc := range []struct {
+		failOn rpp.Severity
+		failed bool
+	}{{rpp.Error, false}, {rpp.Warning, true}, {rpp.Info, true}} {
+		var buf bytes.Buffer
+		if err := report.WriteJUnit(&buf, []report.Input{in}, report.Options{FailOn: tc.failOn}); err != nil {
+			t.Fatal(err)
+		}
+		suites, err := junitparser.Ingest(buf.Bytes())
+		if err != nil || len(suites) != 1 {
+			t.Fatalf("%d suites, %v", len(suites), err)
+		}
+		failed := false
+		for _, c := range suites[0].Tests {
+			if c.Name == "rmx-encryption" {
+				failed = c.Status == junitparser.StatusFailed
+			}
+		}
+		if failed != tc.failed {
+			t.Errorf("FailOn %s: rmx-encryption failed %v, want %v", tc.failOn, failed, tc.failed)
+		}
 	}
 }
