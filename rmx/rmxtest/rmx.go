@@ -39,6 +39,9 @@ type options struct {
 	retries       int
 	retryInterval time.Duration
 	timeout       time.Duration
+	// Deliberately wrong devices (see cascade.go).
+	skipFocus        bool
+	avmcuContentType string
 }
 
 // WithCertificate is the certificate the RMX presents.
@@ -92,6 +95,7 @@ type RMX struct {
 	ua     *sipgo.UserAgent
 	client *sipgo.Client
 	agent  *ice.Agent
+	status *Status // what the last Start reached
 }
 
 // New makes a stand-in for sys.
@@ -132,6 +136,9 @@ const (
 func (r *RMX) Start(ctx context.Context) (*Status, error) {
 	sys, caps := &r.sys, rmx.Capabilities(r.sys.Version)
 	st := &Status{Method: r.method()}
+	r.mu.Lock()
+	r.status = st
+	r.mu.Unlock()
 
 	// Configuration: what the release does with the settings it has.
 	switch {
@@ -401,19 +408,9 @@ func (r *RMX) service(ctx context.Context, st *Status) error {
 	if err != nil {
 		return fail(PhaseService, rmx.SymptomEdgeResolve, "MRAS URI "+st.MRASURI, err)
 	}
-	contact, _ := r.ownContact(id.User)
-	if st.Method == rmx.ICENew {
-		// The new method presents the pool's Service GRUU, from the flag,
-		// as Contact; without the flag the RMX has only its own address.
-		if v, ok := r.sys.Flags.ContactOverride(); ok {
-			if r.o.stripScheme && len(v) >= 4 && strings.EqualFold(v[:4], "sip:") {
-				v = v[4:]
-			}
-			if c, err := r.uri("sip:" + v); err == nil {
-				contact = c
-			}
-		}
-	}
+	// The new method presents the pool's Service GRUU, from the flag, as
+	// Contact; without the flag the RMX has only its own address.
+	contact := r.contact(id)
 	rid := randomHex(4)
 	body, err := (&mras.Request{RequestID: rid, Version: "2.0", To: st.MRASURI, From: st.Identity,
 		Credentials: []mras.CredentialsRequest{{ID: rid, Identity: st.Identity, Location: mras.Internet, Duration: 480}}}).Marshal()
