@@ -61,7 +61,9 @@ func checkConferenceID(s string) error {
 
 // Equal reports whether id and other name the same conference, ignoring
 // case.
-func (id ConferenceID) Equal(other ConferenceID) bool { return strings.EqualFold(string(id), string(other)) }
+func (id ConferenceID) Equal(other ConferenceID) bool {
+	return strings.EqualFold(string(id), string(other))
+}
 
 // MCUType is the conference entity named in a conference URI's opaque
 // parameter: the focus, or one of the MCUs the focus hands out (MS-CONFBAS
