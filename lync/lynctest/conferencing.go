@@ -27,10 +27,14 @@ type conferencing struct {
 	closed    bool
 	computers map[computerKey]string // addresses given with SetComputerAddress
 	links     map[computerKey]*link  // open connections to computers
+	meetings  map[string]*Meeting    // by focus URI Key
+	byDialIn  map[lync.DialInID]*Meeting
+	dialogs   map[string]*confDialog // focus and AV MCU dialogs, by Call-ID
 }
 
 func newConferencing(s *Server) *conferencing {
-	c := &conferencing{s: s, computers: map[computerKey]string{}, links: map[computerKey]*link{}}
+	c := &conferencing{s: s, computers: map[computerKey]string{}, links: map[computerKey]*link{},
+		meetings: map[string]*Meeting{}, byDialIn: map[lync.DialInID]*Meeting{}, dialogs: map[string]*confDialog{}}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	return c
 }
