@@ -127,8 +127,8 @@ type participant struct {
 	p  Participant
 	// callID of the focus dialog, and of the AV MCU dialog.
 	focusCall, mediaCall string
-	in, out             atomic.Int64
-	session             *mediaSession
+	in, out              atomic.Int64
+	session              *mediaSession
 }
 
 func (p *participant) snapshot() Participant {
