@@ -158,7 +158,9 @@ func TestRealConnectFailures(t *testing.T) {
 		{name: "unknown conference ID", number: "9999999",
 			wantStatus: 404, wantPhase: dmatest.PhaseResolve, wantErr: dmatest.ErrConferenceNotFound, lyncStatus: 404, lyncDiag: "7002"},
 		{name: "Service GRUU without sip:", number: "4411223",
-			mutate:     func(s *dma.System) { s.LyncPeers[0].ServiceGRUU = strings.TrimPrefix(s.LyncPeers[0].ServiceGRUU, "sip:") },
+			mutate: func(s *dma.System) {
+				s.LyncPeers[0].ServiceGRUU = strings.TrimPrefix(s.LyncPeers[0].ServiceGRUU, "sip:")
+			},
 			wantStatus: 404, wantPhase: dmatest.PhaseResolve, wantErr: dmatest.ErrServiceGRUU},
 		{name: "no Service GRUU", number: "4411223",
 			mutate:     func(s *dma.System) { s.LyncPeers[0].ServiceGRUU = "" },
@@ -170,7 +172,9 @@ func TestRealConnectFailures(t *testing.T) {
 			mutate:     func(s *dma.System) { s.LyncPeers = nil },
 			wantStatus: 404, wantPhase: dmatest.PhaseResolve, wantErr: dmatest.ErrNoLyncPeer},
 		{name: "certificate naming no trusted computer", number: "4411223",
-			mutate:     func(s *dma.System) { s.Certificate = &lync.Certificate{Subject: "dma.example.com", SAN: []string{"dma.example.com"}} },
+			mutate: func(s *dma.System) {
+				s.Certificate = &lync.Certificate{Subject: "dma.example.com", SAN: []string{"dma.example.com"}}
+			},
 			wantStatus: 404, wantPhase: dmatest.PhaseResolve, wantErr: dmatest.ErrPeerUnreachable},
 		{name: "the MCU cannot join", number: "4411223", mcuErr: errors.New("video not accepted"),
 			wantStatus: 503, wantPhase: dmatest.PhaseCascade},
