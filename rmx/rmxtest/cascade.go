@@ -100,7 +100,12 @@ func (r *RMX) Cascade(ctx context.Context, focus lync.ConferenceURI) (*Cascade, 
 	c := &Cascade{r: r, Focus: focus, AVMCU: focus.MCU(lync.MCUAudioVideo), Encryption: Encryption(r.profileEncryption())}
 	ok := false
 	defer func() {
-		if !ok {
+		if !ok { // leave the focus again, as the device does when the media fails
+			if c.focusDlg != nil {
+				bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.o.timeout)
+				_ = r.bye(bctx, c.focusDlg)
+				cancel()
+			}
 			c.Close()
 		}
 	}()
