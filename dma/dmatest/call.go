@@ -49,7 +49,8 @@ type Call struct {
 	// normally.
 	Err error
 	// Acked: the endpoint acknowledged the 200. Ended: the call is over
-	// (BYE, or the DMA closed).
+	// (BYE, a refusal, or the DMA closed) and its media port and cascade
+	// are released.
 	Acked, Ended bool
 	// BytesReceived counts the RTP bytes the endpoint sent to the DMA's
 	// media port, BytesSent those the DMA sent back (it echoes each packet
@@ -303,7 +304,7 @@ func (c *call) answerSDP() []byte {
 // end releases the call: its media port and its cascade.
 func (c *call) end(ctx context.Context, why string) {
 	c.endOnce.Do(func() {
-		c.update(func(r *Call) { r.Ended = true })
+		defer c.update(func(r *Call) { r.Ended = true }) // once all is released
 		if c.media != nil {
 			c.media.Close()
 			<-c.mediaEnd

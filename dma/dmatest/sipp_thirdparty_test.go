@@ -17,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/rppkit/rppkit/dma/dmatest"
+	"github.com/rppkit/rppkit/lync/lynctest"
 )
 
 // tpNeedBinary returns the path of the first of names found in PATH, or
@@ -53,7 +54,7 @@ func runSIPp(t *testing.T, sipp, scenario, addr, number string, calls int) sippR
 	errorsLog := filepath.Join(dir, "errors.log")
 	out := filepath.Join(dir, "sipp.out")
 	args := []string{
-		"-sf", sf, "-s", number, "-t", "u1", "-m", strconv.Itoa(calls), "-r", "10", "-l", "5",
+		"-sf", sf, "-s", number, "-t", "u1", "-m", strconv.Itoa(calls), "-r", "10", "-l", "1", // one call at a time: one cascade per meeting
 		"-i", "127.0.0.1", "-mi", "127.0.0.1", "-ci", "127.0.0.1",
 		"-trace_stat", "-stf", stats, "-fd", "1",
 		"-trace_screen", "-screen_file", screen,
@@ -176,6 +177,46 @@ func TestThirdpartySIPpVMR(t *testing.T) {
 	checkLog(t, d, "alice", 1, func(c dmatest.Call) error {
 		if c.Status != 404 || !errors.Is(c.Err, dmatest.ErrNoRoute) {
 			return errors.New("want 404 for no route")
+		}
+		return nil
+	})
+}
+
+// TestThirdpartySIPpRealConnect: SIPp, as a standards endpoint over UDP,
+// dials the meeting's conference ID at the DMA stand-in: each call is
+// resolved through Lync, rmx-east cascades into the AV MCU, the call
+// connects (200, ACK) and SIPp's BYE ends it and the cascade; an unknown
+// conference ID gets the DMA's refusal, 404.
+func TestThirdpartySIPpRealConnect(t *testing.T) {
+	sipp := tpNeedBinary(t, "sip-tester", "sipp")
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	s, m, dm, addr, stop := realConnect(t)
+	defer stop()
+	const calls = 3
+	res := runSIPp(t, sipp, "realconnect-call.xml", addr, "4411223", calls)
+	if res.err != nil {
+		t.Log(s.Ladder())
+	}
+	checkSIPp(t, res, calls)
+	checkLog(t, dm, "4411223", calls, func(c dmatest.Call) error {
+		if !c.Connected() || !c.Ended || c.Kind != dmatest.KindRealConnect || !c.Focus.Equal(m.Focus) || c.MCU != "rmx-east" {
+			return errors.New("want a RealConnect call cascaded by rmx-east, connected, then ended")
+		}
+		return nil
+	})
+	connected := 0
+	for _, p := range m.Roster() {
+		if p.BytesIn > 0 && p.BytesOut > 0 && p.Media == lynctest.MediaEnded {
+			connected++
+		}
+	}
+	if connected != calls {
+		t.Errorf("the AV MCU carried media for %d cascades, want %d: %+v", connected, calls, m.Roster())
+	}
+	checkSIPp(t, runSIPp(t, sipp, "realconnect-refused.xml", addr, "9999999", 1), 1)
+	checkLog(t, dm, "9999999", 1, func(c dmatest.Call) error {
+		if c.Status != 404 || !errors.Is(c.Err, dmatest.ErrConferenceNotFound) {
+			return errors.New("want 404 for an unknown conference ID")
 		}
 		return nil
 	})

@@ -49,6 +49,8 @@ func cascadeLab(t *testing.T, enc rmx.Encryption, level lynctest.EncryptionLevel
 func TestCascadeIntoMeeting(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	s, m, r, _ := cascadeLab(t, rmx.EncryptWhenAvailable, lynctest.RequireEncryption)
+	defer s.Close() // before goleak looks: t.Cleanup would be too late
+	defer r.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	c, err := r.Cascade(ctx, m.Focus)

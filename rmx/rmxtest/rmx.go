@@ -288,10 +288,11 @@ func connectFailure(err error) error {
 // a fatal alert received from the peer.
 const opRemoteAlert = "remote error"
 
-// reason renders what a refusal said: ms-diagnostics and Warning.
+// reason renders what a refusal said: ms-diagnostics,
+// ms-client-diagnostics (the AV MCU's 488 for encryption) and Warning.
 func reason(res *sip.Response) string {
 	parts := []string{fmt.Sprintf("%d %s", res.StatusCode, res.Reason)}
-	for _, name := range []string{"ms-diagnostics", "Warning"} {
+	for _, name := range []string{"ms-diagnostics", "ms-client-diagnostics", "Warning"} {
 		if h := res.GetHeader(name); h != nil {
 			parts = append(parts, name+": "+h.Value())
 		}
