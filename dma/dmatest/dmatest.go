@@ -83,6 +83,8 @@ type DMA struct {
 	contact sip.Uri // the Contact of the DMA's answers
 	udp     net.PacketConn
 	tcp     net.Listener
+	tls     net.Listener // from Lync: MTLS with the DMA's certificate
+	tlsAddr string
 	lync    *lyncSide
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -106,7 +108,9 @@ func (d *DMA) System() dma.System { return d.sys }
 
 // Start listens for SIP from endpoints on one loopback port, UDP and TCP
 // (plain SIP, as a Group Series dials), and returns that address
-// (127.0.0.1:port). Calls are served until ctx ends or Close is called.
+// (127.0.0.1:port); with a certificate it also listens for Lync over
+// mutual TLS (TLSAddr). Calls are served until ctx ends or Close is
+// called.
 func (d *DMA) Start(ctx context.Context) (string, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -147,10 +151,29 @@ func (d *DMA) Start(ctx context.Context) (string, error) {
 	d.srv.OnOptions(func(req *sip.Request, tx sip.ServerTransaction) {
 		_ = tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
 	})
-	for _, serve := range []func() error{
+	serves := []func() error{
 		func() error { return d.srv.ServeUDP(udp) },
 		func() error { return d.srv.ServeTCP(tcp) },
-	} {
+	}
+	if d.o.cert != nil {
+		// Lync's side: the Front End opens mutual TLS to the DMA as a
+		// trusted application computer (OPTIONS health, calls it routes),
+		// and checks the DMA's server certificate against the FQDN it
+		// dialled; the DMA asks for the Front End's certificate in turn.
+		conf := &tls.Config{Certificates: []tls.Certificate{*d.o.cert}, ClientAuth: tls.RequireAndVerifyClientCert,
+			ClientCAs: d.o.roots, MinVersion: tls.VersionTLS12}
+		if d.o.roots == nil {
+			conf.ClientAuth = tls.RequireAnyClientCert
+		}
+		ln, err := tls.Listen("tcp4", "127.0.0.1:0", conf)
+		if err != nil {
+			d.closeSockets()
+			return "", err
+		}
+		d.tls, d.tlsAddr = ln, ln.Addr().String()
+		serves = append(serves, func() error { return d.srv.ServeTLS(ln) })
+	}
+	for _, serve := range serves {
 		d.wg.Add(1)
 		go func() {
 			defer d.wg.Done()
@@ -180,6 +203,16 @@ func listenPair() (net.PacketConn, net.Listener, error) {
 		last = err
 	}
 	return nil, nil, fmt.Errorf("dmatest: no loopback port free for both UDP and TCP: %w", last)
+}
+
+// TLSAddr returns the loopback address where the DMA takes SIP over
+// mutual TLS from Lync's Front Ends with its certificate (given with
+// WithCertificate; "" without one, or before Start). Tell the lab with
+// lynctest.Server.SetComputerAddress(sys.FQDN, sys.SIPPort(), TLSAddr()).
+func (d *DMA) TLSAddr() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.tlsAddr
 }
 
 // Addr returns the address Start listens on, "" before Start.
@@ -246,6 +279,9 @@ func (d *DMA) closeSockets() {
 	}
 	if d.tcp != nil {
 		d.tcp.Close()
+	}
+	if d.tls != nil {
+		d.tls.Close()
 	}
 }
 

@@ -12,6 +12,13 @@
 //     over UDP or TCP on one loopback port (Start returns it). The dial
 //     string is the Request-URI's user part.
 //
+//   - With a certificate, it also takes SIP over mutual TLS from Lync
+//     (TLSAddr): a Front End opens its own connection to a trusted
+//     application computer (OPTIONS health, the calls it routes), and checks
+//     the DMA's server certificate against the FQDN it dialled
+//     (PROTOCOLS.md §5; lynctest.Server.ProbeComputer) — so a shared,
+//     wildcard or wrong-name certificate fails there, as on the real system.
+//
 //   - A dial string that is one of the DMA's VMRs (System.VMRs) is answered
 //     200 at once, without Lync.
 //

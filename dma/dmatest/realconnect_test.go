@@ -237,3 +237,44 @@ func TestRealConnectFailures(t *testing.T) {
 		})
 	}
 }
+
+// Lync calls the DMA back as a trusted application computer: the Front End
+// opens mutual TLS to it and sends OPTIONS, checking the DMA's server
+// certificate against the FQDN it dialled. The DMA's own certificate
+// passes; one naming another computer (a certificate shared with the RMX)
+// fails there.
+func TestLyncProbesTheDMA(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	for _, tc := range []struct {
+		name string
+		cert *lync.Certificate
+		ok   bool
+	}{
+		{"its own certificate", nil, true},
+		{"the RMX's certificate", &lync.Certificate{Subject: "rmx-east.contoso.com", SAN: []string{"rmx-east.contoso.com"}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, d := lab(t, "two-site.yaml")
+			sys := d.RPP.DMA[0]
+			if tc.cert != nil {
+				sys.Certificate = tc.cert
+			}
+			dm, err := dmatest.ForLab(s, sys, dmatest.WithLogger(quiet))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer dm.Close()
+			if _, err := dm.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			s.SetComputerAddress(sys.FQDN, sys.SIPPort(), dm.TLSAddr())
+			r := s.ProbeComputer(context.Background(), sys.FQDN, sys.SIPPort())
+			if tc.ok && (r.Err != nil || r.Status != 200) {
+				t.Errorf("probe: %+v", r)
+			}
+			if !tc.ok && (!errors.Is(r.Err, lynctest.ErrDeviceCertificate) || !errors.Is(r.Err, lynctest.ErrNameMismatch)) {
+				t.Errorf("probe: %+v, want ErrDeviceCertificate (name mismatch)", r)
+			}
+		})
+	}
+}
