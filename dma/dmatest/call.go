@@ -12,6 +12,7 @@ import (
 
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/rppkit/rppkit/dma"
 	"github.com/rppkit/rppkit/lync"
 )
 
@@ -182,28 +183,44 @@ func (c *call) answer(ctx context.Context) error {
 // resolves it and has an MCU cascade in.
 func (d *DMA) route(ctx context.Context, c *call) *Error {
 	number := c.rec.Number
-	for _, v := range d.sys.VMRs {
-		if v == number {
-			c.update(func(r *Call) { r.Kind = KindVMR })
-			return nil
-		}
-	}
-	rc := d.sys.RealConnect
-	rest, ok := strings.CutPrefix(number, rc.DialPrefix)
-	if !rc.Enabled || !ok {
-		return &Error{Phase: PhaseRoute, Number: number, Err: ErrNoRoute}
-	}
-	id, err := lync.ParseDialInID(rest)
+	kind, id, err := classify(&d.sys, number)
 	if err != nil {
-		return &Error{Phase: PhaseRoute, Number: number, Err: fmt.Errorf("%w: %w", ErrNoRoute, err)}
+		return &Error{Phase: PhaseRoute, Number: number, Err: err}
 	}
-	c.update(func(r *Call) { r.Kind, r.DialInID = KindRealConnect, id })
+	c.update(func(r *Call) { r.Kind, r.DialInID = kind, id })
+	if kind == KindVMR {
+		return nil
+	}
 	focus, peer, e := d.lync.resolve(ctx, number, id)
 	c.update(func(r *Call) { r.Peer, r.Focus = peer, focus })
 	if e != nil {
 		return e
 	}
 	return d.cascade(ctx, c, focus)
+}
+
+// classify applies the DMA's dial rules to a dial string: one of its VMRs,
+// else — with RealConnect on — the dial prefix followed by a Lync dial-in
+// ID. Anything else wraps ErrNoRoute.
+func classify(sys *dma.System, number string) (Kind, lync.DialInID, error) {
+	for _, v := range sys.VMRs {
+		if v == number {
+			return KindVMR, "", nil
+		}
+	}
+	rc := sys.RealConnect
+	if !rc.Enabled {
+		return KindNone, "", fmt.Errorf("%w (RealConnect is off)", ErrNoRoute)
+	}
+	rest, ok := strings.CutPrefix(number, rc.DialPrefix)
+	if !ok {
+		return KindNone, "", fmt.Errorf("%w (no dial prefix %q)", ErrNoRoute, rc.DialPrefix)
+	}
+	id, err := lync.ParseDialInID(rest)
+	if err != nil {
+		return KindNone, "", fmt.Errorf("%w: %w", ErrNoRoute, err)
+	}
+	return KindRealConnect, id, nil
 }
 
 // cascade has the first MCU that manages to join the meeting host it.
