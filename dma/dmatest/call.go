@@ -77,8 +77,11 @@ type call struct {
 
 	media            net.PacketConn
 	rxBytes, txBytes atomic.Int64
-	endOnce          sync.Once
 	mediaEnd         chan struct{}
+	mediaPort        int // set by openMedia, before the answer
+	// ended: end ran; what is made after (a cascade that succeeds as the
+	// DMA closes) is released at once. Guarded by mu.
+	ended bool
 }
 
 // Calls returns the call log: every call received so far, in order.
@@ -141,7 +144,7 @@ func (d *DMA) invite(req *sip.Request, tx sip.ServerTransaction) {
 	c.update(func(r *Call) { r.Status = 200 })
 	if err := c.answer(ctx); err != nil {
 		c.update(func(r *Call) { r.Err = &Error{Phase: PhaseAnswer, Number: r.Number, Err: err} })
-		c.end(context.Background(), "no ACK")
+		c.end("no ACK")
 		return
 	}
 	c.update(func(r *Call) { r.Acked = true })
@@ -236,8 +239,15 @@ func (d *DMA) cascade(ctx context.Context, c *call, focus lync.ConferenceURI) *E
 		if err == nil {
 			c.update(func(r *Call) { r.MCU = m.name })
 			c.mu.Lock()
-			c.link = link
+			ended := c.ended
+			if !ended {
+				c.link = link
+			}
 			c.mu.Unlock()
+			if ended { // the DMA closed meanwhile
+				hangup(d, link, "the call ended while the MCU joined")
+				return &Error{Phase: PhaseCascade, Number: c.rec.Number, Err: errors.New("the call ended")}
+			}
 			return nil
 		}
 		d.log.Info("cascade failed", "mcu", m.name, "focus", focus.String(), "error", err)
@@ -271,7 +281,7 @@ func (c *call) refuse(e *Error) {
 	res := sip.NewResponseFromRequest(c.req, code, reason, nil)
 	res.AppendHeader(c.d.warning(e.Error()))
 	_ = c.tx.Respond(res) // the transaction absorbs the ACK of a failure
-	c.end(context.Background(), "refused")
+	c.end("refused")
 }
 
 func (c *call) fail(code int, e *Error) {
@@ -290,8 +300,16 @@ func (c *call) openMedia() error {
 	if err != nil {
 		return err
 	}
+	c.mu.Lock()
+	if c.ended {
+		c.mu.Unlock()
+		pc.Close()
+		return errors.New("the call ended")
+	}
 	c.media, c.mediaEnd = pc, make(chan struct{})
+	c.mediaPort = pc.LocalAddr().(*net.UDPAddr).Port
 	c.d.wg.Add(1)
+	c.mu.Unlock()
 	go func() {
 		defer c.d.wg.Done()
 		defer close(c.mediaEnd)
@@ -313,30 +331,36 @@ func (c *call) openMedia() error {
 // answerSDP is the DMA's answer: one audio stream, plain RTP (PCMU), on
 // the call's media port.
 func (c *call) answerSDP() []byte {
-	port := c.media.LocalAddr().(*net.UDPAddr).Port
+	port := c.mediaPort
 	return []byte(fmt.Sprintf("v=0\r\no=DMA %d 1 IN IP4 127.0.0.1\r\ns=%s\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio %d RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n",
 		time.Now().Unix(), c.d.sys.Name, port))
 }
 
-// end releases the call: its media port and its cascade.
-func (c *call) end(ctx context.Context, why string) {
-	c.endOnce.Do(func() {
-		defer c.update(func(r *Call) { r.Ended = true }) // once all is released
-		if c.media != nil {
-			c.media.Close()
-			<-c.mediaEnd
-		}
-		c.mu.Lock()
-		link := c.link
-		c.mu.Unlock()
-		if link != nil {
-			ctx, cancel := context.WithTimeout(ctx, c.d.o.timeout)
-			defer cancel()
-			if err := link.Hangup(ctx); err != nil {
-				c.d.log.Info("cascade hangup failed", "error", err, "why", why)
-			}
-		}
-	})
+// end releases the call: its media port and its cascade. It may run
+// more than once (a BYE, then the DMA's Close): each run releases what is
+// still held.
+func (c *call) end(why string) {
+	c.mu.Lock()
+	c.ended = true
+	media, mediaEnd, link := c.media, c.mediaEnd, c.link
+	c.media, c.link = nil, nil
+	c.mu.Unlock()
+	if media != nil {
+		media.Close()
+		<-mediaEnd
+	}
+	if link != nil {
+		hangup(c.d, link, why)
+	}
+	c.update(func(r *Call) { r.Ended = true }) // once all is released
+}
+
+func hangup(d *DMA, link Link, why string) {
+	ctx, cancel := context.WithTimeout(context.Background(), d.o.timeout)
+	defer cancel()
+	if err := link.Hangup(ctx); err != nil {
+		d.log.Info("cascade hangup failed", "error", err, "why", why)
+	}
 }
 
 // callOf returns the call of a request's Call-ID, or nil.
@@ -370,5 +394,5 @@ func (d *DMA) bye(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	_ = tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
-	c.end(context.Background(), "BYE")
+	c.end("BYE")
 }

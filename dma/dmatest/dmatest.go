@@ -76,18 +76,19 @@ type DMA struct {
 	calls   []*call
 	wg      sync.WaitGroup // calls in flight and listeners
 
-	addr    string
-	ua      *sipgo.UserAgent // endpoints' side: UDP and TCP
-	srv     *sipgo.Server
-	client  *sipgo.Client
-	contact sip.Uri // the Contact of the DMA's answers
-	udp     net.PacketConn
-	tcp     net.Listener
-	tls     net.Listener // from Lync: MTLS with the DMA's certificate
-	tlsAddr string
-	lync    *lyncSide
-	ctx     context.Context
-	cancel  context.CancelFunc
+	addr      string
+	ua        *sipgo.UserAgent // endpoints' side: UDP and TCP
+	srv       *sipgo.Server
+	client    *sipgo.Client
+	contact   sip.Uri // the Contact of the DMA's answers
+	udp       net.PacketConn
+	tcp       net.Listener
+	tls       net.Listener // from Lync: MTLS with the DMA's certificate
+	tlsAddr   string
+	lync      *lyncSide
+	ctx       context.Context
+	cancel    context.CancelFunc
+	stopWatch func() bool
 }
 
 // New makes a stand-in for the DMA sys (an entry of a deployment's rpp.dma
@@ -182,7 +183,7 @@ func (d *DMA) Start(ctx context.Context) (string, error) {
 			}
 		}()
 	}
-	context.AfterFunc(ctx, func() { d.Close() })
+	d.stopWatch = context.AfterFunc(ctx, func() { d.Close() })
 	return d.addr, nil
 }
 
@@ -252,9 +253,10 @@ func (d *DMA) Close() error {
 	d.closed = true
 	calls := append([]*call(nil), d.calls...)
 	d.mu.Unlock()
+	d.stopWatch()
 	d.cancel()
 	for _, c := range calls {
-		c.end(context.Background(), "the DMA closed")
+		c.end("the DMA closed")
 	}
 	d.closeSockets()
 	d.wg.Wait()

@@ -59,6 +59,8 @@ func (e *RefusedError) Error() string {
 type EndpointCall struct {
 	ua      *sipgo.UserAgent
 	client  *sipgo.Client
+	sipConn net.PacketConn // UDP: the endpoint's own SIP socket
+	served  chan struct{}
 	session *sipgo.DialogClientSession
 	media   net.PacketConn
 	remote  *net.UDPAddr // the DMA's media address, from its answer
@@ -102,8 +104,19 @@ func Dial(ctx context.Context, dmaAddr, number string, opts ...DialOption) (*End
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(o.logger)),
 		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(o.logger)),
 	)
+	clientOpts := []sipgo.ClientOption{sipgo.WithClientLogger(o.logger), sipgo.WithClientHostname("127.0.0.1")}
+	if err == nil && o.transport == "udp" {
+		// Over UDP the endpoint sends and receives on one socket of its
+		// own, served by a sipgo server, as a phone does; sipgo's
+		// per-request client sockets are reference counted and can be
+		// left open when the count goes wrong.
+		err = c.listenUDP(o)
+		if err == nil {
+			clientOpts = append(clientOpts, sipgo.WithClientConnectionAddr(c.sipConn.LocalAddr().String()))
+		}
+	}
 	if err == nil {
-		c.client, err = sipgo.NewClient(c.ua, sipgo.WithClientLogger(o.logger), sipgo.WithClientHostname("127.0.0.1"))
+		c.client, err = sipgo.NewClient(c.ua, clientOpts...)
 	}
 	if err != nil {
 		c.Close()
@@ -149,6 +162,34 @@ func Dial(ctx context.Context, dmaAddr, number string, opts ...DialOption) (*End
 	c.readers.Add(1)
 	go c.read()
 	return c, nil
+}
+
+// listenUDP opens the endpoint's SIP socket and serves it.
+func (c *EndpointCall) listenUDP(o dialOptions) error {
+	srv, err := sipgo.NewServer(c.ua, sipgo.WithServerLogger(o.logger))
+	if err != nil {
+		return err
+	}
+	conn, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	c.sipConn, c.served = conn, make(chan struct{})
+	go func() {
+		defer close(c.served)
+		_ = srv.ServeUDP(conn)
+	}()
+	// The client finds the socket in the transport's pool once the server
+	// has registered it; before, it would try to bind the address itself.
+	addr := conn.LocalAddr().String()
+	for deadline := time.Now().Add(time.Second); ; time.Sleep(time.Millisecond) {
+		if served, err := c.ua.TransportLayer().GetConnection("udp", addr); err == nil && served != nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("dmatest: the endpoint's SIP socket %s was not served within a second", addr)
+		}
+	}
 }
 
 // mediaAddress returns where the answer wants the first audio stream.
@@ -222,6 +263,10 @@ func (c *EndpointCall) Close() error {
 			c.media.Close()
 		}
 		c.readers.Wait()
+		if c.sipConn != nil {
+			c.sipConn.Close()
+			<-c.served
+		}
 		if c.session != nil {
 			c.session.Close()
 		}
