@@ -324,6 +324,9 @@ func TestFocusJoinAndLeave(t *testing.T) {
 		t.Errorf("200 Contact %s: %v", ct.Address.String(), err)
 	}
 	j.ack(t, rmx)
+	// An ACK has no answer: wait until the lab has it, so the ladder's
+	// order is known.
+	waitFor(t, func() bool { return strings.Contains(s.Ladder(), "ACK ") })
 	roster := m.Roster()
 	if len(roster) != 1 {
 		t.Fatalf("roster %+v", roster)
@@ -401,5 +404,16 @@ func TestFocusRefusals(t *testing.T) {
 	}
 	if err := s.Close(); err != nil {
 		t.Errorf("Close: %v", err)
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after 5 s: for what
+// has no answer to wait on, such as an ACK.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 5 s")
+		}
 	}
 }
