@@ -210,21 +210,28 @@ func (c *conferencing) link(computer lync.FQDN, port lync.Port) (*link, error) {
 	l.addr = addr
 	key := keyOf(computer, port)
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.closed {
+		c.mu.Unlock()
 		return l, fmt.Errorf("%s:%d: %w: the lab is closed", computer, port, ErrComputerUnreachable)
 	}
-	if old := c.links[key]; old != nil {
-		if old.addr == addr {
-			return old, nil
-		}
-		delete(c.links, key)
-		go old.close() // the device moved; its old connection is of no use
+	old := c.links[key]
+	if old != nil && old.addr == addr {
+		c.mu.Unlock()
+		return old, nil
 	}
-	if err := l.open(); err != nil {
+	err := l.open()
+	if err == nil {
+		c.links[key] = l
+	} else if old != nil {
+		delete(c.links, key)
+	}
+	c.mu.Unlock()
+	if old != nil {
+		_ = old.close() // the device moved; its old connection is of no use
+	}
+	if err != nil {
 		return l, err
 	}
-	c.links[key] = l
 	return l, nil
 }
 

@@ -302,13 +302,21 @@ func (fe *FrontEnd) bye(req *sip.Request, p *peer) *sip.Response {
 		}
 		return fe.notAllowed(req, p)
 	}
-	switch d.kind {
-	case lync.MCUFocus:
-		d.participant.update(func(p *Participant) { p.JoinedFocus = false })
-		fe.s.conf.endMedia(d.participant)
-	case lync.MCUAudioVideo:
-		fe.s.conf.endMedia(d.participant)
+	pt := d.participant
+	pt.mu.Lock()
+	current := pt.mediaCall == d.callID
+	mediaCall := pt.mediaCall
+	pt.mu.Unlock()
+	switch {
+	case d.kind == lync.MCUFocus:
+		// Leaving the conference ends the participant's media leg too.
+		pt.update(func(p *Participant) { p.JoinedFocus = false })
+		fe.s.conf.takeDialog(mediaCall)
+		fe.s.conf.endMedia(pt)
+	case current:
+		fe.s.conf.endMedia(pt)
 	}
+	// A BYE of an AV MCU dialog that a later INVITE replaced ends nothing.
 	return sip.NewResponseFromRequest(req, 200, "OK", nil)
 }
 
