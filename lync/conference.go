@@ -373,9 +373,9 @@ const (
 // under the dial-in numbers, the key a RealConnect caller dials behind the
 // DMA's prefix. It is not the ConferenceID in the focus URI.
 //
-// Lab convention: nothing public fixes its length; Lync prints 4 to about 9
-// digits, and the lab accepts MinDialInIDLen to MaxDialInIDLen ASCII digits,
-// leading zeros kept.
+// Lab convention: no public source at hand fixes its length, so the lab
+// accepts MinDialInIDLen to MaxDialInIDLen ASCII digits (leading zeros
+// kept, as they are dialled) and nothing else: no spaces, '#' or '+'.
 type DialInID string
 
 // ParseDialInID checks s as a dial-in ID; errors wrap ErrInvalidDialInID.

@@ -182,7 +182,7 @@ func (c Code) Valid() bool { return c == CodeSuccess || c == CodeFailure || c ==
 type Response struct {
 	To, From, RequestID string
 	Code                Code
-	Reason              string // why a failure failed: the command element's reason attribute
+	Reason              string // why a failure failed: the command element's reason attribute (MS-CONFPRO §2.2.3.4 lists a focus factory's values)
 	Command             string // the answered command: CommandAddUser, CommandGetConference, …
 
 	FocusURI string     // the conference-info entity: the conference's focus URI
