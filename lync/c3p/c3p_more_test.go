@@ -266,3 +266,21 @@ func FuzzParseResponse(f *testing.F) {
 		}
 	})
 }
+
+// An addUser answer as Lync's focus gives it (no conference-info) still
+// names the focus through the echoed conferenceKeys.
+func TestResponseFocusFromKeys(t *testing.T) {
+	body := `<response xmlns="urn:ietf:params:xml:ns:cccp" xmlns:ci="urn:ietf:params:xml:ns:conference-info" C3PVersion="1" to="sip:rmx1@fabrikam.com" from="` + focus + `" requestId="1" code="success">` +
+		`<addUser><conferenceKeys confEntity="` + focus + `"/><ci:user entity="sip:rmx1@fabrikam.com"/></addUser></response>`
+	r, err := ParseResponse([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.FocusURI != focus || len(r.MCUs) != 0 {
+		t.Errorf("FocusURI = %q, MCUs = %v", r.FocusURI, r.MCUs)
+	}
+	dup := strings.Replace(body, "<ci:user", `<conferenceKeys confEntity="x"/><ci:user`, 1)
+	if _, err := ParseResponse([]byte(dup)); !errors.Is(err, ErrMalformed) {
+		t.Errorf("two conferenceKeys: %v; want ErrMalformed", err)
+	}
+}
