@@ -284,3 +284,33 @@ func TestResponseFocusFromKeys(t *testing.T) {
 		t.Errorf("two conferenceKeys: %v; want ErrMalformed", err)
 	}
 }
+
+func TestRespond(t *testing.T) {
+	req, err := ParseRequest(readFile(t, "adduser.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := lync.ParseConferenceURI(req.AddUser.ConfEntity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := req.Respond(CodeSuccess, "")
+	resp.FocusURI, resp.MCUs = u.String(), MCUEntries(u, lync.MCUAudioVideo, lync.MCUChat)
+	want := &Response{To: "sip:rmx1@fabrikam.com", From: focus, RequestID: "1", Code: CodeSuccess, Command: CommandAddUser, FocusURI: focus,
+		MCUs: []MCUEntry{{"audio-video", "sip:Alice@fabrikam.com;gruu;opaque=app:conf:audio-video:id:5D3747C"},
+			{"chat", "sip:Alice@fabrikam.com;gruu;opaque=app:conf:chat:id:5D3747C"}}}
+	if d := cmp.Diff(want, resp); d != "" {
+		t.Errorf("Respond (-want +got):\n%s", d)
+	}
+	b, err := resp.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseResponse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if av, err := back.MCUURI(lync.MCUAudioVideo); err != nil || !av.Equal(u.MCU(lync.MCUAudioVideo)) {
+		t.Errorf("AV MCU from the answer = %v, %v", av, err)
+	}
+}
