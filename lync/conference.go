@@ -65,6 +65,20 @@ func (id ConferenceID) Equal(other ConferenceID) bool {
 	return strings.EqualFold(string(id), string(other))
 }
 
+// MarshalText implements encoding.TextMarshaler.
+func (id ConferenceID) MarshalText() ([]byte, error) { return []byte(id), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseConferenceID,
+// so a configuration file cannot carry a malformed ID.
+func (id *ConferenceID) UnmarshalText(b []byte) error {
+	v, err := ParseConferenceID(string(b))
+	if err != nil {
+		return err
+	}
+	*id = v
+	return nil
+}
+
 // MCUType is the conference entity named in a conference URI's opaque
 // parameter: the focus, or one of the MCUs the focus hands out (MS-CONFBAS
 // §2.2.1, the conf-uris purposes).
@@ -397,4 +411,17 @@ func ParseDialInID(s string) (DialInID, error) {
 		}
 	}
 	return DialInID(s), nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (id DialInID) MarshalText() ([]byte, error) { return []byte(id), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseDialInID.
+func (id *DialInID) UnmarshalText(b []byte) error {
+	v, err := ParseDialInID(string(b))
+	if err != nil {
+		return err
+	}
+	*id = v
+	return nil
 }

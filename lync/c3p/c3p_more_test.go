@@ -29,6 +29,15 @@ func TestGetConferenceKeys(t *testing.T) {
 		r.To != "sip:alice@contoso.com;gruu;opaque=app:conf:focusfactory" || r.RequestID != "5" {
 		t.Errorf("ParseRequest = %+v, %+v", r, r.GetConference)
 	}
+	// MS-CONFBAS §4.4.7: by focus URI, to the focus.
+	r, err = ParseRequest(readFile(t, "getconference-confbas.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := r.GetConference; g == nil || g.ConfEntity != "sip:alice@contoso.com;gruu;opaque=app:conf:focus:id:5D3747C" || g.ConferenceID != "" ||
+		r.To != "sip:alice@contoso.com;gruu;opaque=app:conf:focus:id:5D3747C " {
+		t.Errorf("ParseRequest(MS-CONFBAS 4.4.7) = %+v, %+v", r, r.GetConference)
+	}
 	for _, g := range []GetConference{{ConfEntity: focus}, {ConferenceID: "SDFBSD12"}, {DialInID: "4411223"}} {
 		req := &Request{To: "sip:alice@contoso.com;gruu;opaque=app:conf:focusfactory", From: "sip:dma@contoso.com", RequestID: "42", GetConference: &g}
 		b, err := req.Marshal()
@@ -207,7 +216,7 @@ func TestMarshalRefuses(t *testing.T) {
 }
 
 func FuzzParseRequest(f *testing.F) {
-	for _, name := range []string{"adduser.xml", "getconference-confpro.xml"} {
+	for _, name := range []string{"adduser.xml", "getconference-confpro.xml", "getconference-confbas.xml"} {
 		f.Add(readFile(f, name))
 	}
 	f.Add([]byte(`<request xmlns="urn:ietf:params:xml:ns:cccp" xmlns:mscp="` + NamespaceMSCP + `" to="a" from="b" requestId="9"><getConference><conferenceKeys mscp:dial-in-id="4411223"/></getConference></request>`))
