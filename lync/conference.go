@@ -65,6 +65,20 @@ func (id ConferenceID) Equal(other ConferenceID) bool {
 	return strings.EqualFold(string(id), string(other))
 }
 
+// MarshalText implements encoding.TextMarshaler.
+func (id ConferenceID) MarshalText() ([]byte, error) { return []byte(id), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseConferenceID,
+// so a configuration file cannot carry a malformed ID.
+func (id *ConferenceID) UnmarshalText(b []byte) error {
+	v, err := ParseConferenceID(string(b))
+	if err != nil {
+		return err
+	}
+	*id = v
+	return nil
+}
+
 // MCUType is the conference entity named in a conference URI's opaque
 // parameter: the focus, or one of the MCUs the focus hands out (MS-CONFBAS
 // §2.2.1, the conf-uris purposes).
@@ -373,9 +387,9 @@ const (
 // under the dial-in numbers, the key a RealConnect caller dials behind the
 // DMA's prefix. It is not the ConferenceID in the focus URI.
 //
-// Lab convention: nothing public fixes its length; Lync prints 4 to about 9
-// digits, and the lab accepts MinDialInIDLen to MaxDialInIDLen ASCII digits,
-// leading zeros kept.
+// Lab convention: no public source at hand fixes its length, so the lab
+// accepts MinDialInIDLen to MaxDialInIDLen ASCII digits (leading zeros
+// kept, as they are dialled) and nothing else: no spaces, '#' or '+'.
 type DialInID string
 
 // ParseDialInID checks s as a dial-in ID; errors wrap ErrInvalidDialInID.
@@ -397,4 +411,17 @@ func ParseDialInID(s string) (DialInID, error) {
 		}
 	}
 	return DialInID(s), nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (id DialInID) MarshalText() ([]byte, error) { return []byte(id), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseDialInID.
+func (id *DialInID) UnmarshalText(b []byte) error {
+	v, err := ParseDialInID(string(b))
+	if err != nil {
+		return err
+	}
+	*id = v
+	return nil
 }

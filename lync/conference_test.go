@@ -263,3 +263,26 @@ func FuzzParseConferenceURI(f *testing.F) {
 		}
 	})
 }
+
+func TestIDText(t *testing.T) {
+	var m struct {
+		ID   ConferenceID `json:"id"`
+		Dial DialInID     `json:"dial"`
+	}
+	if err := json.Unmarshal([]byte(`{"id":"FGHJ1234","dial":"4411223"}`), &m); err != nil || m.ID != "FGHJ1234" || m.Dial != "4411223" {
+		t.Errorf("Unmarshal = %+v, %v", m, err)
+	}
+	if err := json.Unmarshal([]byte(`{"id":"FGHJ-1234"}`), &m); !errors.Is(err, ErrInvalidConferenceID) {
+		t.Errorf("Unmarshal of a bad conference ID = %v; want ErrInvalidConferenceID", err)
+	}
+	if err := json.Unmarshal([]byte(`{"dial":"44 11"}`), &m); !errors.Is(err, ErrInvalidDialInID) {
+		t.Errorf("Unmarshal of a bad dial-in ID = %v; want ErrInvalidDialInID", err)
+	}
+	out, err := json.Marshal(struct {
+		ID   ConferenceID
+		Dial DialInID
+	}{"FGHJ1234", "0012345"})
+	if err != nil || string(out) != `{"ID":"FGHJ1234","Dial":"0012345"}` {
+		t.Errorf("Marshal = %s, %v", out, err)
+	}
+}

@@ -182,7 +182,7 @@ func (c Code) Valid() bool { return c == CodeSuccess || c == CodeFailure || c ==
 type Response struct {
 	To, From, RequestID string
 	Code                Code
-	Reason              string // why a failure failed: the command element's reason attribute
+	Reason              string // why a failure failed: the command element's reason attribute (MS-CONFPRO §2.2.3.4 lists a focus factory's values)
 	Command             string // the answered command: CommandAddUser, CommandGetConference, …
 
 	FocusURI string     // the conference-info entity: the conference's focus URI
@@ -215,4 +215,22 @@ func (r *Response) MCUURI(t lync.MCUType) (lync.ConferenceURI, error) {
 		return u, nil
 	}
 	return lync.ConferenceURI{}, fmt.Errorf("%w: <conf-uris> has no entry with purpose %q", ErrNoMCU, t)
+}
+
+// Respond starts the response to r as MS-CONFBAS §2.2.3 addresses it: from
+// the request's to, to its from, the same requestId and command. For a
+// request ParseRequest reported as unsupported, set Command from the
+// *UnsupportedCommandError.
+func (r *Request) Respond(code Code, reason string) *Response {
+	return &Response{To: r.From, From: r.To, RequestID: r.RequestID, Code: code, Reason: reason, Command: r.Command()}
+}
+
+// MCUEntries lists the conf-uris entries of the conference u belongs to,
+// one per type, as a focus answers with them.
+func MCUEntries(u lync.ConferenceURI, types ...lync.MCUType) []MCUEntry {
+	out := make([]MCUEntry, len(types))
+	for i, t := range types {
+		out[i] = MCUEntry{Purpose: string(t), URI: u.MCU(t).String()}
+	}
+	return out
 }

@@ -39,6 +39,13 @@ func ParseResponse(b []byte) (*Response, error) {
 		// Some C3P texts put the reason on the response element itself.
 		r.Reason, _ = root.attrValue("", "reason")
 	}
+	keys, err := cmd.child(NamespaceCCCP, "conferenceKeys")
+	if err != nil {
+		return nil, err
+	}
+	if keys != nil {
+		r.FocusURI, _ = keys.attrValue("", "confEntity")
+	}
 	info, err := cmd.child(NamespaceCI, "conference-info")
 	if err != nil {
 		return nil, err
@@ -46,11 +53,11 @@ func ParseResponse(b []byte) (*Response, error) {
 	if info == nil {
 		return r, nil
 	}
-	r.FocusURI, _ = info.attrValue("", "entity")
-	if r.FocusURI == "" {
-		if keys, _ := cmd.child(NamespaceCCCP, "conferenceKeys"); keys != nil {
-			r.FocusURI, _ = keys.attrValue("", "confEntity")
-		}
+	// The conference-info entity is the conference's URI (RFC 4575 §5.1);
+	// when it is empty, as in MS-CONFPRO §4.5's example, the echoed key is
+	// all there is.
+	if entity, _ := info.attrValue("", "entity"); entity != "" {
+		r.FocusURI = entity
 	}
 	desc, err := info.child(NamespaceCI, "conference-description")
 	if err != nil || desc == nil {

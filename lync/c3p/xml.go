@@ -16,6 +16,7 @@ type node struct {
 	attr []xml.Attr
 	kids []*node
 	text string // the element's own character data, trimmed
+	buf  []byte // text while the element is open
 }
 
 // path names n for error messages, as <prefix-less local name>.
@@ -103,7 +104,7 @@ func parseTree(b []byte) (*node, error) {
 			stack = append(stack, n)
 		case xml.EndElement:
 			n := stack[len(stack)-1]
-			n.text = strings.TrimSpace(n.text)
+			n.text, n.buf = strings.TrimSpace(string(n.buf)), nil
 			stack = stack[:len(stack)-1]
 		case xml.CharData:
 			if len(stack) == 0 {
@@ -112,7 +113,8 @@ func parseTree(b []byte) (*node, error) {
 				}
 				continue
 			}
-			stack[len(stack)-1].text += string(t)
+			n := stack[len(stack)-1]
+			n.buf = append(n.buf, t...)
 		case xml.Directive:
 			return nil, malformed("a <!%s…> declaration; C3P bodies have no DTD or entity declarations", firstWord(t))
 		case xml.ProcInst:

@@ -74,7 +74,7 @@ func (fe *FrontEnd) inviteAVMCU(req *sip.Request, p *peer, u lync.ConferenceURI)
 	body, err := answer.Marshal()
 	if err != nil {
 		for _, a := range agents {
-			a.agent.Close()
+			a.close()
 		}
 		fe.s.log.Error("AV MCU answer", "error", err)
 		return sip.NewResponseFromRequest(req, 500, "Server Internal Error", nil)
@@ -130,7 +130,7 @@ func (fe *FrontEnd) answerMedia(m *Meeting, offer *sdp.Session, encrypt bool) ([
 	var agents []*iceAgent
 	fail := func(err error) ([]*iceAgent, *sdp.Session, error) {
 		for _, a := range agents {
-			a.agent.Close()
+			a.close()
 		}
 		return nil, nil, err
 	}

@@ -256,3 +256,74 @@ func TestAVMCURefusals(t *testing.T) {
 		t.Errorf("Close: %v", err)
 	}
 }
+
+// The end of the context given to NewServer ends every media session and
+// leaves no goroutine behind.
+func TestAVMCUContextEndsMedia(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	d := loadExample(t, "two-site.yaml")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := lynctest.NewServer(ctx, &d.Lync)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := mustMeeting(t, s, "sip:alice@contoso.com", lynctest.WithEncryption(lynctest.SupportEncryption))
+	rmx := newClient(t, s, s.FrontEnd("fe-east.contoso.com"), "rmx-east.contoso.com")
+	const self = "sip:rpp-east@contoso.com"
+	focus := m.Focus.String()
+	if j, err := join(t, rmx, focus, self, addUser(t, focus, self, "{1}")); err != nil || j.res.StatusCode != 200 {
+		t.Fatalf("addUser: %v", err)
+	}
+	host, _ := sdp.ParseCandidate("1 1 UDP 2130706431 127.0.0.1 9 typ host") // nobody answers ICE there
+	j, err := join(t, rmx, m.AVMCU.String(), self, offer(t, "RTP/AVP", "", false, "Bp2K", "uQ8PvXcRYHLHRa7a1Hm0sGpw", []sdp.Candidate{host}),
+		sip.NewHeader("Content-Type", sdp.ContentType))
+	if err != nil || j.res.StatusCode != 200 {
+		t.Fatalf("AV MCU INVITE: %v %v", j, err)
+	}
+	if p := m.Roster()[0]; p.Media != lynctest.MediaConnecting {
+		t.Errorf("media %s, want connecting", p.Media)
+	}
+	rmx.c.Close()
+	rmx.ua.Close()
+	cancel()
+	if err := s.Close(); err != nil { // waits for the Close the context started
+		t.Errorf("Close: %v", err)
+	}
+	if p := m.Roster()[0]; p.Media != lynctest.MediaEnded {
+		t.Errorf("media %s after the lab closed, want ended", p.Media)
+	}
+}
+
+// Leaving the focus ends the participant's media leg: its AV MCU dialog is
+// gone too.
+func TestFocusByeEndsMedia(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	s, _ := start(t, "two-site.yaml")
+	m := mustMeeting(t, s, "sip:alice@contoso.com", lynctest.WithEncryption(lynctest.SupportEncryption))
+	rmx := newClient(t, s, s.FrontEnd("fe-east.contoso.com"), "rmx-east.contoso.com")
+	const self = "sip:rpp-east@contoso.com"
+	focus := m.Focus.String()
+	fj, err := join(t, rmx, focus, self, addUser(t, focus, self, "{1}"))
+	if err != nil || fj.res.StatusCode != 200 {
+		t.Fatalf("addUser: %v", err)
+	}
+	host, _ := sdp.ParseCandidate("1 1 UDP 2130706431 127.0.0.1 9 typ host")
+	mj, err := join(t, rmx, m.AVMCU.String(), self, offer(t, "RTP/AVP", "", false, "Bp2K", "uQ8PvXcRYHLHRa7a1Hm0sGpw", []sdp.Candidate{host}),
+		sip.NewHeader("Content-Type", sdp.ContentType))
+	if err != nil || mj.res.StatusCode != 200 {
+		t.Fatalf("AV MCU INVITE: %v %v", mj, err)
+	}
+	if res := fj.bye(t, rmx); res.StatusCode != 200 {
+		t.Fatalf("BYE to the focus: %s", res.StartLine())
+	}
+	if p := m.Roster()[0]; p.JoinedFocus || p.Media != lynctest.MediaEnded {
+		t.Errorf("after leaving the focus: %+v", p)
+	}
+	if res := mj.bye(t, rmx); res.StatusCode != 481 {
+		t.Errorf("BYE to the AV MCU after leaving the focus: %s, want 481", res.StartLine())
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+}

@@ -210,21 +210,28 @@ func (c *conferencing) link(computer lync.FQDN, port lync.Port) (*link, error) {
 	l.addr = addr
 	key := keyOf(computer, port)
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.closed {
+		c.mu.Unlock()
 		return l, fmt.Errorf("%s:%d: %w: the lab is closed", computer, port, ErrComputerUnreachable)
 	}
-	if old := c.links[key]; old != nil {
-		if old.addr == addr {
-			return old, nil
-		}
-		delete(c.links, key)
-		go old.close() // the device moved; its old connection is of no use
+	old := c.links[key]
+	if old != nil && old.addr == addr {
+		c.mu.Unlock()
+		return old, nil
 	}
-	if err := l.open(); err != nil {
+	err := l.open()
+	if err == nil {
+		c.links[key] = l
+	} else if old != nil {
+		delete(c.links, key)
+	}
+	c.mu.Unlock()
+	if old != nil {
+		_ = old.close() // the device moved; its old connection is of no use
+	}
+	if err != nil {
 		return l, err
 	}
-	c.links[key] = l
 	return l, nil
 }
 
@@ -328,8 +335,6 @@ func (c *conferencing) drop(l *link) {
 		delete(c.links, key)
 	}
 	c.mu.Unlock()
-	// Closing the user agent from inside its own transaction would wait
-	// on itself; the transaction has ended here, the request has returned.
 	_ = l.close()
 }
 
@@ -392,8 +397,152 @@ func (s *Server) verifyDevice(cs tls.ConnectionState, computer lync.FQDN) error 
 	return fmt.Errorf("%w: %w: the certificate names %s, the Front End dialled %s", ErrDeviceCertificate, ErrNameMismatch, strings.Join(names, ", "), computer)
 }
 
-// byeFromComputer answers a BYE the computer sends over a link: the lab
-// routes no call to it yet, so there is no dialog to end (RFC 3261 §15.1.2).
+// byeFromComputer answers a BYE the computer sends over a link for a call
+// the Front End routed to it; an unknown dialog gets 481 (RFC 3261
+// §15.1.2).
 func (c *conferencing) byeFromComputer(req *sip.Request) *sip.Response {
-	return sip.NewResponseFromRequest(req, 481, "Call/Transaction Does Not Exist", nil)
+	c.mu.Lock()
+	call := c.calls[req.CallID().Value()]
+	delete(c.calls, req.CallID().Value())
+	c.mu.Unlock()
+	if call == nil {
+		return sip.NewResponseFromRequest(req, 481, "Call/Transaction Does Not Exist", nil)
+	}
+	call.mu.Lock()
+	call.ended = true
+	call.mu.Unlock()
+	return sip.NewResponseFromRequest(req, 200, "OK", nil)
+}
+
+// Invitation is a call a Front End routes to a trusted application
+// computer: a RealConnect or static-route INVITE from a Lync user.
+type Invitation struct {
+	// From and To are SIP URIs: the caller (a Lync user) and the callee
+	// (the address the computer serves, such as a VMR).
+	From, To string
+	// ContentType and Body are the offer; both empty for none.
+	ContentType string
+	Body        []byte
+}
+
+// Call is a call a Front End routed to a computer, as the computer
+// answered it.
+type Call struct {
+	Computer lync.FQDN
+	Port     lync.Port
+	// Status is the computer's final answer; ContentType and Body its body.
+	Status      int
+	ContentType string
+	Body        []byte
+
+	l      *link
+	invite *sip.Request
+	res    *sip.Response
+	mu     sync.Mutex
+	ended  bool
+}
+
+// Call has the registrar Front End of computer's pool send an INVITE to
+// the computer over its MTLS connection (the one ProbeComputer uses, with
+// the same certificate checks), wait for the final answer and, for a 2xx,
+// acknowledge it. It returns an error only when no final answer came;
+// the computer's refusal is in Call.Status.
+func (s *Server) Call(ctx context.Context, computer lync.FQDN, port lync.Port, inv Invitation) (*Call, error) {
+	var from, to sip.Uri
+	if err := sip.ParseUri(inv.From, &from); err != nil {
+		return nil, fmt.Errorf("lynctest: call from %q: %w", inv.From, err)
+	}
+	if err := sip.ParseUri(inv.To, &to); err != nil {
+		return nil, fmt.Errorf("lynctest: call to %q: %w", inv.To, err)
+	}
+	l, err := s.conf.link(computer, port)
+	if err != nil {
+		return nil, err
+	}
+	req := sip.NewRequest(sip.INVITE, to)
+	fh := &sip.FromHeader{Address: from, Params: sip.NewParams()}
+	fh.Params.Add("tag", sip.GenerateTagN(16))
+	req.AppendHeader(fh)
+	req.AppendHeader(&sip.ToHeader{Address: to, Params: sip.NewParams()})
+	req.AppendHeader(&sip.ContactHeader{Address: sip.Uri{Scheme: "sip", Host: string(l.fe.FQDN), UriParams: sip.NewParams()}})
+	if inv.ContentType != "" {
+		req.AppendHeader(sip.NewHeader("Content-Type", inv.ContentType))
+	}
+	if inv.Body != nil {
+		req.SetBody(inv.Body)
+	}
+	res, err := l.do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	call := &Call{Computer: computer, Port: port, Status: res.StatusCode, Body: res.Body(), l: l, invite: req, res: res}
+	if ct := res.ContentType(); ct != nil {
+		call.ContentType = ct.Value()
+	}
+	if !res.IsSuccess() {
+		return call, nil
+	}
+	if err := call.ack(); err != nil {
+		return call, err
+	}
+	s.conf.mu.Lock()
+	s.conf.calls[req.CallID().Value()] = call
+	s.conf.mu.Unlock()
+	return call, nil
+}
+
+// inDialog makes a request of the call's dialog, to the computer's
+// Contact (RFC 3261 §12.2.1.1).
+func (c *Call) inDialog(method sip.RequestMethod, seq uint32) *sip.Request {
+	target := c.invite.Recipient
+	if ct := c.res.Contact(); ct != nil {
+		target = ct.Address
+	}
+	req := sip.NewRequest(method, target)
+	req.AppendHeader(sip.HeaderClone(c.invite.From()))
+	req.AppendHeader(sip.HeaderClone(c.res.To()))
+	req.AppendHeader(sip.HeaderClone(c.invite.CallID()))
+	req.AppendHeader(&sip.CSeqHeader{SeqNo: seq, MethodName: method})
+	req.SetTransport("TLS")
+	req.SetDestination(c.l.addr)
+	return req
+}
+
+// ack acknowledges the 2xx (RFC 3261 §13.2.2.4); an ACK has no answer.
+func (c *Call) ack() error {
+	s := c.l.c.s
+	ack := c.inDialog(sip.ACK, c.invite.CSeq().SeqNo)
+	s.rec.add(Message{Time: s.opts.now(), Direction: Out, Server: string(c.l.fe.FQDN), Peer: string(c.l.computer), StartLine: ack.StartLine(), Text: ack.String()})
+	if err := c.l.client.WriteRequest(ack); err != nil {
+		return fmt.Errorf("%s:%d: ACK: %w: %w", c.Computer, c.Port, ErrComputerUnreachable, err)
+	}
+	return nil
+}
+
+// Ended reports whether the computer has hung up (sent BYE).
+func (c *Call) Ended() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ended
+}
+
+// Hangup ends an answered call with BYE and returns the computer's final
+// status to it. A call already ended, or never answered, returns 0.
+func (c *Call) Hangup(ctx context.Context) (int, error) {
+	c.mu.Lock()
+	done := c.ended || c.res == nil || !c.res.IsSuccess()
+	c.ended = true
+	c.mu.Unlock()
+	if done {
+		return 0, nil
+	}
+	conf := c.l.c
+	conf.mu.Lock()
+	delete(conf.calls, c.invite.CallID().Value())
+	conf.mu.Unlock()
+	res, err := c.l.do(ctx, c.inDialog(sip.BYE, c.invite.CSeq().SeqNo+1))
+	if err != nil {
+		return 0, err
+	}
+	return res.StatusCode, nil
 }

@@ -5,8 +5,10 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
@@ -48,6 +50,32 @@ func startDevice(t *testing.T, s *lynctest.Server, cert tls.Certificate, status 
 		d.got = append(d.got, req)
 		d.mu.Unlock()
 		_ = tx.Respond(sip.NewResponseFromRequest(req, status, "Status", nil))
+	})
+	// Calls: a VMR answers with an SDP body; "busy" is busy.
+	srv.OnInvite(func(req *sip.Request, tx sip.ServerTransaction) {
+		d.mu.Lock()
+		d.got = append(d.got, req)
+		d.mu.Unlock()
+		if req.Recipient.User == "busy" {
+			_ = tx.Respond(sip.NewResponseFromRequest(req, 486, "Busy Here", nil))
+			return
+		}
+		res := sip.NewResponseFromRequest(req, 200, "OK", []byte("v=0\r\n"))
+		res.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+		res.To().Params.Add("tag", "vmr")
+		res.AppendHeader(&sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: req.Recipient.User, Host: req.Recipient.Host}})
+		_ = tx.Respond(res)
+	})
+	srv.OnAck(func(req *sip.Request, tx sip.ServerTransaction) {
+		d.mu.Lock()
+		d.got = append(d.got, req)
+		d.mu.Unlock()
+	})
+	srv.OnBye(func(req *sip.Request, tx sip.ServerTransaction) {
+		d.mu.Lock()
+		d.got = append(d.got, req)
+		d.mu.Unlock()
+		_ = tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
 	})
 	conf := &tls.Config{
 		Certificates: []tls.Certificate{cert},
@@ -225,6 +253,92 @@ func TestProbeComputersThroughTheResolver(t *testing.T) {
 		t.Errorf("probe of a computer of no pool: %v", r.Err)
 	}
 	t.Log("\n" + s.Ladder())
+	if err := s.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+}
+
+// A Front End routes a call to a computer over its MTLS connection: INVITE,
+// the computer's answer, ACK; Hangup sends BYE; a BYE from the computer
+// ends the call. A refusal is the call's status; a certificate that fails
+// the check fails the call before any SIP.
+func TestCallRoutedToComputer(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	s, _ := start(t, "two-site.yaml")
+	ctx := context.Background()
+	cert, _ := s.CA.Issue("dma-east.contoso.com", "dma-east.contoso.com")
+	d := startDevice(t, s, cert, 200)
+	defer d.close()
+	s.SetComputerAddress("dma-east.contoso.com", 5061, d.Addr)
+	inv := lynctest.Invitation{From: "sip:alice@contoso.com", To: "sip:1000@dma-east.contoso.com", ContentType: "application/sdp", Body: []byte("v=0\r\n")}
+	call, err := s.Call(ctx, "dma-east.contoso.com", 5061, inv)
+	if err != nil || call.Status != 200 || call.ContentType != "application/sdp" || string(call.Body) != "v=0\r\n" {
+		t.Fatalf("call: %+v, %v\n%s", call, err, s.Ladder())
+	}
+	waitFor(t, func() bool { return len(d.requests()) == 2 }) // the ACK, which has no answer
+	if code, err := call.Hangup(ctx); err != nil || code != 200 {
+		t.Errorf("Hangup: %d, %v", code, err)
+	}
+	var methods []string
+	for _, r := range d.requests() {
+		methods = append(methods, string(r.Method))
+	}
+	if got := strings.Join(methods, " "); got != "INVITE ACK BYE" {
+		t.Errorf("the device got %s, want INVITE ACK BYE", got)
+	}
+	if inv := d.requests()[0]; inv.From().Address.User != "alice" || inv.Recipient.User != "1000" || string(inv.Body()) != "v=0\r\n" {
+		t.Errorf("INVITE %s", inv.String())
+	}
+
+	// The computer hangs up: its BYE comes back over the Front End's
+	// connection.
+	call, err = s.Call(ctx, "dma-east.contoso.com", 5061, inv)
+	if err != nil || call.Status != 200 {
+		t.Fatalf("second call: %+v, %v", call, err)
+	}
+	invite := d.requests()[3]
+	client, err := sipgo.NewClient(d.ua)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	bye := sip.NewRequest(sip.BYE, invite.Contact().Address)
+	bye.SetTransport("TLS")
+	bye.SetDestination(invite.Source())
+	tag := sip.NewParams()
+	tag.Add("tag", "vmr")
+	bye.AppendHeader(&sip.FromHeader{Address: invite.To().Address, Params: tag})
+	bye.AppendHeader(&sip.ToHeader{Address: invite.From().Address, Params: invite.From().Params.Clone()})
+	bye.AppendHeader(sip.HeaderClone(invite.CallID()))
+	bye.AppendHeader(&sip.CSeqHeader{SeqNo: 1, MethodName: sip.BYE})
+	bctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	res, err := client.Do(bctx, bye)
+	if err != nil || res.StatusCode != 200 || !call.Ended() {
+		t.Errorf("the device's BYE: %v, %v; call ended: %v", res, err, call.Ended())
+	}
+	if code, err := call.Hangup(ctx); code != 0 || err != nil {
+		t.Errorf("Hangup of an ended call: %d, %v", code, err)
+	}
+
+	inv.To = "sip:busy@dma-east.contoso.com"
+	if call, err := s.Call(ctx, "dma-east.contoso.com", 5061, inv); err != nil || call.Status != 486 {
+		t.Errorf("call to a busy VMR: %+v, %v", call, err)
+	}
+
+	wild, _ := s.CA.Issue("*.contoso.com", "*.contoso.com")
+	w := startDevice(t, s, wild, 200)
+	defer w.close()
+	s.SetComputerAddress("rmx-east.contoso.com", 5061, w.Addr)
+	if _, err := s.Call(ctx, "rmx-east.contoso.com", 5061, inv); !errors.Is(err, lynctest.ErrWildcardCertificate) {
+		t.Errorf("call to a computer with a wildcard certificate: %v", err)
+	}
+	if len(w.requests()) != 0 {
+		t.Error("the wildcard computer got the call")
+	}
+	if _, err := s.Call(ctx, "rmx-east.contoso.com", 5061, lynctest.Invitation{From: "alice", To: "sip:1000@rmx-east.contoso.com"}); err == nil {
+		t.Error("a call from a non-URI went out")
+	}
 	if err := s.Close(); err != nil {
 		t.Errorf("Close: %v", err)
 	}

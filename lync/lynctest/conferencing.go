@@ -30,11 +30,13 @@ type conferencing struct {
 	meetings  map[string]*Meeting    // by focus URI Key
 	byDialIn  map[lync.DialInID]*Meeting
 	dialogs   map[string]*confDialog // focus and AV MCU dialogs, by Call-ID
+	calls     map[string]*Call       // calls routed to computers, by Call-ID
 }
 
 func newConferencing(s *Server) *conferencing {
 	c := &conferencing{s: s, computers: map[computerKey]string{}, links: map[computerKey]*link{},
-		meetings: map[string]*Meeting{}, byDialIn: map[lync.DialInID]*Meeting{}, dialogs: map[string]*confDialog{}}
+		meetings: map[string]*Meeting{}, byDialIn: map[lync.DialInID]*Meeting{}, dialogs: map[string]*confDialog{},
+		calls: map[string]*Call{}}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	return c
 }

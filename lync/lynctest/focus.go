@@ -106,22 +106,21 @@ func (fe *FrontEnd) parseC3P(req *sip.Request) (*c3p.Request, *sip.Response) {
 	return r, nil
 }
 
-// c3pAnswer is a SIP response carrying a C3P response to r.
-func (fe *FrontEnd) c3pAnswer(req *sip.Request, code int, reason string, r *c3p.Request, answer c3p.Response) *sip.Response {
-	answer.To, answer.From, answer.RequestID = r.From, r.To, r.RequestID
+// c3pAnswer is a SIP response carrying the C3P answer to r: code, and for
+// a success the conference's focus and MCUs.
+func (fe *FrontEnd) c3pAnswer(req *sip.Request, status int, reason string, r *c3p.Request, code c3p.Code, m *Meeting) *sip.Response {
+	answer := r.Respond(code, "")
+	if m != nil {
+		answer.FocusURI, answer.MCUs = m.Focus.String(), c3p.MCUEntries(m.Focus, lync.MCUAudioVideo)
+	}
 	body, err := answer.Marshal()
 	if err != nil {
 		fe.s.log.Error("C3P answer", "error", err)
 		return sip.NewResponseFromRequest(req, 500, "Server Internal Error", nil)
 	}
-	res := sip.NewResponseFromRequest(req, code, reason, body)
+	res := sip.NewResponseFromRequest(req, status, reason, body)
 	res.AppendHeader(sip.NewHeader("Content-Type", c3p.ContentType))
 	return res
-}
-
-// mcus lists the MCUs of a meeting the lab hosts, for conf-uris.
-func (m *Meeting) mcus() []c3p.MCUEntry {
-	return []c3p.MCUEntry{{Purpose: string(lync.MCUAudioVideo), URI: m.AVMCU.String()}}
 }
 
 // focusFactory answers a C3P getConference SERVICE to a focus factory (lab
@@ -167,12 +166,11 @@ func (fe *FrontEnd) focusFactory(req *sip.Request, p *peer) *sip.Response {
 		}
 	}
 	if m == nil {
-		res := fe.c3pAnswer(req, 404, "Not Found", r, c3p.Response{Code: c3p.CodeFailure, Command: c3p.CommandGetConference})
+		res := fe.c3pAnswer(req, 404, "Not Found", r, c3p.CodeFailure, nil)
 		res.AppendHeader(DiagConferenceNotFound.header(string(fe.FQDN)))
 		return res
 	}
-	return fe.c3pAnswer(req, 200, "OK", r, c3p.Response{Code: c3p.CodeSuccess, Command: c3p.CommandGetConference,
-		FocusURI: m.Focus.String(), MCUs: m.mcus()})
+	return fe.c3pAnswer(req, 200, "OK", r, c3p.CodeSuccess, m)
 }
 
 // serviceGRUUCaller applies the lab's rule for the focus factory's callers
@@ -272,8 +270,7 @@ func (fe *FrontEnd) joinFocus(req *sip.Request, p *peer, u lync.ConferenceURI) *
 	if len(a.User.Roles) > 0 {
 		role = a.User.Roles[0]
 	}
-	res = fe.c3pAnswer(req, 200, "OK", r, c3p.Response{Code: c3p.CodeSuccess, Command: c3p.CommandAddUser,
-		FocusURI: m.Focus.String(), MCUs: m.mcus()})
+	res = fe.c3pAnswer(req, 200, "OK", r, c3p.CodeSuccess, m)
 	tag := token(8)
 	res.To().Params.Add("tag", tag)
 	res.AppendHeader(&sip.ContactHeader{Address: req.Recipient, Params: isFocusParam()})
@@ -302,13 +299,21 @@ func (fe *FrontEnd) bye(req *sip.Request, p *peer) *sip.Response {
 		}
 		return fe.notAllowed(req, p)
 	}
-	switch d.kind {
-	case lync.MCUFocus:
-		d.participant.update(func(p *Participant) { p.JoinedFocus = false })
-		fe.s.conf.endMedia(d.participant)
-	case lync.MCUAudioVideo:
-		fe.s.conf.endMedia(d.participant)
+	pt := d.participant
+	pt.mu.Lock()
+	current := pt.mediaCall == d.callID
+	mediaCall := pt.mediaCall
+	pt.mu.Unlock()
+	switch {
+	case d.kind == lync.MCUFocus:
+		// Leaving the conference ends the participant's media leg too.
+		pt.update(func(p *Participant) { p.JoinedFocus = false })
+		fe.s.conf.takeDialog(mediaCall)
+		fe.s.conf.endMedia(pt)
+	case current:
+		fe.s.conf.endMedia(pt)
 	}
+	// A BYE of an AV MCU dialog that a later INVITE replaced ends nothing.
 	return sip.NewResponseFromRequest(req, 200, "OK", nil)
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/lync/c3p"
 	"github.com/rppkit/rppkit/lync/lynctest"
+	"github.com/rppkit/rppkit/lync/provision"
 )
 
 // The Service GRUUs of two-site.yaml's pools.
@@ -204,6 +205,23 @@ func TestFocusFactoryGetConference(t *testing.T) {
 		})
 	}
 	// The provisioning answer names the subscriber's own focus factory.
+	self := "sip:rpp-east@contoso.com"
+	sub, _ := provision.NewRequest(provision.ServerConfiguration).Marshal()
+	res, err := dma.request(context.Background(), sip.SUBSCRIBE, self, sub, fromHeader(t, self), &sip.ToHeader{Address: uriOf(t, self)},
+		&sip.ContactHeader{Address: uriOf(t, "sip:rpp-east@dma-east.contoso.com:5061;transport=tls")},
+		sip.NewHeader("Event", provision.Event), sip.NewHeader("Accept", provision.ContentType),
+		sip.NewHeader("Content-Type", provision.ContentType), sip.NewHeader("Supported", provision.PiggybackFirstNotify))
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("SUBSCRIBE: %v %v", res, err)
+	}
+	n, err := provision.ParseNotification(res.Body())
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint, _ := lync.ParseSIPAddress(self)
+	if g, _ := n.ServerConfiguration(); g.FocusFactoryURI != lync.FocusFactoryURI(endpoint) {
+		t.Errorf("focusFactoryUri %q, want %q", g.FocusFactoryURI, lync.FocusFactoryURI(endpoint))
+	}
 	if err := s.Close(); err != nil {
 		t.Errorf("Close: %v", err)
 	}
@@ -324,6 +342,9 @@ func TestFocusJoinAndLeave(t *testing.T) {
 		t.Errorf("200 Contact %s: %v", ct.Address.String(), err)
 	}
 	j.ack(t, rmx)
+	// An ACK has no answer: wait until the lab has it, so the ladder's
+	// order is known.
+	waitFor(t, func() bool { return strings.Contains(s.Ladder(), "ACK ") })
 	roster := m.Roster()
 	if len(roster) != 1 {
 		t.Fatalf("roster %+v", roster)
@@ -401,5 +422,16 @@ func TestFocusRefusals(t *testing.T) {
 	}
 	if err := s.Close(); err != nil {
 		t.Errorf("Close: %v", err)
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after 5 s: for what
+// has no answer to wait on, such as an ACK.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 5 s")
+		}
 	}
 }

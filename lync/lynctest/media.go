@@ -36,6 +36,12 @@ type iceAgent struct {
 	candidates  []ice.Candidate
 	remoteUfrag string
 	remotePwd   string
+	closeOnce   sync.Once
+}
+
+// close closes the agent once: pion's Close panics when two calls race.
+func (a *iceAgent) close() {
+	a.closeOnce.Do(func() { _ = a.agent.Close() })
 }
 
 // newAgent makes an ICE agent for the AV MCU of a Front End and gathers
@@ -152,7 +158,7 @@ func (c *conferencing) startMedia(pt *participant, agents []*iceAgent) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer a.agent.Close()
+			defer a.close()
 			c.echo(ctx, pt, a, i == 0)
 		}()
 	}
@@ -168,8 +174,13 @@ func (c *conferencing) startMedia(pt *participant, agents []*iceAgent) {
 func (c *conferencing) echo(ctx context.Context, pt *participant, a *iceAgent, first bool) {
 	connectCtx, cancel := context.WithTimeout(ctx, connectTimeout)
 	// Close the agent when ctx ends, which unblocks Accept and Read.
-	stop := context.AfterFunc(ctx, func() { a.agent.Close() })
+	stop := context.AfterFunc(ctx, a.close)
 	defer stop()
+	defer pt.update(func(p *Participant) {
+		if ctx.Err() != nil && (p.Media == MediaConnecting || p.Media == MediaConnected) {
+			p.Media = MediaEnded // BYE, the focus left, or the lab closed
+		}
+	})
 	conn, err := a.agent.Accept(connectCtx, a.remoteUfrag, a.remotePwd)
 	cancel()
 	if err != nil {

@@ -76,6 +76,10 @@ func ParseCandidate(s string) (Candidate, error) {
 	}
 	v := strings.TrimPrefix(s, "candidate:")
 	f := strings.Fields(v)
+	if len(f) == 7 && isQValue(f[4]) {
+		// MS-ICE (version 1): USERNAME COMPONENT PASSWORD TRANSPORT QVALUE ADDRESS PORT.
+		return bad("an MS-ICE version 1 candidate (Office Communicator 2007: credentials in the line, q-value %s); only MS-ICE2/RFC 5245 candidates are read", f[4])
+	}
 	if len(f) < 8 {
 		return bad("%d fields; want at least 8 (foundation component transport priority address port typ type)", len(f))
 	}
@@ -96,9 +100,6 @@ func ParseCandidate(s string) (Candidate, error) {
 		return bad("transport TCP-SO (simultaneous open) is not one Lync uses")
 	default:
 		return bad("transport %q: want UDP, TCP-PASS or TCP-ACT", f[2])
-	}
-	if strings.ContainsRune(f[3], '.') {
-		return bad("priority %q is a fraction: this is an MS-ICE version 1 candidate (Office Communicator 2007); only MS-ICE2/RFC 5245 candidates are read", f[3])
 	}
 	prio, err := strconv.ParseUint(f[3], 10, 32)
 	if err != nil || prio < 1 || prio > 1<<31-1 || f[3][0] == '+' {
@@ -161,6 +162,14 @@ func ParseCandidate(s string) (Candidate, error) {
 	}
 	c.Transport = transport
 	return c, nil
+}
+
+// isQValue reports whether s is a q-value such as 0.830 (RFC 3261's
+// qvalue), which MS-ICE version 1 candidates carry where RFC 5245 has the
+// address.
+func isQValue(s string) bool {
+	q, err := strconv.ParseFloat(s, 64)
+	return err == nil && strings.Count(s, ".") == 1 && q >= 0 && q <= 1
 }
 
 func checkFoundation(s string) error {

@@ -135,11 +135,11 @@ func (s *Session) validate() error {
 			if err := checkCrypto(c); err != nil {
 				return bad("%s: crypto: %v", where, err)
 			}
-			if !visibleOrSpace(c) || c != strings.TrimLeft(c, " \t") {
-				return bad("%s: crypto %q: want text without line breaks or leading space", where, c)
+			if !visibleOrSpace(c) {
+				return bad("%s: crypto %q: want text without line breaks", where, c)
 			}
 		}
-		if m.Label != "" && (!visibleOrSpace(m.Label) || m.Label != strings.TrimLeft(m.Label, " \t")) {
+		if !visibleOrSpace(m.Label) {
 			return bad("%s: label %q", where, m.Label)
 		}
 		if err := checkAttributes(m.Attributes, true); err != nil {
@@ -214,8 +214,8 @@ func checkAttributes(as []Attribute, media bool) error {
 		if !isToken(a.Key) {
 			return fmt.Errorf("attribute key %q is not a token", a.Key)
 		}
-		if a.Value != strings.TrimLeft(a.Value, " \t") || !visibleOrSpace(a.Value) {
-			return fmt.Errorf("attribute %s value %q: want text without line breaks or leading space", a.Key, a.Value)
+		if !visibleOrSpace(a.Value) {
+			return fmt.Errorf("attribute %s value %q: want text without line breaks", a.Key, a.Value)
 		}
 	}
 	return nil

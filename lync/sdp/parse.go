@@ -25,11 +25,26 @@ func (l lines) errAt(n int, err error, format string, args ...any) *LineError {
 	return e
 }
 
-// find returns the 1-based number of the first line, at or after line
-// from, that is prefix followed by value (as an a= line is written), or 0.
-func (l lines) find(from int, prefix, value string) int {
-	for i := max(from, 1); i <= len(l); i++ {
-		if rest, ok := strings.CutPrefix(l[i-1], prefix); ok && strings.TrimRight(rest, " \t") == value {
+// find returns the 1-based number of the first line in [from, to] that is
+// prefix followed by one of values, or 0.
+func (l lines) find(from, to int, prefix string, values ...string) int {
+	for i := max(from, 1); i <= min(to, len(l)); i++ {
+		if rest, ok := strings.CutPrefix(l[i-1], prefix); ok {
+			for _, v := range values {
+				if rest == v {
+					return i
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// first returns the 1-based number of the first line in [from, to] that
+// begins with prefix, or 0.
+func (l lines) first(from, to int, prefix string) int {
+	for i := max(from, 1); i <= min(to, len(l)); i++ {
+		if strings.HasPrefix(l[i-1], prefix) {
 			return i
 		}
 	}
@@ -66,6 +81,11 @@ func Parse(b []byte) (*Session, error) {
 		return nil, pionError(ls, norm.String(), err)
 	}
 	p := parser{lines: ls}
+	for i, line := range ls {
+		if strings.HasPrefix(line, "m=") {
+			p.mLines = append(p.mLines, i+1)
+		}
+	}
 	s := p.session(&d)
 	if p.err != nil {
 		return nil, p.err
@@ -106,12 +126,15 @@ func pionError(ls lines, norm string, err error) error {
 }
 
 // parser interprets pion's description, remembering the first error and
-// the first IPv6 address.
+// the first IPv6 address. Lines are found by section: the i-th media
+// description is the i-th m= line, and its attributes lie between it and
+// the next.
 type parser struct {
-	lines lines
-	from  int // the line the current media section starts at
-	err   error
-	ipv6  error
+	lines    lines
+	mLines   []int // the line number of each m= line
+	from, to int   // the current section's lines
+	err      error
+	ipv6     error
 }
 
 func (p *parser) fail(line int, err error, format string, args ...any) {
@@ -122,11 +145,10 @@ func (p *parser) fail(line int, err error, format string, args ...any) {
 
 // attrLine finds the line of an attribute in the current section.
 func (p *parser) attrLine(a pionsdp.Attribute) int {
-	v := a.Key
-	if a.Value != "" {
-		v += ":" + a.Value
+	if a.Value == "" {
+		return p.lines.find(p.from, p.to, "a=", a.Key, a.Key+":")
 	}
-	return p.lines.find(p.from, "a=", v)
+	return p.lines.find(p.from, p.to, "a=", a.Key+":"+a.Value)
 }
 
 func (p *parser) session(d *pionsdp.SessionDescription) *Session {
@@ -135,11 +157,18 @@ func (p *parser) session(d *pionsdp.SessionDescription) *Session {
 		SessionID:      d.Origin.SessionID,
 		SessionVersion: d.Origin.SessionVersion,
 	}
+	p.from, p.to = 1, len(p.lines)
+	if len(p.mLines) > 0 {
+		p.to = p.mLines[0] - 1
+	}
 	if d.ConnectionInformation != nil {
-		s.Address = p.connection(d.ConnectionInformation, 1)
+		s.Address = p.connection(d.ConnectionInformation)
 	}
 	var sessUfrag, sessPwd string
 	for _, a := range d.Attributes {
+		if !isToken(a.Key) {
+			p.fail(p.attrLine(a), ErrMalformed, "attribute name %q is not a token (RFC 4566 §5.13)", a.Key)
+		}
 		switch a.Key {
 		case "ice-ufrag":
 			sessUfrag = a.Value
@@ -150,7 +179,13 @@ func (p *parser) session(d *pionsdp.SessionDescription) *Session {
 		}
 	}
 	for i, md := range d.MediaDescriptions {
-		p.from = p.lines.find(p.from+1, "m=", md.MediaName.String())
+		p.from, p.to = 0, 0
+		if i < len(p.mLines) {
+			p.from, p.to = p.mLines[i], len(p.lines)
+			if i+1 < len(p.mLines) {
+				p.to = p.mLines[i+1] - 1
+			}
+		}
 		m := p.media(d, md, i+1)
 		if m.Ufrag == "" {
 			m.Ufrag = sessUfrag
@@ -163,9 +198,9 @@ func (p *parser) session(d *pionsdp.SessionDescription) *Session {
 	return s
 }
 
-// connection reads a c= line.
-func (p *parser) connection(c *pionsdp.ConnectionInformation, from int) string {
-	line := p.lines.find(from, "c=", c.String())
+// connection reads the c= line of the current section.
+func (p *parser) connection(c *pionsdp.ConnectionInformation) string {
+	line := p.lines.first(p.from, p.to, "c=")
 	if c.Address == nil {
 		p.fail(line, ErrMalformed, "c= has no address")
 		return ""
@@ -215,11 +250,14 @@ func (p *parser) media(d *pionsdp.SessionDescription, md *pionsdp.MediaDescripti
 		p.fail(mline, ErrMalformed, "m= line #%d has no formats", n)
 	}
 	if md.ConnectionInformation != nil {
-		m.Address = p.connection(md.ConnectionInformation, mline)
+		m.Address = p.connection(md.ConnectionInformation)
 	} else if d.ConnectionInformation == nil {
 		p.fail(mline, ErrMalformed, "no c= line for this m= section and none at session level (RFC 4566 §5.7)")
 	}
 	for _, a := range md.Attributes {
+		if !isToken(a.Key) {
+			p.fail(p.attrLine(a), ErrMalformed, "attribute name %q is not a token (RFC 4566 §5.13)", a.Key)
+		}
 		switch a.Key {
 		case "ice-ufrag":
 			m.Ufrag = p.iceCredential(a, 4)
@@ -238,7 +276,8 @@ func (p *parser) media(d *pionsdp.SessionDescription, md *pionsdp.MediaDescripti
 			}
 		case "encryption":
 			if m.Encryption != "" {
-				p.fail(p.attrLine(a), ErrMalformed, "a second a=encryption in m= section #%d", n)
+				first := p.lines.first(p.from, p.to, "a=encryption")
+				p.fail(p.lines.first(first+1, p.to, "a=encryption"), ErrMalformed, "a second a=encryption in m= section #%d", n)
 			}
 			if m.Encryption = Encryption(a.Value); !m.Encryption.Valid() {
 				p.fail(p.attrLine(a), ErrMalformed, "a=encryption:%s; want required, optional or rejected (MS-SDPEXT)", a.Value)

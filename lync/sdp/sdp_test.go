@@ -112,6 +112,11 @@ func TestParseErrorsNameTheLine(t *testing.T) {
 		{"not a type=value line", "a=rtcp-rsize\r\na=label:main-audio", "rtcp-rsize\r\na=label:main-audio", 10},
 		{"address type mismatch", "c=IN IP4 203.0.113.20", "c=IN IP4 2001:db8::20", 4},
 		{"bad m= port", "m=video 52172 RTP", "m=video 99999 RTP", 52},
+		{"no formats", "m=video 52172 RTP/SAVP 122 121 123", "m=video 52172 RTP/SAVP", 52},
+		{"empty attribute name", "a=rtcp-rsize\r\na=label:main-video", "a=\r\na=label:main-video", 55},
+		{"attribute name with a space", "a=rtcp-rsize\r\na=label:main-video", "a=rtcp rsize\r\na=label:main-video", 55},
+		{"second encryption", "a=rtpmap:123 x-ulpfecuc/90000", "a=encryption:optional\r\na=rtpmap:123 x-ulpfecuc/90000", 71},
+		{"media c= IPv4-mapped", "m=video 52172 RTP/SAVP 122 121 123", "m=video 52172 RTP/SAVP 122 121 123\r\nc=IN IP4 ::ffff:192.0.2.1", 53},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !strings.Contains(fixture, tc.old) {
