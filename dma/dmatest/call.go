@@ -42,8 +42,12 @@ type Call struct {
 	// focus URI it gave.
 	Peer  string
 	Focus lync.ConferenceURI
-	// MCU is the MCU that cascaded into the meeting.
-	MCU string
+	// MCU is the MCU that cascaded into the meeting, and Link the cascade
+	// it made (nil until then, and for VMR calls): what its MCU returned,
+	// so the lab reads media counts through the concrete type (an
+	// *rmxtest.Cascade has Stats).
+	MCU  string
+	Link Link
 	// Status is the DMA's final answer to the INVITE (200 when connected).
 	Status int
 	// Err is why the call failed (an *Error), nil while it is up or ended
@@ -241,7 +245,7 @@ func (d *DMA) cascade(ctx context.Context, c *call, focus lync.ConferenceURI) *E
 			c.mu.Lock()
 			ended := c.ended
 			if !ended {
-				c.link = link
+				c.link, c.rec.Link = link, link
 			}
 			c.mu.Unlock()
 			if ended { // the DMA closed meanwhile

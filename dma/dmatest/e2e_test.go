@@ -69,8 +69,15 @@ func TestRealConnectEndToEnd(t *testing.T) {
 		roster[0].LocalCandidate != "relay" || roster[0].RemoteCandidate != "relay" {
 		t.Errorf("the AV MCU's roster: %+v", roster)
 	}
-	if c := dm.Calls()[0]; !c.Focus.Equal(m.Focus) || c.MCU != "rmx-east" || c.Status != 200 {
+	c := dm.Calls()[0]
+	if !c.Focus.Equal(m.Focus) || c.MCU != "rmx-east" || c.Status != 200 {
 		t.Errorf("call log %+v", c)
+	}
+	// The cascade behind the call, as the lab reads it.
+	if cascade, ok := c.Link.(*rmxtest.Cascade); !ok {
+		t.Errorf("call log's Link is %T, want the RMX's *rmxtest.Cascade", c.Link)
+	} else if st := cascade.Stats(); st.BytesSent == 0 || st.BytesReceived == 0 || st.Local.Type != "relay" || st.Remote.Type != "relay" {
+		t.Errorf("the cascade's media: %+v", st)
 	}
 	if err := call.Hangup(ctx); err != nil {
 		t.Fatal(err)
