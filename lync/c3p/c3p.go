@@ -11,6 +11,12 @@
 // the element at fault. A request with a command this package does not
 // implement is reported as an *UnsupportedCommandError, with the request's
 // addressing still filled in so a focus can answer it.
+//
+// A focus maps the outcomes to Lync's ms-diagnostics codes (MS-OCER §8.4):
+// ErrMalformed is 3006 "Failed to parse the C3P request.",
+// ErrUnsupportedCommand 3004 "The requested C3P command is not
+// implemented.", and an AddUser whose Focus fails 3003 "The
+// conference-entity supplied in the C3P request is invalid."
 package c3p
 
 import (
@@ -233,4 +239,20 @@ func MCUEntries(u lync.ConferenceURI, types ...lync.MCUType) []MCUEntry {
 		out[i] = MCUEntry{Purpose: string(t), URI: u.MCU(t).String()}
 	}
 	return out
+}
+
+// Focus parses the conference entity the user asks to join. It fails,
+// wrapping lync.ErrInvalidConferenceURI, when ConfEntity is not a conference
+// URI or names an MCU rather than the focus: addUser joins through the
+// focus (MS-CONFBAS §4.4.1's example; ms-diagnostics 3005 "The request
+// cannot target a MCU" is Lync's answer to the latter).
+func (a *AddUser) Focus() (lync.ConferenceURI, error) {
+	u, err := lync.ParseConferenceURI(a.ConfEntity)
+	if err != nil {
+		return lync.ConferenceURI{}, fmt.Errorf("addUser confEntity: %w", err)
+	}
+	if u.Type != lync.MCUFocus {
+		return lync.ConferenceURI{}, fmt.Errorf("addUser confEntity: %w: names the %s MCU, not the focus", lync.ErrInvalidConferenceURI, u.Type)
+	}
+	return u, nil
 }

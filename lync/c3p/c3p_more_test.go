@@ -323,3 +323,23 @@ func TestRespond(t *testing.T) {
 		t.Errorf("AV MCU from the answer = %v, %v", av, err)
 	}
 }
+
+func TestAddUserFocus(t *testing.T) {
+	for _, tc := range []struct {
+		entity string
+		ok     bool
+	}{
+		{focus, true},
+		{"sip:Alice@fabrikam.com;gruu;opaque=app:conf:audio-video:id:5D3747C", false},
+		{"sip:alice@fabrikam.com;gruu;opaque=app:conf:focusfactory", false},
+		{"sip:alice@fabrikam.com", false},
+	} {
+		u, err := (&AddUser{ConfEntity: tc.entity}).Focus()
+		if tc.ok != (err == nil) || !tc.ok && !errors.Is(err, lync.ErrInvalidConferenceURI) {
+			t.Errorf("Focus(%q) = %v, %v; want ok=%v or ErrInvalidConferenceURI", tc.entity, u, err, tc.ok)
+		}
+		if tc.ok && u.String() != tc.entity {
+			t.Errorf("Focus(%q) = %v", tc.entity, u)
+		}
+	}
+}
