@@ -107,7 +107,8 @@ func (r *Request) Command() string {
 	return ""
 }
 
-// AddUser joins a user to the conference (MS-CONFBAS §2.2.2.1, §4.4.1):
+// AddUser joins a user to the conference (MS-CONFBAS addUser; the body
+// pidgin-sipe sends to a Lync focus has this shape):
 //
 //	<addUser><conferenceKeys confEntity="FOCUS-URI"/>
 //	  <ci:user entity="SIP-ADDRESS"><ci:roles><ci:entry>attendee</ci:entry></ci:roles>
@@ -244,8 +245,8 @@ func MCUEntries(u lync.ConferenceURI, types ...lync.MCUType) []MCUEntry {
 // Focus parses the conference entity the user asks to join. It fails,
 // wrapping lync.ErrInvalidConferenceURI, when ConfEntity is not a conference
 // URI or names an MCU rather than the focus: addUser joins through the
-// focus (MS-CONFBAS §4.4.1's example; ms-diagnostics 3005 "The request
-// cannot target a MCU" is Lync's answer to the latter).
+// focus (ms-diagnostics 3005 "The request cannot target a MCU" is Lync's
+// answer to an MCU, MS-OCER §8.4).
 func (a *AddUser) Focus() (lync.ConferenceURI, error) {
 	u, err := lync.ParseConferenceURI(a.ConfEntity)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 
 const focus = "sip:Alice@fabrikam.com;gruu;opaque=app:conf:focus:id:5D3747C"
 
-// TestParseAddUserGolden reads an addUser in the shape of MS-CONFBAS §4.4.1
+// TestParseAddUserGolden reads an addUser in the shape MS-CONFBAS gives it
 // (the body pidgin-sipe's sipe-conf.c sends too), addressed to MS-CONFBAS
 // §4.4.7's focus.
 func TestParseAddUserGolden(t *testing.T) {
