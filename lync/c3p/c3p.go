@@ -27,7 +27,7 @@ import (
 	"github.com/rppkit/rppkit/lync"
 )
 
-// ContentType is the SIP Content-Type of a C3P body (MS-CONFBAS §2.1).
+// ContentType is the SIP Content-Type of a C3P body (MS-CONFBAS).
 const ContentType = "application/cccp+xml"
 
 // The XML namespaces of C3P bodies (MS-CONFBAS §2.2).

@@ -27,7 +27,8 @@ import (
 )
 
 // ContentType is the SIP Content-Type of the cascade's SDP. The AV MCU
-// takes no other (MS-SDPEXT; a multipart/alternative body is refused).
+// takes no other: it answers a multipart/alternative or other body with
+// 415 or 488 and ms-diagnostics 7004/7008 (PROTOCOLS.md §5).
 const ContentType = "application/sdp"
 
 // MaxBody bounds what Parse reads: a Lync AV MCU offer with audio, video
