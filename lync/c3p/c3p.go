@@ -158,9 +158,10 @@ func (g *GetConference) keys() int {
 // Code is a C3P response's outcome.
 type Code string
 
-// The codes. MS-CONFBAS §2.2.3 allows success and failure in a response;
-// pending is read too, since the C3P schema lists it for answers that
-// follow later, but a Lync focus does not send it.
+// The codes. MS-CONFBAS §2.2.3 says a response's code MUST be success or
+// failure, so a Lync focus sends nothing else; pending (an answer that
+// follows later, in the C3P drafts before it) is read and written only
+// because the issue 9 contract lists it.
 const (
 	CodeSuccess Code = "success"
 	CodeFailure Code = "failure"
