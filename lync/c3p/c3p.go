@@ -159,9 +159,8 @@ func (g *GetConference) keys() int {
 type Code string
 
 // The codes. MS-CONFBAS §2.2.3 says a response's code MUST be success or
-// failure, so a Lync focus sends nothing else; pending (an answer that
-// follows later, in the C3P drafts before it) is read and written only
-// because the issue 9 contract lists it.
+// failure, so a Lync focus sends nothing else; pending is read and written
+// only because the issue 9 contract lists it.
 const (
 	CodeSuccess Code = "success"
 	CodeFailure Code = "failure"
