@@ -25,8 +25,13 @@ var labExit = map[string]struct {
 	"story-rmx-not-in-topology.yaml":      {1, "connect"},
 	"story-shared-certificate.yaml":       {1, "register"},
 	"story-wildcard-certificate.yaml":     {1, "connect"},
-	"story-realconnect-no-cascade.yaml":   {0, ""},
+	"story-realconnect-no-cascade.yaml":   {1, "route"},
 	"story-video-not-accepted.yaml":       {0, ""},
+}
+
+type labFailure struct {
+	Phase, Symptom string
+	Rules          []string
 }
 
 type labJSON struct {
@@ -39,10 +44,14 @@ type labJSON struct {
 	Result struct {
 		Systems []struct {
 			Kind, Name, State string
-			Failure           *struct {
-				Phase, Symptom string
-				Rules          []string
-			}
+			Failure           *labFailure
+		}
+		Calls []struct {
+			DMA, RMX                        string
+			Connected                       bool
+			BytesSent, BytesReceived        int64
+			LocalCandidate, RemoteCandidate string
+			Failure                         *labFailure
 		}
 		Ladder []struct {
 			From, To, Message string
@@ -73,13 +82,18 @@ func TestLabExamples(t *testing.T) {
 			if len(rep.Result.Ladder) == 0 && want.phase != "configuration" {
 				t.Error("empty SIP ladder")
 			}
-			var first *struct {
-				Phase, Symptom string
-				Rules          []string
-			}
+			var first *labFailure
 			for _, s := range rep.Result.Systems {
 				if s.Failure != nil && first == nil {
 					first = s.Failure
+				}
+			}
+			for _, c := range rep.Result.Calls {
+				if c.Failure != nil && first == nil {
+					first = c.Failure
+				}
+				if c.Connected && (c.BytesSent == 0 || c.BytesReceived == 0 || c.LocalCandidate != "relay" || c.RemoteCandidate != "relay") {
+					t.Errorf("call through %s connected without media both ways through the relay: %+v", c.DMA, c)
 				}
 			}
 			switch {
@@ -89,6 +103,9 @@ func TestLabExamples(t *testing.T) {
 				t.Errorf("no failure, want one at %s", want.phase)
 			case want.phase != "" && (first.Phase != want.phase || first.Symptom == "" || len(first.Rules) == 0):
 				t.Errorf("failure %+v, want phase %s with its symptom and rules", first, want.phase)
+			}
+			if name == examples.Default && len(rep.Result.Calls) != 2 {
+				t.Errorf("the bundled example (RealConnect, two DMAs) placed %d test calls, want 2", len(rep.Result.Calls))
 			}
 			// The text report says the same.
 			text := runRpp(t, "lab", examplePath(name))

@@ -86,14 +86,43 @@ func (e *explainer) explain(object string, fqdn lync.FQDN, symptom *rmx.Symptom)
 	return out
 }
 
-// unexplainedWireRules returns the wire rules that fire for a system that
-// came up on the wire all the same: the static check and the lab disagree.
-func (e *explainer) wireRulesAbout(object string, fqdn lync.FQDN) []string {
+// cascadeSymptoms show only when an RMX cascades into a meeting, never
+// while it brings ICE up.
+var cascadeSymptoms = []*rmx.Symptom{rmx.SymptomVideoNotAccepted}
+
+// iceRulesAbout returns the rules about the system that list a symptom of
+// bringing ICE up: for a system that reached ICE ready all the same, the
+// static check and the lab disagree.
+func (e *explainer) iceRulesAbout(object string, fqdn lync.FQDN) []string {
 	var out []string
 	for _, id := range e.rulesAbout(object, fqdn) {
-		if e.isWireRule(id) {
+		for s, ids := range e.bySymp {
+			if !slices.Contains(cascadeSymptoms, s) && slices.Contains(ids, id) {
+				out = append(out, id)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// findingsAbout returns the rules with findings at warning or error level
+// about the system (object at fqdn), its trusted application pool, or the
+// deployment as a whole: what `rpp check` says of a DMA whose call failed.
+// DMA failures have no device symptom of their own to match rules by.
+func (e *explainer) findingsAbout(object string, fqdn lync.FQDN) []string {
+	serious := map[string]bool{}
+	for _, f := range e.report.Findings {
+		if f.Severity >= rpp.Warning {
+			serious[f.Rule] = true
+		}
+	}
+	out := []string{}
+	for _, id := range append(e.rulesAbout(object, fqdn), e.objects["rpp"]...) {
+		if serious[id] && !slices.Contains(out, id) {
 			out = append(out, id)
 		}
 	}
+	slices.Sort(out)
 	return out
 }

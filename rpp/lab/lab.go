@@ -126,57 +126,121 @@ func Run(ctx context.Context, d *rpp.Deployment, opts Options) (*Result, error) 
 	if opts.Timeout <= 0 {
 		opts.Timeout = 5 * time.Second
 	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	l := &runner{d: d, opts: opts, log: opts.Logger, ex: newExplainer(d, report), res: &Result{}}
+	if l.log == nil {
+		l.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	ex := newExplainer(d, report)
-	res := &Result{}
-
-	lyncOpts := append([]lynctest.Option{lynctest.WithLogger(log)}, opts.Lync...)
-	srv, err := lynctest.NewServer(ctx, &d.Lync, lyncOpts...)
+	err := l.run(ctx)
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrLab, err)
+		return nil, err
 	}
-	defer srv.Close()
-	for _, fe := range srv.FrontEnds() {
-		res.Systems = append(res.Systems, System{Kind: KindFrontEnd, Name: string(fe.FQDN), State: "up", Detail: "SIP over TLS on " + fe.Addr})
+	return l.res, nil
+}
+
+// runner is one run of the lab.
+type runner struct {
+	d    *rpp.Deployment
+	opts Options
+	log  *slog.Logger
+	ex   *explainer
+	srv  *lynctest.Server
+	res  *Result
+}
+
+func (l *runner) run(ctx context.Context) error {
+	topo, organizer, err := sampleTopology(l.d)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrLab, err)
 	}
-	for _, e := range srv.Edges() {
-		res.Systems = append(res.Systems, System{Kind: KindEdge, Name: string(e.FQDN), State: "up", Detail: fmt.Sprintf("MRAS %s; relay UDP %s:%d, TCP %s:%d", e.MRASURI, e.RelayHost, e.RelayUDPPort, e.RelayHost, e.RelayTCPPort)})
+	lyncOpts := append([]lynctest.Option{lynctest.WithLogger(l.log)}, l.opts.Lync...)
+	l.srv, err = lynctest.NewServer(ctx, topo, lyncOpts...)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrLab, err)
+	}
+	defer l.srv.Close()
+	for _, fe := range l.srv.FrontEnds() {
+		l.res.Systems = append(l.res.Systems, System{Kind: KindFrontEnd, Name: string(fe.FQDN), State: "up", Detail: "SIP over TLS on " + fe.Addr})
+	}
+	for _, e := range l.srv.Edges() {
+		l.res.Systems = append(l.res.Systems, System{Kind: KindEdge, Name: string(e.FQDN), State: "up",
+			Detail: fmt.Sprintf("MRAS %s; relay UDP %s:%d, TCP %s:%d", e.MRASURI, e.RelayHost, e.RelayUDPPort, e.RelayHost, e.RelayTCPPort)})
 	}
 
-	rmxOpts := append([]rmxtest.Option{rmxtest.WithLogger(log), rmxtest.WithTimeout(opts.Timeout), rmxtest.WithSubscribeRetries(1, 0)}, opts.RMX...)
-	for _, sys := range d.RPP.RMX {
-		st := System{Kind: KindRMX, Name: sys.Name}
-		r, err := rmxtest.ForLab(srv, sys, rmxOpts...)
+	ready, err := l.startRMXs(ctx)
+	defer func() {
+		for _, rr := range ready {
+			rr.r.Close()
+		}
+	}()
+	if err != nil {
+		return err
+	}
+
+	var runs []*dmaRun
+	defer func() {
+		for _, run := range runs {
+			run.dm.Close()
+		}
+	}()
+	for _, sys := range l.d.RPP.DMA {
+		run, st, err := l.startDMA(ctx, sys, ready)
 		if err != nil {
-			return nil, fmt.Errorf("%w: RMX %s: %w", ErrLab, sys.Name, err)
+			return err
+		}
+		runs = append(runs, run)
+		l.res.Systems = append(l.res.Systems, st)
+	}
+	if l.d.RPP.Has(rpp.RealConnect) && len(runs) > 0 {
+		m, err := l.srv.CreateMeeting(organizer)
+		if err != nil {
+			return fmt.Errorf("%w: the sample meeting: %w", ErrLab, err)
+		}
+		for _, run := range runs {
+			l.res.Calls = append(l.res.Calls, run.call(ctx, m))
+		}
+	}
+	l.res.Ladder = stepsOf(l.srv.Messages())
+	return nil
+}
+
+// startRMXs brings every RMX's ICE up, one after the other, and returns the
+// stand-ins that reached ICE ready, still running.
+func (l *runner) startRMXs(ctx context.Context) ([]readyRMX, error) {
+	var ready []readyRMX
+	rmxOpts := append([]rmxtest.Option{rmxtest.WithLogger(l.log), rmxtest.WithTimeout(l.opts.Timeout), rmxtest.WithSubscribeRetries(1, 0)}, l.opts.RMX...)
+	for _, sys := range l.d.RPP.RMX {
+		st := System{Kind: KindRMX, Name: sys.Name}
+		r, err := rmxtest.ForLab(l.srv, sys, rmxOpts...)
+		if err != nil {
+			return ready, fmt.Errorf("%w: RMX %s: %w", ErrLab, sys.Name, err)
 		}
 		status, err := r.Start(ctx)
 		if ctx.Err() != nil {
 			r.Close()
-			return nil, ctx.Err()
+			return ready, ctx.Err()
 		}
 		object := "rmx/" + sys.Name
 		if err != nil {
+			r.Close()
 			st.State = "failed"
 			st.Failure = failureOf(err)
 			if st.Failure.symptom != nil {
-				st.Failure.Rules = ex.explain(object, sys.FQDN, st.Failure.symptom)
+				st.Failure.Rules = l.ex.explain(object, sys.FQDN, st.Failure.symptom)
 			}
 		} else {
 			st.State = status.State
 			st.Detail = describeICE(status)
-			for _, id := range ex.wireRulesAbout(object, sys.FQDN) {
-				res.Disagreements = append(res.Disagreements, fmt.Sprintf("%s reached %s, but rpp check reports %s for it", sys.Name, status.State, id))
+			for _, id := range l.ex.iceRulesAbout(object, sys.FQDN) {
+				l.res.Disagreements = append(l.res.Disagreements, fmt.Sprintf("%s reached %s, but rpp check reports %s for it", sys.Name, status.State, id))
 			}
+			ready = append(ready, readyRMX{sys: sys, r: r})
 		}
-		r.Close()
-		res.Systems = append(res.Systems, st)
+		l.res.Systems = append(l.res.Systems, st)
 	}
-	res.Ladder = stepsOf(srv.Messages())
-	return res, nil
+	return ready, nil
 }
 
 // Call is a RealConnect test call placed through a DMA.
