@@ -76,6 +76,14 @@ func Parse(b []byte) (*Session, error) {
 		norm.WriteString(line)
 		norm.WriteString("\r\n")
 	}
+	if ls[0] != "v=0" {
+		return nil, ls.errAt(1, ErrMalformed, "an SDP body begins with v=0 (RFC 4566 §5.1)")
+	}
+	for _, typ := range []string{"o=", "s=", "t="} {
+		if ls.first(1, len(ls), typ) == 0 {
+			return nil, ls.errAt(0, ErrMalformed, "no %s line; RFC 4566 §5 requires v=, o=, s= and t=", typ)
+		}
+	}
 	var d pionsdp.SessionDescription
 	if err := d.UnmarshalString(norm.String()); err != nil {
 		return nil, pionError(ls, norm.String(), err)
@@ -160,6 +168,9 @@ func (p *parser) session(d *pionsdp.SessionDescription) *Session {
 	p.from, p.to = 1, len(p.lines)
 	if len(p.mLines) > 0 {
 		p.to = p.mLines[0] - 1
+	}
+	if s.Origin == "" || !visible(s.Origin) {
+		p.fail(p.lines.first(1, p.to, "o="), ErrMalformed, "o= has no user name (\"-\" when there is none, RFC 4566 §5.2)")
 	}
 	if d.ConnectionInformation != nil {
 		s.Address = p.connection(d.ConnectionInformation)
