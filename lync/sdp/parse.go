@@ -98,6 +98,12 @@ func Parse(b []byte) (*Session, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
+	// What Parse accepts, Marshal writes: a check the line-by-line reading
+	// above should make redundant, kept so a gap shows as an error rather
+	// than as a session nobody can send.
+	if err := s.validate(); err != nil {
+		return nil, ls.errAt(0, ErrMalformed, "%v", err)
+	}
 	return s, p.ipv6
 }
 
@@ -259,6 +265,14 @@ func (p *parser) media(d *pionsdp.SessionDescription, md *pionsdp.MediaDescripti
 	}
 	if len(m.Formats) == 0 {
 		p.fail(mline, ErrMalformed, "m= line #%d has no formats", n)
+	}
+	if !validProto(m.Proto) {
+		p.fail(mline, ErrMalformed, "m= protocol %q is not a /-separated list of tokens", m.Proto)
+	}
+	for _, f := range m.Formats {
+		if !isToken(f) {
+			p.fail(mline, ErrMalformed, "m= format %q is not a token", f)
+		}
 	}
 	if md.ConnectionInformation != nil {
 		m.Address = p.connection(md.ConnectionInformation)
