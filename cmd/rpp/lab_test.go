@@ -2,11 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"go.uber.org/goleak"
 
 	"github.com/rppkit/rppkit/examples"
 )
@@ -61,6 +65,7 @@ type labJSON struct {
 }
 
 func TestLabExamples(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	for _, name := range exampleNames(t) {
 		want, ok := labExit[name]
 		if !ok {
@@ -175,5 +180,30 @@ func TestLabInputLikeCheck(t *testing.T) {
 	}
 	if r := runRpp(t, "lab", "a.yaml", "b.yaml"); r.code != 2 || !strings.Contains(r.stderr, "one deployment at a time") {
 		t.Errorf("two files: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestLabInterrupted: Ctrl-C (the context's end) stops the lab with exit
+// 130, never a report that passes for a finished run.
+func TestLabInterrupted(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"lab", examplePath("two-site.yaml")}, streams{stdout: &stdout, stderr: &stderr, stdinTerminal: true}, func(string) string { return "" })
+	if code != exitInterrupted || stdout.Len() != 0 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 130, nothing on stdout", code, stdout.String(), stderr.String())
+	}
+	// Interrupted in the middle: the RMXs are up and the test calls are
+	// being placed (the whole run takes several hundred milliseconds).
+	for _, after := range []time.Duration{20 * time.Millisecond, 150 * time.Millisecond, 300 * time.Millisecond} {
+		ctx, cancel := context.WithTimeout(context.Background(), after)
+		stdout.Reset()
+		stderr.Reset()
+		code := run(ctx, []string{"lab", examplePath("two-site.yaml")}, streams{stdout: &stdout, stderr: &stderr, stdinTerminal: true}, func(string) string { return "" })
+		cancel()
+		if code != exitInterrupted || stdout.Len() != 0 {
+			t.Errorf("interrupted after %v: exit %d, stdout %q, stderr %q; want 130", after, code, stdout.String(), stderr.String())
+		}
 	}
 }

@@ -73,8 +73,10 @@ type DMA struct {
 	mu      sync.Mutex
 	started bool
 	closed  bool
-	calls   []*call
-	wg      sync.WaitGroup // calls in flight and listeners
+	// closeDone is made by the first Close and closed when it is over.
+	closeDone chan struct{}
+	calls     []*call
+	wg        sync.WaitGroup // calls in flight and listeners
 
 	addr      string
 	ua        *sipgo.UserAgent // endpoints' side: UDP and TCP
@@ -245,7 +247,17 @@ func (d *DMA) track(h sipgo.RequestHandler) sipgo.RequestHandler {
 // more than once.
 func (d *DMA) Close() error {
 	d.mu.Lock()
-	if d.closed || !d.started {
+	if d.closeDone != nil {
+		// Closing already (the end of Start's context, say): wait for it,
+		// so that whoever closes the MCUs next finds no cascade in use.
+		done := d.closeDone
+		d.mu.Unlock()
+		<-done
+		return nil
+	}
+	d.closeDone = make(chan struct{})
+	defer close(d.closeDone)
+	if !d.started {
 		d.closed = true
 		d.mu.Unlock()
 		return nil

@@ -134,7 +134,16 @@ func Dial(ctx context.Context, dmaAddr, number string, opts ...DialOption) (*End
 		c.Close()
 		return nil, err
 	}
-	if err := c.session.WaitAnswer(ctx, sipgo.AnswerOptions{}); err != nil {
+	// When ctx ends before the answer, sipgo would send CANCEL and then wait
+	// up to Timer B (32 s) for a 487; an interrupted test run must stop at
+	// once, so the wait is forced to end with the context. The DMA's own
+	// transaction ends when the DMA is closed.
+	waitCtx, cancelWait := context.WithCancelCause(context.Background())
+	stopWait := context.AfterFunc(ctx, func() { cancelWait(sipgo.WaitAnswerForceCancelErr) })
+	err = c.session.WaitAnswer(waitCtx, sipgo.AnswerOptions{})
+	stopWait()
+	cancelWait(nil)
+	if err != nil {
 		res := c.session.InviteResponse
 		c.Close()
 		var dr *sipgo.ErrDialogResponse

@@ -236,7 +236,13 @@ func (r *RMX) send(ctx context.Context, phase Phase, req *sip.Request) (*sip.Res
 	req.SetDestination(addr)
 	ctx, cancel := context.WithTimeout(ctx, r.o.timeout)
 	defer cancel()
-	res, err := r.client.Do(ctx, req)
+	r.mu.Lock()
+	client := r.client
+	r.mu.Unlock()
+	if client == nil {
+		return nil, &Error{Phase: phase, Err: ErrClosed}
+	}
+	res, err := client.Do(ctx, req)
 	if err != nil {
 		if cause := connectFailure(err); cause != nil {
 			return nil, fail(PhaseConnect, rmx.SymptomTLS, "", fmt.Errorf("%w: %w", cause, err))
@@ -485,6 +491,10 @@ func (r *RMX) Agent() *ice.Agent {
 	defer r.mu.Unlock()
 	return r.agent
 }
+
+// ErrClosed: a request was to be sent after Close, as when a DMA hangs a
+// cascade up while the RMX is being shut down.
+var ErrClosed = errors.New("the RMX stand-in is closed")
 
 // Close releases the SIP user agent and the ICE agent.
 func (r *RMX) Close() error {
