@@ -88,6 +88,9 @@ func runService(b *testing.B, conf *tls.Config, addr string, req *sip.Request, c
 //	go test -run '^$' -bench 'MRASService|BareSIPServer' -count 6 ./lync/lynctest
 func BenchmarkMRASService(b *testing.B) {
 	s, d := start(b, "two-site.yaml")
+	// rmx-east registers rpp-east, the identity it uses for ICE:
+	// provisioning and MRAS serve registered identities only.
+	rawRegistered(b, s, s.FrontEnd("fe-east.contoso.com"), rawRegister())
 	defer s.Close()
 	cert, err := s.CA.Issue("rmx-east.contoso.com", "rmx-east.contoso.com")
 	if err != nil {

@@ -47,10 +47,20 @@
 //     (https://technet.microsoft.com/en-us/library/hh202161(v=ocs.14)) and
 //     Lync Server 2013 (topic 0bae2aa8-b6dc-46f5-a3be-3fe7581809d4).
 //
-//   - Registration (MS-SIPREGE): REGISTER for a trusted application endpoint
-//     of the caller's own pool or for a Lync user gets 200 with
-//     ms-keep-alive and Allow-Events; anything else is refused with
-//     ms-diagnostics (MS-OCER). CRLF keep-alives are tolerated.
+//   - Registration (MS-SIPREGE; RFC 3261 §10): REGISTER for a trusted
+//     application endpoint of the caller's own pool or for a Lync user gets
+//     200 with ms-keep-alive and Allow-Events, and every current binding as
+//     a Contact with its expires and the endpoint's gruu
+//     (sip:AOR;opaque=user:epid:ID;gruu, as in MS-SIPREGE's example);
+//     anything else is refused with ms-diagnostics (MS-OCER). The registrar
+//     keeps the bindings: a REGISTER without Contact is a query (§10.2.3),
+//     Expires: 0 or Contact: * removes them, and an Expires that is not
+//     delta-seconds up to (2**32)-1 gets 400 (§20.19, §25.1). Contacts are
+//     echoed as written (a quoted methods="INVITE, BYE" stays so). Lab
+//     convention: provisioning and MRAS serve an identity only once it has
+//     registered from the computer asking (403 with ms-diagnostics 4004
+//     otherwise), as the RMX registers before it subscribes. CRLF
+//     keep-alives are tolerated.
 //
 //   - In-band provisioning (MS-SIPREGE §2.2.2, package lync/provision): the
 //     provisioning SUBSCRIBE gets the MRAS URI of the Edge associated with

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strings"
 	"sync"
 	"time"
 
@@ -171,11 +170,13 @@ func (fe *FrontEnd) serve(h handler) sipgo.RequestHandler {
 	}
 }
 
-// refuse builds a refusal with Lync's ms-diagnostics and, for people, a
+// refuse builds a refusal with Lync's ms-diagnostics (none for a zero d) and, for people, a
 // Warning header saying what exactly was wrong.
 func (fe *FrontEnd) refuse(req *sip.Request, code int, reason string, d Diagnostic, detail string) *sip.Response {
 	res := sip.NewResponseFromRequest(req, code, reason, nil)
-	res.AppendHeader(d.header(string(fe.FQDN)))
+	if d.Code != 0 { // a plain SIP error carries no ms-diagnostics
+		res.AppendHeader(d.header(string(fe.FQDN)))
+	}
 	if detail != "" {
 		res.AppendHeader(sip.NewHeader("Warning", fmt.Sprintf("399 %s %q", fe.FQDN, detail)))
 	}
@@ -236,40 +237,6 @@ func (fe *FrontEnd) identity(req *sip.Request, aor sip.Uri, p *peer) (lync.SIPAd
 		return addr, nil
 	}
 	return addr, fe.refuse(req, 404, "Not Found", diagNotEnabledForSIP, addr.String()+" is neither a user nor a trusted application endpoint")
-}
-
-// register answers REGISTER for the identity the application uses for ICE.
-func (fe *FrontEnd) register(req *sip.Request, p *peer) *sip.Response {
-	to := req.To()
-	if to == nil {
-		return sip.NewResponseFromRequest(req, 400, "Bad Request", nil)
-	}
-	contact := req.Contact()
-	if contact == nil {
-		return fe.refuse(req, 400, "Bad Request", diagNotEnabledForSIP, "REGISTER without a Contact")
-	}
-	// Lync reaches a registered trusted computer by opening MTLS to its
-	// Contact host; a certificate that does not name that host fails then.
-	if host := contact.Address.Host; !p.names(host) {
-		return fe.refuse(req, 403, "Forbidden", diagCertificateTrust,
-			fmt.Sprintf("the certificate names %s, not %s, the host this computer registers from", strings.Join(p.certNames, ", "), host))
-	}
-	if _, refusal := fe.identity(req, to.Address, p); refusal != nil {
-		return refusal
-	}
-	res := sip.NewResponseFromRequest(req, 200, "OK", nil)
-	c := contact.Clone()
-	expires := "3600"
-	if h := req.GetHeader("Expires"); h != nil {
-		expires = h.Value()
-	}
-	c.Params.Add("expires", expires)
-	res.AppendHeader(c)
-	res.AppendHeader(sip.NewHeader("Expires", expires))
-	res.AppendHeader(sip.NewHeader("ms-keep-alive", "UAS; tcp=no; hop-hop=yes; end-end=no; timeout=300"))
-	res.AppendHeader(sip.NewHeader("Allow-Events", "vnd-microsoft-provisioning,vnd-microsoft-roaming-contacts,vnd-microsoft-roaming-ACL,presence,presence.wpending,vnd-microsoft-roaming-self,vnd-microsoft-provisioning-v2"))
-	res.AppendHeader(sip.NewHeader("Supported", "gruu-10, adhoclist, msrtc-event-categories, ms-piggyback-first-notify"))
-	return res
 }
 
 // waitNotify bounds how long a NOTIFY may take.

@@ -33,7 +33,11 @@ func (fe *FrontEnd) subscribe(req *sip.Request, p *peer) *sip.Response {
 		res.AppendHeader(sip.NewHeader("Warning", fmt.Sprintf("399 %s %q", fe.FQDN, "SUBSCRIBE without a Contact")))
 		return res
 	}
-	if _, refusal := fe.identity(req, from.Address, p); refusal != nil {
+	aor, refusal := fe.identity(req, from.Address, p)
+	if refusal != nil {
+		return refusal
+	}
+	if refusal := fe.requireRegistration(req, aor, p); refusal != nil {
 		return refusal
 	}
 	groups := []string{provision.ServerConfiguration}

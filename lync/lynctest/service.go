@@ -33,6 +33,14 @@ func (fe *FrontEnd) service(req *sip.Request, p *peer) *sip.Response {
 		res.AppendHeader(sip.NewHeader("Accept", mras.ContentType))
 		return res
 	}
+	// The SERVICE reaches MRAS only from a registered identity.
+	if from := req.From(); from != nil {
+		if aor, err := lync.MakeSIPAddress(from.Address.User, from.Address.Host); err == nil {
+			if refusal := fe.requireRegistration(req, aor, p); refusal != nil {
+				return refusal
+			}
+		}
+	}
 	answer := func(r *mras.Response) *sip.Response {
 		r.ServerVersion = serverVersion
 		if r.RequestID == "" {
