@@ -87,6 +87,14 @@ func (s *Server) startFrontEnd(ctx context.Context, p lync.FrontEndPool, edge *E
 	ln := &tlsListener{Listener: tcp, conf: conf, onFail: func(remote string, err error) {
 		s.rec.add(Message{Time: s.opts.now(), Direction: Refused, Server: string(fe.FQDN), Peer: remote, StartLine: "TLS: " + err.Error(), Err: err})
 		log.Info("refused a TLS peer", "from", remote, "error", err)
+	}, idle: s.opts.keepAlive, onIdle: func(remote string, cs tls.ConnectionState) {
+		err := fmt.Errorf("%w (%v)", ErrKeepAliveTimeout, s.opts.keepAlive)
+		who := remote
+		if p, terr := s.trust(cs); terr == nil {
+			who = string(p.computer)
+		}
+		s.rec.add(Message{Time: s.opts.now(), Direction: Closed, Server: string(fe.FQDN), Peer: who, StartLine: "closed: " + err.Error(), Err: err})
+		log.Info("closed an idle connection", "from", remote, "timeout", s.opts.keepAlive)
 	}}
 	fe.ln, fe.Addr = ln, ln.Addr().String()
 	go func() {

@@ -2,6 +2,8 @@ package lynctest
 
 import (
 	"crypto/tls"
+	"errors"
+	"fmt"
 	"net"
 	"sync"
 	"time"
@@ -19,6 +21,10 @@ type tlsListener struct {
 	net.Listener
 	conf   *tls.Config
 	onFail func(remote string, err error)
+	// idle is the keep-alive timeout: a connection on which nothing
+	// arrives for this long is closed, and onIdle told.
+	idle   time.Duration
+	onIdle func(remote string, cs tls.ConnectionState)
 }
 
 func (l *tlsListener) Accept() (net.Conn, error) {
@@ -26,16 +32,19 @@ func (l *tlsListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &serverConn{Conn: tls.Server(c, l.conf), onFail: l.onFail}, nil
+	return &serverConn{Conn: tls.Server(c, l.conf), onFail: l.onFail, idle: l.idle, onIdle: l.onIdle}, nil
 }
 
 // serverConn completes its handshake on the first Read and reports a
-// failure before returning it.
+// failure before returning it; then each Read waits at most the keep-alive
+// timeout for data.
 type serverConn struct {
 	*tls.Conn
 	once   sync.Once
 	err    error
 	onFail func(remote string, err error)
+	idle   time.Duration
+	onIdle func(remote string, cs tls.ConnectionState)
 }
 
 func (c *serverConn) Read(b []byte) (int, error) {
@@ -49,5 +58,21 @@ func (c *serverConn) Read(b []byte) (int, error) {
 	if c.err != nil {
 		return 0, c.err
 	}
-	return c.Conn.Read(b)
+	if c.idle > 0 {
+		_ = c.Conn.SetReadDeadline(time.Now().Add(c.idle))
+	}
+	n, err := c.Conn.Read(b)
+	var ne net.Error
+	if n == 0 && errors.As(err, &ne) && ne.Timeout() {
+		c.onIdle(c.RemoteAddr().String(), c.Conn.ConnectionState())
+		return 0, fmt.Errorf("%w (%v)", ErrKeepAliveTimeout, c.idle)
+	}
+	return n, err
 }
+
+// ErrKeepAliveTimeout is why the lab closed a connection on which nothing
+// arrived — neither a message, nor a CRLF keep-alive, nor the rest of a
+// message begun — within the keep-alive timeout it advertises in
+// ms-keep-alive (MS-CONMGMT). It is recorded in Message.Err of a Closed
+// message.
+var ErrKeepAliveTimeout = errors.New("nothing arrived within the keep-alive timeout")

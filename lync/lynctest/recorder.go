@@ -17,6 +17,9 @@ const (
 	// Refused marks a connection refused before any SIP: a TLS handshake
 	// that failed the trust check.
 	Refused Direction = "refused"
+	// Closed marks a connection the lab closed: Err says why
+	// (ErrKeepAliveTimeout).
+	Closed Direction = "closed"
 )
 
 // Message is one recorded SIP message (or refused connection).
@@ -33,7 +36,8 @@ type Message struct {
 	StartLine string
 	// Text is the whole message as sent or received.
 	Text string
-	// Err is, for a Refused connection, why it was refused: for a Front
+	// Err is, for a Closed connection, why the lab closed it; for a
+	// Refused connection, why it was refused: for a Front
 	// End it wraps ErrUntrustedPeer and the reason (ErrNoSAN,
 	// ErrWildcardCertificate, …) when the trust check refused the
 	// certificate, else the TLS error; for an Edge it wraps
@@ -79,7 +83,7 @@ func (r *recorder) ladder() string {
 		switch m.Direction {
 		case Out:
 			arrow = "◀── " + m.StartLine + " ──"
-		case Refused:
+		case Refused, Closed:
 			arrow = "──✕ " + m.StartLine
 		}
 		fmt.Fprintf(&b, "%s  %-26s %-60s %s\n", m.Time.Format("15:04:05.000"), m.Peer, arrow, m.Server)

@@ -286,7 +286,7 @@ func (fe *FrontEnd) register(req *sip.Request, p *peer) *sip.Response {
 	if len(contacts) > 0 || wildcard {
 		res.AppendHeader(sip.NewHeader("Expires", strconv.FormatUint(expires, 10)))
 	}
-	res.AppendHeader(sip.NewHeader("ms-keep-alive", fmt.Sprintf("UAS; tcp=no; hop-hop=yes; end-end=no; timeout=%d", int(fe.s.opts.keepAlive/time.Second))))
+	res.AppendHeader(sip.NewHeader("ms-keep-alive", fmt.Sprintf("UAS; tcp=no; hop-hop=yes; end-end=no; timeout=%d", max(int(fe.s.opts.keepAlive/time.Second), 1))))
 	res.AppendHeader(sip.NewHeader("Allow-Events", "vnd-microsoft-provisioning,vnd-microsoft-roaming-contacts,vnd-microsoft-roaming-ACL,presence,presence.wpending,vnd-microsoft-roaming-self,vnd-microsoft-provisioning-v2"))
 	res.AppendHeader(sip.NewHeader("Supported", "gruu-10, adhoclist, msrtc-event-categories, ms-piggyback-first-notify"))
 	return res
