@@ -12,6 +12,7 @@ import (
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/rppkit/rppkit/internal/sipgolog"
 	"github.com/rppkit/rppkit/lync"
 )
 
@@ -33,6 +34,8 @@ type FrontEnd struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // NOTIFYs in flight
+	// unroute ends the routing of sipgo's default-logger records.
+	unroute func()
 }
 
 func (s *Server) startFrontEnd(ctx context.Context, p lync.FrontEndPool, edge *Edge) (*FrontEnd, error) {
@@ -43,14 +46,17 @@ func (s *Server) startFrontEnd(ctx context.Context, p lync.FrontEndPool, edge *E
 		return nil, err
 	}
 	log := s.log.With("frontEnd", p.FQDN)
-	transport, resolver := noDialOut()
+	transport, resolver := noDialOut(log)
 	fe.ua, err = sipgo.NewUA(
 		sipgo.WithUserAgent("RTC/6.0"),
 		sipgo.WithUserAgentHostname(string(p.FQDN)),
 		sipgo.WithUserAgenTLSConfig(&tls.Config{RootCAs: s.CA.Pool(), Certificates: []tls.Certificate{cert}}),
 		sipgo.WithUserAgentDNSResolver(resolver),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(log), transport),
-		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log),
+			sip.WithTransactionLayerUnhandledResponseHandler(func(r *sip.Response) {
+				log.Info("a response that answers no request of the lab", "response", r.Short())
+			})),
 	)
 	if err != nil {
 		return nil, err
@@ -97,6 +103,10 @@ func (s *Server) startFrontEnd(ctx context.Context, p lync.FrontEndPool, edge *E
 		log.Info("closed an idle connection", "from", remote, "timeout", s.opts.keepAlive)
 	}}
 	fe.ln, fe.Addr = ln, ln.Addr().String()
+	// sipgo logs the reference counting of accepted connections through
+	// its package default logger, naming the local address: route those
+	// records to the lab's logger.
+	fe.unroute = sipgolog.Register(fe.Addr, log)
 	go func() {
 		defer close(fe.served)
 		if err := fe.srv.ServeTLS(ln); !errors.Is(err, net.ErrClosed) {
@@ -114,6 +124,7 @@ func (fe *FrontEnd) close() error {
 	<-fe.served
 	fe.wg.Wait()
 	fe.client.Close()
+	defer fe.unroute() // after the connections have closed
 	if cerr := fe.ua.Close(); cerr != nil && !errors.Is(cerr, net.ErrClosed) {
 		err = errors.Join(err, cerr)
 	}
