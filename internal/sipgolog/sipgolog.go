@@ -21,6 +21,7 @@ package sipgolog
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 
 	"github.com/emiago/sipgo/sip"
@@ -29,7 +30,14 @@ import (
 var (
 	mu     sync.RWMutex
 	routes = map[string]*slog.Logger{}
+	// retired are the addresses whose routes were unregistered, oldest
+	// first: they stay routed a while, since sipgo logs the last steps of
+	// a connection after its server has closed.
+	retired []string
 )
+
+// keepRetired is how many unregistered routes stay.
+const keepRetired = 1024
 
 func init() {
 	// Only when nobody has set a default logger of their own: then
@@ -40,18 +48,24 @@ func init() {
 }
 
 // Register sends sipgo's default-logger records about connections whose
-// local address is addr (host:port, as net.Addr.String writes it) to l,
-// until the returned function is called.
+// local address is addr (host:port, as net.Addr.String writes it) to l.
+// After unregister is called the route stays until keepRetired other
+// routes have been unregistered (or addr is registered again), because
+// sipgo writes the last records of a connection after the server that
+// accepted it has closed.
 func Register(addr string, l *slog.Logger) (unregister func()) {
 	mu.Lock()
 	routes[addr] = l
+	retired = slices.DeleteFunc(retired, func(a string) bool { return a == addr })
 	mu.Unlock()
 	return func() {
 		mu.Lock()
-		if routes[addr] == l {
-			delete(routes, addr)
+		defer mu.Unlock()
+		retired = append(retired, addr)
+		if len(retired) > keepRetired {
+			delete(routes, retired[0])
+			retired = retired[1:]
 		}
-		mu.Unlock()
 	}
 }
 

@@ -647,12 +647,6 @@ func TestBadInputGarbage(t *testing.T) {
 	_, _ = mrand.NewChaCha8([32]byte{4, 4, 7, 5}).Read(random)
 	random[0] = 0xff // neither a CRLF keep-alive nor a start line
 
-	huge := rawOptions()
-	huge.set("X-Huge", strings.Repeat("h", 70000))
-	manyHeaders := rawOptions()
-	for i := 0; i < 3000; i++ {
-		manyHeaders.set(fmt.Sprintf("X-Header-%d", i), strings.Repeat("v", 20))
-	}
 	noLength := []byte(strings.Replace(string(rawOptions().bytes()), "Content-Length: 0\r\n", "", 1))
 
 	// Refused: the connection is closed (or, for a request sipgo can
@@ -671,11 +665,8 @@ func TestBadInputGarbage(t *testing.T) {
 			[]byte("OPTIONS sip:fe-east.contoso.com SIP/2.0\nVia: SIP/2.0/TLS x;branch=z9hG4bK1\nContent-Length: 0\n\n"),
 			bytes.Repeat([]byte("\n"), 70000)...)},
 		{"a CR not followed by LF", []byte("OPTIONS sip:fe-east.contoso.com SIP/2.0\rVia: x\r\n\r\n")},
-		{"a header line over 64 KiB", huge.bytes()},
 		{"a header line over 64 KiB without its CRLF", []byte("OPTIONS sip:fe-east.contoso.com SIP/2.0\r\nX-Huge: " + strings.Repeat("h", 70000))},
-		{"a message over 64 KiB of headers", manyHeaders.bytes()},
 		{"no Content-Length on a stream", noLength},
-		{"a Content-Length beyond 64 KiB", rawOptions().set("Content-Length", "99999999999").bytes()},
 		{"a non-numeric Content-Length", rawOptions().set("Content-Length", "ten").bytes()},
 		{"a request then garbage", append(rawOptions().bytes(), "GARBAGE\r\n\r\n"...)},
 	} {

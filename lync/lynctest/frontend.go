@@ -101,6 +101,19 @@ func (s *Server) startFrontEnd(ctx context.Context, p lync.FrontEndPool, edge *E
 		}
 		s.rec.add(Message{Time: s.opts.now(), Direction: Closed, Server: string(fe.FQDN), Peer: who, StartLine: "closed: " + err.Error(), Err: err})
 		log.Info("closed an idle connection", "from", remote, "timeout", s.opts.keepAlive)
+	}, maxMessage: sip.ParseMaxMessageLength, onTooLarge: func(remote string, cs tls.ConnectionState, start string, answered bool) {
+		who := remote
+		if p, terr := s.trust(cs); terr == nil {
+			who = string(p.computer)
+		}
+		err := fmt.Errorf("%w (%d octets)", ErrMessageTooLarge, sip.ParseMaxMessageLength)
+		s.rec.add(Message{Time: s.opts.now(), Direction: In, Server: string(fe.FQDN), Peer: who, StartLine: start, Text: start + "\r\n(too large: not read)", Err: err})
+		if answered {
+			s.rec.add(Message{Time: s.opts.now(), Direction: Out, Server: string(fe.FQDN), Peer: who, StartLine: "SIP/2.0 513 Message Too Large", Err: err})
+		} else {
+			s.rec.add(Message{Time: s.opts.now(), Direction: Closed, Server: string(fe.FQDN), Peer: who, StartLine: "closed: " + err.Error(), Err: err})
+		}
+		log.Info("a message too large", "from", remote, "start", start, "answered", answered)
 	}}
 	fe.ln, fe.Addr = ln, ln.Addr().String()
 	// sipgo logs the reference counting of accepted connections through
