@@ -50,6 +50,11 @@ func serviceRequest(b *testing.B, mrasURI, gruu string) *sip.Request {
 // goroutines can, over one TLS connection, and reports requests a second.
 func runService(b *testing.B, conf *tls.Config, addr string, req *sip.Request, check func(*sip.Response) bool) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// The client's sipgo logs its connections' reference counting through
+	// the process default logger: keep it off the benchmark's output.
+	old := slog.Default()
+	slog.SetDefault(quiet)
+	defer slog.SetDefault(old)
 	ua, err := sipgo.NewUA(sipgo.WithUserAgentHostname("rmx-east.contoso.com"), sipgo.WithUserAgenTLSConfig(conf),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(quiet)),
 		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(quiet)))

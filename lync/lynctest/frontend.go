@@ -174,7 +174,7 @@ func (fe *FrontEnd) serve(h handler) sipgo.RequestHandler {
 		if p != nil {
 			who = string(p.computer)
 		}
-		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: In, Server: string(fe.FQDN), Peer: who, StartLine: req.StartLine(), Text: req.String()})
+		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: In, Server: string(fe.FQDN), Peer: who, StartLine: req.StartLine(), msg: req})
 		var res *sip.Response
 		func() {
 			defer func() {
@@ -195,7 +195,7 @@ func (fe *FrontEnd) serve(h handler) sipgo.RequestHandler {
 		if res == nil {
 			return
 		}
-		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: Out, Server: string(fe.FQDN), Peer: who, StartLine: res.StartLine(), Text: res.String()})
+		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: Out, Server: string(fe.FQDN), Peer: who, StartLine: res.StartLine(), msg: res})
 		if err := tx.Respond(res); err != nil {
 			fe.s.log.Debug("respond failed", "error", err)
 		}
@@ -225,15 +225,11 @@ func (fe *FrontEnd) peerOf(req *sip.Request) *peer {
 	if !ok {
 		return nil
 	}
-	sc, ok := tc.Conn.(interface{ ConnectionState() tls.ConnectionState })
+	sc, ok := tc.Conn.(*serverConn)
 	if !ok {
 		return nil
 	}
-	p, err := fe.s.trust(sc.ConnectionState())
-	if err != nil {
-		return nil
-	}
-	return p
+	return sc.trusted(fe.s)
 }
 
 func (fe *FrontEnd) options(req *sip.Request, _ *peer) *sip.Response {

@@ -57,6 +57,21 @@ type serverConn struct {
 	buf        []byte
 	pending    []byte // octets read and passed by the framer, not yet returned
 	readErr    error  // the error that ended reading, returned once pending is empty
+
+	peerOnce sync.Once
+	peer     *peer // the trusted computer, found once per connection
+}
+
+// trusted returns the trusted application computer of the connection, or
+// nil: s.trust of its certificate, decided once, since a connection's
+// certificate does not change.
+func (c *serverConn) trusted(s *Server) *peer {
+	c.peerOnce.Do(func() {
+		if p, err := s.trust(c.Conn.ConnectionState()); err == nil {
+			c.peer = p
+		}
+	})
+	return c.peer
 }
 
 func (c *serverConn) Read(b []byte) (int, error) {
