@@ -85,6 +85,9 @@ func (s *Server) startFrontEnd(ctx context.Context, p lync.FrontEndPool, edge *E
 		_, err := s.trust(cs)
 		return err
 	}
+	if s.opts.faults.trustAny {
+		trustAnyConfig(conf)
+	}
 	tcp, err := s.opts.listen.Listen(ctx, "tcp4", "127.0.0.1:0")
 	if err != nil {
 		fe.ua.Close()

@@ -28,6 +28,7 @@ type options struct {
 	fault     func(*mras.Request) mras.ReasonPhrase
 	recordMax int
 	keepAlive time.Duration
+	faults    faults // see faults.go
 	// listen opens every socket of the lab; its zero value is net's
 	// default. Tests set its Control to make a listener fail.
 	listen net.ListenConfig
