@@ -50,6 +50,11 @@ var (
 	SymptomCredentialDenied  = &Symptom{"Service credential denied", AlarmList}
 	SymptomNoCredentials     = &Symptom{"Received Service message does not contain the Credentials", AlarmList}
 	SymptomNoRelay           = &Symptom{"ICE: the relay gave no candidate", ICEStatus}
+	// SymptomVideoNotAccepted is the cascade's media refused for its
+	// encryption: the AV MCU answers 488 with ms-client-diagnostics 52017
+	// "Encryption levels dont match" (MS-SDP's 488 for incompatible
+	// encryption levels), and calls show "video not accepted".
+	SymptomVideoNotAccepted = &Symptom{"video not accepted", Signaling}
 )
 
 // Symptoms returns every symptom the package defines, in a stable order.
@@ -58,5 +63,6 @@ func Symptoms() []*Symptom {
 		SymptomICENotConfigured, SymptomICEEnvironment, SymptomMethodUnsupported, SymptomTLS,
 		SymptomRegister, SymptomSubscribe, SymptomNoMRASURI, SymptomEdgeResolve,
 		SymptomMRASFailure, SymptomCredentialDenied, SymptomNoCredentials, SymptomNoRelay,
+		SymptomVideoNotAccepted,
 	}
 }

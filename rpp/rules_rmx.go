@@ -418,7 +418,8 @@ Symptom: Lync clients report "video not accepted"; the SIP trace shows a 488
 with ms-client-diagnostics 52017 "Encryption levels dont match".
 
 Fix: set the profile's encryption to "Encrypt when possible".`,
-		Source: srcVideo,
+		Source:   srcVideo,
+		Symptoms: []*rmx.Symptom{rmx.SymptomVideoNotAccepted},
 		Run: func(p *Pass) {
 			p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
 				for j, prof := range r.ConferenceProfiles {

@@ -32,6 +32,19 @@
 //	      CI. --run selects cases by ID prefix, --list lists them instead.
 //	      Exit status 0 when no case fails, 1 when one does.
 //
+//	lab [--format text|json|mermaid] [FILE]
+//	      Bring the deployment up on loopback (package rpp/lab): a Lync
+//	      Front End and Edge per pool, an RMX stand-in per RMX bringing ICE
+//	      up, and with the RealConnect workflow a DMA stand-in per DMA that
+//	      places a test call into a sample meeting, cascaded by an RMX into
+//	      the AV MCU. Print each system's status, each failure's phase, the
+//	      symptom the admin would see and the rules rpp check reports that
+//	      explain it, and the SIP ladder (mermaid: as a sequence diagram).
+//	      FILE is read as check reads it; with none, standard input when it
+//	      is not a terminal, else the bundled example. Exit 0 when every
+//	      system came up and every test call connected, 1 for a failure on
+//	      the wire, 2 for input that is not a valid deployment.
+//
 //	version
 //	      Print the version of rppkit rpp was built from (also --version).
 //
@@ -154,6 +167,9 @@ func commands() []command {
 		{"conformance", "rpp conformance [--format text|json|junit] [--run PREFIX] [--level must|should] [--lenient] [--list]",
 			"run the conformance kit against rppkit itself, or list its cases",
 			func() *flagSet { return new(conformanceOptions).flagSet() }, runConformance},
+		{"lab", "rpp lab [--format text|json|mermaid] [FILE]",
+			"bring the deployment up on loopback and show what happens on the wire",
+			func() *flagSet { return new(labOptions).flagSet() }, runLab},
 		{"version", "rpp version",
 			"print the version of rppkit rpp was built from (also rpp --version)",
 			func() *flagSet { return newFlagSet("version") }, runVersion},

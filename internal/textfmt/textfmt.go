@@ -115,3 +115,11 @@ func (p *Printer) Wrapped(text, first, rest string) {
 
 // Err returns the first write error.
 func (p *Printer) Err() error { return p.err }
+
+// Printf writes formatted text as it is, without wrapping or sanitizing:
+// the caller sanitizes what came from outside.
+func (p *Printer) Printf(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.W, format, args...)
+	}
+}

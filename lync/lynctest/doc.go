@@ -84,6 +84,93 @@
 //     trusted application in the TLS handshake: the RMX must not register
 //     to the Edge.
 //
+//   - Meetings (MS-CONFBAS, MS-CONFPRO; PROTOCOLS.md §5): CreateMeeting
+//     schedules a meeting of a Lync user of the topology, with a
+//     conference ID (8 upper-case letters and digits, as Lync generates
+//     them), a numeric dial-in ID, the focus URI
+//     sip:ORGANIZER;gruu;opaque=app:conf:focus:id:ID, the AV MCU URI
+//     (…:audio-video:…) and an encryption policy named after
+//     Set-CsMediaConfiguration -EncryptionLevel (RequireEncryption, Lync's
+//     default). Meeting.Roster says who joined, from which computer, and
+//     how their media stands, with bytes each way and the selected ICE
+//     candidate pair. Any Front End serves any meeting (lab convention:
+//     the lab has no home pool per user).
+//
+//   - The focus factory (lab convention: nothing public describes how a
+//     DMA resolves a dial-in ID): a SERVICE to the focus factory URI of any
+//     user of a SIP domain (sip:USER;gruu;opaque=app:conf:focusfactory,
+//     which provisioning hands each subscriber as focusFactoryUri) with a
+//     C3P getConference carrying the dial-in ID (mscp:dial-in-id; the
+//     conference ID or focus URI work too) is answered with a C3P success
+//     naming the focus URI and the MCUs, or 404 with a C3P failure and
+//     ms-diagnostics 7002 "The specified conference does not exist.". Only
+//     a trusted application whose Contact is the Service GRUU of its own
+//     pool, From that GRUU or an endpoint of the pool, may ask (as for MRAS
+//     on the new ICE method); others get 403 with 4004. A body that is not
+//     C3P gets 400 with 3006, another command 501 with 3004, another
+//     content type 415 with Accept. (A Contact without sip: cannot be
+//     parsed by the SIP stack at all: no answer comes, as with any
+//     unparseable message.)
+//
+//   - The focus (MS-CONFBAS §2.2.3.4, §4.4; pidgin-sipe's sipe-conf.c for
+//     the client's view): an INVITE to the focus URI with a C3P addUser
+//     (conferenceKeys confEntity = the focus, one user whose entity is the
+//     From identity, with an endpoint) gets 200 with a C3P success, a
+//     Contact of the focus with isfocus, and the participant in the roster;
+//     ACK confirms, BYE leaves (and ends the participant's media). Lab
+//     convention: the 200 lists the MCUs (conf-uris) so the joiner learns
+//     the AV MCU URI without the SUBSCRIBE Event: conference Lync uses. The
+//     identity must be one the computer may act for (REGISTER's rule).
+//     Refusals carry MS-OCER diagnostics: 404 with 7002 for an unknown
+//     conference, 3012 for a focus URI that does not parse, 3013 for an
+//     MCU the lab does not host; 400 with 3006 for C3P that does not
+//     parse, 3007 for an addUser blob that is invalid (another command,
+//     another user, no endpoint), 3003 for a conference entity that is not
+//     this focus (the reason texts of 3003 and 3004 are the lab's wording).
+//
+//   - The AV MCU (MS-CONFAV; MS-SDPEXT; PROTOCOLS.md §1 and §5): the
+//     cascade's INVITE to the AV MCU URI must be application/sdp only (415
+//     with 7004), parse (488 with 7008, also for an offer without ICE
+//     credentials and candidates), carry an IPv4 connection address (488
+//     with 7009), and name a meeting's AV MCU (404 with 3013). Lab
+//     convention: the caller must have joined the focus with addUser first
+//     (the same identity, still in the focus), else 403 with ms-diagnostics
+//     9001 — a code of the lab's, outside MS-OCER's ranges; nothing public
+//     says what the real AV MCU answers. The meeting's encryption policy
+//     decides: RequireEncryption refuses an m-line that is not RTP/SAVP
+//     with a=crypto or says a=encryption:rejected, DoNotSupportEncryption
+//     one that requires encryption, both with 488 and
+//     ms-client-diagnostics: 52017;reason="Encryption levels dont match"
+//     (sic, as Lync writes it) — the "video not accepted" story. The 200
+//     answer carries the candidates of the AV MCU's own pion/ice agents
+//     (one per set of ICE credentials in the offer), gathered through the
+//     Front End's Edge relay with credentials from the lab's credential
+//     store, minted as MRAS mints them (host candidates on loopback when
+//     the pool has no Edge), and its own a=crypto key when it encrypts.
+//     The AV MCU is the controlled ICE agent; once ICE connects it echoes
+//     every datagram back, counting the bytes per participant. Lab
+//     convention: it negotiates SRTP keys but does not run SRTP, and
+//     echoes media rather than mixing it. Its media ends with BYE, the
+//     participant's BYE to the focus, Close or the end of the context.
+//
+//   - Lync calls back (learn.microsoft.com, "TLS and MTLS for Skype for
+//     Business Server"; PROTOCOLS.md §5): the registrar Front End of a
+//     trusted application pool opens its own MTLS connection to each
+//     computer of the pool on each trusted application's port
+//     (ProbeComputers, ProbeComputer; Call routes an INVITE over the same
+//     connection), presenting a certificate for its own FQDN, with SNI the
+//     computer's FQDN. It checks the computer's server certificate as it
+//     checks client certificates — no wildcard in the CN or a SAN, a SAN
+//     DNS name required — and that a SAN names the FQDN dialled: a shared
+//     certificate naming another computer, a wildcard, a CN-only
+//     certificate or another CA's fails the handshake (ErrDeviceCertificate
+//     with ErrNameMismatch, ErrWildcardCertificate, ErrNoSAN or
+//     ErrUntrustedIssuer), recorded as a Refused message. The computer's
+//     address comes from WithComputerResolver or SetComputerAddress (the
+//     lab's DNS). Lab convention: the health probe is one OPTIONS from
+//     sip:FRONT-END-FQDN on demand; Lync's cadence and headers are not
+//     published.
+//
 // Every SIP message in and out, and every refused connection, is recorded
 // (Server.Messages, Server.Ladder); logs go to the slog.Logger of
 // WithLogger. Close, or the end of the context given to NewServer, stops

@@ -165,6 +165,7 @@ func (fe *FrontEnd) routes() {
 	fe.srv.OnOptions(fe.serve(fe.options))
 	fe.srv.OnAck(func(req *sip.Request, tx sip.ServerTransaction) {}) // nothing to acknowledge
 	fe.srv.OnNoRoute(fe.serve(fe.notAllowed))
+	fe.confRoutes() // conferencing.go, focus.go, avmcu.go: SERVICE, INVITE, BYE, ACK
 }
 
 // allowed lists the methods the Front End answers, for Allow headers.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/lync/provision"
 )
 
@@ -36,11 +37,11 @@ func (fe *FrontEnd) subscribe(req *sip.Request, p *peer) *sip.Response {
 		res.AppendHeader(sip.NewHeader("Warning", fmt.Sprintf("399 %s %q", fe.FQDN, "SUBSCRIBE without a Contact")))
 		return res
 	}
-	aor, refusal := fe.identity(req, from.Address, p)
+	self, refusal := fe.identity(req, from.Address, p)
 	if refusal != nil {
 		return refusal
 	}
-	if refusal := fe.requireRegistration(req, aor, p); refusal != nil {
+	if refusal := fe.requireRegistration(req, self, p); refusal != nil {
 		return refusal
 	}
 	groups := []string{provision.ServerConfiguration}
@@ -54,7 +55,7 @@ func (fe *FrontEnd) subscribe(req *sip.Request, p *peer) *sip.Response {
 			groups = append(groups, g.Name)
 		}
 	}
-	body, err := fe.notification(groups).Marshal()
+	body, err := fe.notification(groups, self).Marshal()
 	if err != nil {
 		return sip.NewResponseFromRequest(req, 500, "Server Internal Error", nil)
 	}
@@ -76,8 +77,10 @@ func (fe *FrontEnd) subscribe(req *sip.Request, p *peer) *sip.Response {
 	return res
 }
 
-// notification is the answer to a provisioning request for groups.
-func (fe *FrontEnd) notification(groups []string) *provision.Notification {
+// notification is the answer to a provisioning request for groups from
+// self, whose focus factory it names (MS-CONFBAS §4.5: the focus factory
+// URI is the user's own address with opaque=app:conf:focusfactory).
+func (fe *FrontEnd) notification(groups []string, self lync.SIPAddress) *provision.Notification {
 	n := &provision.Notification{}
 	for _, g := range groups {
 		group := provision.Group{Name: g}
@@ -85,7 +88,7 @@ func (fe *FrontEnd) notification(groups []string) *provision.Notification {
 			if fe.Edge != nil {
 				group.MRASURI = fe.Edge.MRASURI
 			}
-			group.FocusFactoryURI = fmt.Sprintf("sip:%s@%s;gruu;opaque=app:conf:focusfactory", fe.FQDN, fe.s.domain)
+			group.FocusFactoryURI = lync.FocusFactoryURI(self)
 			group.EnableBWPolicyCheck = "false"
 			group.UCMaxVideoRateAllowed = "Hd720p15M"
 		}

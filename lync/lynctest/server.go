@@ -32,6 +32,9 @@ type options struct {
 	// listen opens every socket of the lab; its zero value is net's
 	// default. Tests set its Control to make a listener fail.
 	listen net.ListenConfig
+	// conf holds the options of conferencing and of the Front Ends'
+	// calls back to trusted application computers (conferencing.go).
+	conf confOptions
 }
 
 // WithKeepAliveTimeout sets the keep-alive timeout the Front Ends
@@ -139,6 +142,9 @@ type Server struct {
 	// appGRUU holds each trusted application's Service GRUU, parsed once
 	// (zero when absent or malformed).
 	appGRUU []lync.GRUU
+	// conf is the conferencing state: meetings, dialogs, and the Front
+	// Ends' connections to trusted application computers.
+	conf *conferencing
 
 	stopWatch func() bool
 	closeOnce sync.Once
@@ -183,6 +189,7 @@ func NewServer(ctx context.Context, topo *lync.Topology, opts ...Option) (*Serve
 		rec:   &recorder{max: o.recordMax},
 		reg:   &registrar{now: o.now, bindings: map[string][]binding{}},
 	}
+	s.conf = newConferencing(s)
 	if o.relay != nil {
 		s.creds.secret = o.relay.Secret
 	}
@@ -232,6 +239,7 @@ func (s *Server) Close() error {
 
 func (s *Server) shutdown() error {
 	var errs []error
+	errs = append(errs, s.conf.close())
 	for _, fe := range s.frontEnds {
 		errs = append(errs, fe.close())
 	}

@@ -2,6 +2,7 @@ package lynctest
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
@@ -68,18 +69,9 @@ func (s *Server) trust(cs tls.ConnectionState) (*peer, error) {
 	if len(cs.PeerCertificates) == 0 {
 		return nil, fmt.Errorf("%w: %w", ErrUntrustedPeer, ErrNoClientCertificate)
 	}
-	leaf := cs.PeerCertificates[0]
-	if cn := leaf.Subject.CommonName; strings.Contains(cn, "*") {
-		return nil, fmt.Errorf("%w: %w: the subject CN is %s", ErrUntrustedPeer, ErrWildcardCertificate, cn)
-	}
-	names := leaf.DNSNames
-	for _, n := range names {
-		if strings.Contains(n, "*") {
-			return nil, fmt.Errorf("%w: %w: the SAN names %s", ErrUntrustedPeer, ErrWildcardCertificate, n)
-		}
-	}
-	if len(names) == 0 {
-		return nil, fmt.Errorf("%w: %w; the subject CN is %q", ErrUntrustedPeer, ErrNoSAN, leaf.Subject.CommonName)
+	names, err := sanNames(cs.PeerCertificates[0])
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUntrustedPeer, err)
 	}
 	for _, n := range names {
 		if pool := s.idx.PoolFor(lync.FQDN(n)); pool >= 0 {
@@ -87,4 +79,24 @@ func (s *Server) trust(cs tls.ConnectionState) (*peer, error) {
 		}
 	}
 	return nil, fmt.Errorf("%w: %w: the SAN names %s", ErrUntrustedPeer, ErrUnknownComputer, strings.Join(names, ", "))
+}
+
+// sanNames returns the SAN DNS names by which Lync knows the holder of a
+// certificate, in either direction of MTLS: a wildcard in the subject CN or
+// in a SAN refuses it (ErrWildcardCertificate), and so does a certificate
+// without SAN DNS names (ErrNoSAN). See the package documentation for the
+// sources of this rule.
+func sanNames(leaf *x509.Certificate) ([]string, error) {
+	if cn := leaf.Subject.CommonName; strings.Contains(cn, "*") {
+		return nil, fmt.Errorf("%w: the subject CN is %s", ErrWildcardCertificate, cn)
+	}
+	for _, n := range leaf.DNSNames {
+		if strings.Contains(n, "*") {
+			return nil, fmt.Errorf("%w: the SAN names %s", ErrWildcardCertificate, n)
+		}
+	}
+	if len(leaf.DNSNames) == 0 {
+		return nil, fmt.Errorf("%w; the subject CN is %q", ErrNoSAN, leaf.Subject.CommonName)
+	}
+	return leaf.DNSNames, nil
 }

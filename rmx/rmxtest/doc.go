@@ -25,6 +25,44 @@
 // and earlier cannot use the new ICE method, 8.5 and later cannot use the
 // legacy one and refuse to run without ICE settings.
 //
+// Once ICE is up, Cascade joins a Lync meeting as the RMX does for
+// RealConnect (RMX Administrator's Guide, AV MCU cascade; PROTOCOLS.md §5):
+// an INVITE to the meeting's focus with a C3P addUser (MS-CONFBAS
+// §2.2.3.4: conferenceKeys confEntity = the focus URI, the user entity the
+// RMX's ICE identity with role attendee and an endpoint GUID), Contact the
+// same as for MRAS (the Service GRUU of SIP_CONTACT_OVERRIDE_STR with sip:
+// in front on the new method), then ACK; then an INVITE to the AV MCU —
+// the URI the focus lists in its answer's conf-uris, else the focus URI
+// with audio-video for focus — with Content-Type application/sdp and an
+// offer whose ICE candidates are relay candidates gathered with the MRAS
+// credentials (GatherRelay, a new agent per cascade), with
+// a=encryption from the RMX's first conference profile (MS-SDP, "SDP
+// Extensions": always → required, when available → optional, none →
+// rejected; an SRTP key in a=crypto and RTP/SAVP unless rejected). ICE
+// runs through the Edge relay (the RMX controls, being the offerer), and
+// media flows both ways: RTP-sized packets at 50 a second, counted in
+// bytes and packets (Cascade.Stats), with the selected candidate pair's
+// types. Hangup sends BYE to the AV MCU and the focus. Failures are
+// *Error values of PhaseCascade (signalling: the focus's or the AV MCU's
+// refusal in Detail) or PhaseMedia (no relay, ICE, no media back). An AV
+// MCU that refuses the offer's encryption answers 488 (MS-SDP's answer for
+// incompatible encryption levels; Lync adds ms-client-diagnostics 52017
+// "Encryption levels dont match"), and the error carries
+// rmx.SymptomVideoNotAccepted — the "video not accepted" story, which rpp's
+// rule rmx-encryption explains statically.
+//
+// Lab conventions of the cascade: the media bytes are not encrypted
+// whatever a=encryption says (the lab's relay and AV MCU are standard
+// ICE/TURN, see package lynctest); one video stream carries the ICE
+// session (the device offers audio, video and content).
+//
+// Deliberately wrong devices, for tests that must see the kit fail:
+// WithoutFocusJoin (the AV MCU INVITE without addUser),
+// WithAVMCUContentType (the offer under another Content-Type), and a
+// SIP_CONTACT_OVERRIDE_STR pasted with sip: on firmware that does not strip
+// it (the default; WithSchemeStripping is firmware that does), which puts
+// sip:sip:… in Contact.
+//
 // Like net/http/httptest, it knows nothing of what drives it: it imports
 // its system (package rmx) and lync, never rpp. ForLab takes the lab and
 // the RMX's rmx.System — ForLab(lab, d.RPP.RMX[i]) for a deployment d.

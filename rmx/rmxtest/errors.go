@@ -18,6 +18,8 @@ const (
 	PhaseSubscribe Phase = "subscribe"     // in-band provisioning
 	PhaseService   Phase = "service"       // MRAS credentials
 	PhaseICE       Phase = "ice"           // relay candidates
+	PhaseCascade   Phase = "cascade"       // joining a Lync meeting: focus addUser, AV MCU INVITE
+	PhaseMedia     Phase = "media"         // ICE with the AV MCU and media both ways
 )
 
 // Why the stand-in could not open TLS to its SIP server. A failure of the

@@ -40,6 +40,9 @@ type options struct {
 	retryInterval time.Duration
 	timeout       time.Duration
 	faults        faults // see faults.go
+	// Deliberately wrong devices (see cascade.go).
+	skipFocus        bool
+	avmcuContentType string
 }
 
 // WithCertificate is the certificate the RMX presents.
@@ -93,6 +96,7 @@ type RMX struct {
 	ua     *sipgo.UserAgent
 	client *sipgo.Client
 	agent  *ice.Agent
+	status *Status // what the last Start reached
 	// the keep-alive pinger (keepalive.go) and the provisioning NOTIFYs
 	// of a SUBSCRIBE without piggyback (faults.go)
 	stopKeepAlive, keepAliveDone chan struct{}
@@ -137,6 +141,9 @@ const (
 func (r *RMX) Start(ctx context.Context) (*Status, error) {
 	sys, caps := &r.sys, rmx.Capabilities(r.sys.Version)
 	st := &Status{Method: r.method()}
+	r.mu.Lock()
+	r.status = st
+	r.mu.Unlock()
 
 	// Configuration: what the release does with the settings it has.
 	switch {
@@ -292,10 +299,11 @@ func connectFailure(err error) error {
 // a fatal alert received from the peer.
 const opRemoteAlert = "remote error"
 
-// reason renders what a refusal said: ms-diagnostics and Warning.
+// reason renders what a refusal said: ms-diagnostics,
+// ms-client-diagnostics (the AV MCU's 488 for encryption) and Warning.
 func reason(res *sip.Response) string {
 	parts := []string{fmt.Sprintf("%d %s", res.StatusCode, res.Reason)}
-	for _, name := range []string{"ms-diagnostics", "Warning"} {
+	for _, name := range []string{"ms-diagnostics", "ms-client-diagnostics", "Warning"} {
 		if h := res.GetHeader(name); h != nil {
 			parts = append(parts, name+": "+h.Value())
 		}
@@ -425,19 +433,9 @@ func (r *RMX) service(ctx context.Context, st *Status) error {
 	if err != nil {
 		return fail(PhaseService, rmx.SymptomEdgeResolve, "MRAS URI "+st.MRASURI, err)
 	}
-	contact, _ := r.ownContact(id.User)
-	if st.Method == rmx.ICENew {
-		// The new method presents the pool's Service GRUU, from the flag,
-		// as Contact; without the flag the RMX has only its own address.
-		if v, ok := r.sys.Flags.ContactOverride(); ok {
-			if r.o.stripScheme && len(v) >= 4 && strings.EqualFold(v[:4], "sip:") {
-				v = v[4:]
-			}
-			if c, err := r.uri("sip:" + v); err == nil {
-				contact = c
-			}
-		}
-	}
+	// The new method presents the pool's Service GRUU, from the flag, as
+	// Contact; without the flag the RMX has only its own address.
+	contact := r.contact(id)
 	rid := randomHex(4)
 	body, err := (&mras.Request{RequestID: rid, Version: "2.0", To: st.MRASURI, From: st.Identity,
 		Credentials: []mras.CredentialsRequest{{ID: rid, Identity: st.Identity, Location: mras.Internet, Duration: 480}}}).Marshal()

@@ -1,0 +1,175 @@
+package lab
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/rppkit/rppkit/internal/textfmt"
+)
+
+// WriteText writes the result for a person: each system's status, each
+// failure with its phase, symptom and the rules that explain it, the test
+// calls, and the SIP ladder.
+func (r *Result) WriteText(w io.Writer) error {
+	p := &textfmt.Printer{W: w}
+	groups := []struct{ title, kind string }{
+		{"Lync Front End pools", KindFrontEnd}, {"Lync Edge pools", KindEdge},
+		{"RMX", KindRMX}, {"DMA", KindDMA},
+	}
+	for _, g := range groups {
+		var rows []System
+		for _, s := range r.Systems {
+			if s.Kind == g.kind {
+				rows = append(rows, s)
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		p.Printf("%s\n", g.title)
+		for _, s := range rows {
+			p.Printf("  %-28s %s\n", textfmt.Sanitize(s.Name), textfmt.Sanitize(s.State))
+			if s.Detail != "" {
+				p.Wrapped(textfmt.Sanitize(s.Detail), "                               ", "                                 ")
+			}
+			if s.Failure != nil {
+				writeFailure(p, s.Failure)
+			}
+		}
+		p.Printf("\n")
+	}
+	if len(r.Calls) > 0 {
+		p.Printf("RealConnect test calls\n")
+		for _, c := range r.Calls {
+			state := "not connected"
+			if c.OK() {
+				state = fmt.Sprintf("connected through %s: %d bytes sent, %d received, candidates %s/%s",
+					c.RMX, c.BytesSent, c.BytesReceived, c.LocalCandidate, c.RemoteCandidate)
+			}
+			p.Printf("  %-28s dialled %s: %s\n", textfmt.Sanitize(c.DMA), textfmt.Sanitize(c.Number), textfmt.Sanitize(state))
+			if c.Failure != nil {
+				writeFailure(p, c.Failure)
+			}
+		}
+		p.Printf("\n")
+	}
+	for _, d := range r.Disagreements {
+		p.Printf("disagreement: %s\n", textfmt.Sanitize(d))
+	}
+	p.Printf("SIP ladder\n")
+	for _, s := range r.Ladder {
+		arrow := "──▶"
+		if s.Refused {
+			arrow = "──✕"
+		}
+		line := fmt.Sprintf("  %s  %s %s %s  %s", s.Time.Format("15:04:05.000"), s.From, arrow, s.To, s.Message)
+		if s.Diagnostics != "" {
+			line += "  [ms-diagnostics: " + s.Diagnostics + "]"
+		}
+		p.Printf("%s\n", textfmt.Sanitize(line))
+	}
+	up, failed := 0, 0
+	for _, s := range r.Systems {
+		if s.OK() {
+			up++
+		} else {
+			failed++
+		}
+	}
+	p.Printf("\n%d of %d systems up", up, up+failed)
+	if n := len(r.Calls); n > 0 {
+		ok := 0
+		for _, c := range r.Calls {
+			if c.OK() {
+				ok++
+			}
+		}
+		p.Printf("; %d of %d test calls connected", ok, n)
+	}
+	p.Printf(".\n")
+	return p.Err()
+}
+
+func writeFailure(p *textfmt.Printer, f *Failure) {
+	const indent = "                               " // under the state column
+	what := fmt.Sprintf("failed at %s: %q", f.Phase, f.Symptom)
+	if f.Where != "" {
+		what += " (" + f.Where + ")"
+	}
+	p.Wrapped(textfmt.Sanitize(what), indent, indent+"  ")
+	if f.Detail != "" {
+		p.Wrapped("the other side said: "+textfmt.Sanitize(f.Detail), indent, indent+"  ")
+	}
+	if len(f.Rules) > 0 {
+		p.Wrapped(fmt.Sprintf("rpp check explains it: %s (see rpp explain %s)", strings.Join(f.Rules, ", "), f.Rules[0]), indent, indent+"  ")
+	} else {
+		p.Wrapped("rpp check reports no rule that explains it", indent, indent+"  ")
+	}
+}
+
+// WriteMermaid writes the SIP ladder as a Mermaid sequence diagram: a
+// participant per system, a solid arrow per request, a dashed one per
+// response, a cross per refused connection, and ms-diagnostics as notes.
+func (r *Result) WriteMermaid(w io.Writer) error {
+	p := &textfmt.Printer{W: w}
+	p.Printf("sequenceDiagram\n")
+	ids := map[string]string{}
+	id := func(name string) string {
+		if v, ok := ids[name]; ok {
+			return v
+		}
+		v := fmt.Sprintf("p%d", len(ids)+1)
+		ids[name] = v
+		p.Printf("    participant %s as %s\n", v, mermaidText(name))
+		return v
+	}
+	// Participants first, in order of appearance, so Mermaid draws them in
+	// the order the story unfolds.
+	for _, s := range r.Ladder {
+		id(s.From)
+		id(s.To)
+	}
+	for _, s := range r.Ladder {
+		from, to := id(s.From), id(s.To)
+		arrow := "->>"
+		switch {
+		case s.Refused:
+			arrow = "-x"
+		case s.Status != 0:
+			arrow = "-->>"
+		}
+		p.Printf("    %s%s%s: %s\n", from, arrow, to, mermaidText(s.Message))
+		if s.Diagnostics != "" {
+			p.Printf("    Note over %s,%s: ms-diagnostics %s\n", from, to, mermaidText(s.Diagnostics))
+		}
+	}
+	return p.Err()
+}
+
+// mermaidText escapes what would end or change a Mermaid statement: ';'
+// separates statements, '#' starts an entity, and angle brackets and quotes
+// could be read as markup.
+func mermaidText(s string) string {
+	s = textfmt.Sanitize(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '#':
+			b.WriteString("#35;")
+		case ';':
+			b.WriteString("#59;")
+		case '<':
+			b.WriteString("#lt;")
+		case '>':
+			b.WriteString("#gt;")
+		case '"':
+			b.WriteString("#quot;")
+		case '\n', '\r':
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

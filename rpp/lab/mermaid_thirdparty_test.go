@@ -1,0 +1,87 @@
+package lab_test
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rppkit/rppkit/examples"
+	"github.com/rppkit/rppkit/rpp"
+	"github.com/rppkit/rppkit/rpp/lab"
+)
+
+// TestMermaidCLIRendersEveryLadder renders the ladder of every example with
+// the Mermaid CLI (mmdc, npm @mermaid-js/mermaid-cli) in a real Chromium: a
+// parser nobody here wrote, which fails on any statement our escaping lets
+// through. All the diagrams go in one Markdown file so Chromium starts once.
+//
+// mmdc is found on PATH; its puppeteer configuration in
+// RPP_PUPPETEER_CONFIG, or else one pointing at /usr/bin/chromium (Debian's
+// chromium; the npm package's own browser download cannot be fetched here).
+// Without both the test skips and says what to install.
+func TestMermaidCLIRendersEveryLadder(t *testing.T) {
+	mmdc, err := exec.LookPath("mmdc")
+	if err != nil {
+		t.Skip("mmdc not found in PATH (npm @mermaid-js/mermaid-cli with PUPPETEER_SKIP_DOWNLOAD=1; .ci/run installs it)")
+	}
+	dir := t.TempDir()
+	config := os.Getenv("RPP_PUPPETEER_CONFIG")
+	if config == "" {
+		if _, err := os.Stat("/usr/bin/chromium"); err != nil {
+			t.Skip("no Chromium at /usr/bin/chromium and no RPP_PUPPETEER_CONFIG (Debian package chromium; .ci/run installs it)")
+		}
+		config = filepath.Join(dir, "puppeteer.json")
+		if err := os.WriteFile(config, []byte(`{"executablePath": "/usr/bin/chromium", "args": ["--no-sandbox", "--headless=new"]}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names, err := fs.Glob(examples.FS, "*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md strings.Builder
+	for _, n := range names {
+		d, err := rpp.LoadFS(context.Background(), examples.FS, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := lab.Run(context.Background(), d, lab.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Ladder) == 0 {
+			continue // nothing reached the wire: no diagram to draw
+		}
+		fmt.Fprintf(&md, "# %s\n\n```mermaid\n", n)
+		if err := res.WriteMermaid(&md); err != nil {
+			t.Fatal(err)
+		}
+		md.WriteString("```\n\n")
+	}
+	in, out := filepath.Join(dir, "ladders.md"), filepath.Join(dir, "rendered.md")
+	if err := os.WriteFile(in, []byte(md.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(mmdc, "-p", config, "-i", in, "-o", out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("mmdc: %v\n%s\ninput:\n%s", err, b, md.String())
+	}
+	svgs, _ := filepath.Glob(filepath.Join(dir, "rendered-*.svg"))
+	if want := strings.Count(md.String(), "```mermaid"); len(svgs) != want {
+		t.Fatalf("mmdc wrote %d SVGs, want %d", len(svgs), want)
+	}
+	for _, p := range svgs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "<svg") || !strings.Contains(string(b), "200 OK") && !strings.Contains(string(b), "refused") {
+			t.Errorf("%s does not look like a rendered ladder", p)
+		}
+	}
+}
