@@ -71,6 +71,15 @@ type DeviceUnderTest interface {
 	Close() error
 }
 
+// MeetingJoiner is a device that cascades into Lync meetings (RealConnect):
+// once Start has brought it up, Join joins the meeting whose focus URI is
+// focus — C3P addUser to the focus, then the media INVITE to the AV MCU —
+// and returns once media flows, or with an error. A device without it is
+// not asked the device/conference/… cases (they are skipped).
+type MeetingJoiner interface {
+	Join(ctx context.Context, focus string) error
+}
+
 // NewDevice makes a fresh device for each scenario of a run.
 type NewDevice func() DeviceUnderTest
 
@@ -128,6 +137,9 @@ type deviceScenario struct {
 	// linger is how long the device runs after Start returns, so its
 	// keep-alives can be judged.
 	linger time.Duration
+	// meeting: the lab hosts a meeting, which a MeetingJoiner is asked to
+	// join.
+	meeting bool
 }
 
 // keepAliveTimeout is the ms-keep-alive timeout of the bring-up scenario:
@@ -140,6 +152,7 @@ var deviceScenarios = map[string]deviceScenario{
 	"mras-forbidden":          {labOpts: []lynctest.Option{lynctest.WithMRASFault(func(*mras.Request) mras.ReasonPhrase { return mras.Forbidden })}},
 	"mras-busy":               {labOpts: []lynctest.Option{lynctest.WithMRASFault(func(*mras.Request) mras.ReasonPhrase { return mras.ServerBusy })}},
 	"no-edge":                 {noEdge: true},
+	"join":                    {meeting: true},
 }
 
 // deviceEvidence is what a scenario's run left: what the lab recorded from
@@ -151,6 +164,12 @@ type deviceEvidence struct {
 	mrasURI  string    // the MRAS URI the lab provisions ("" without an Edge)
 	gruu     lync.GRUU // the Service GRUU of the device's pool
 	identity string    // sip:Server-User-Name@Server-Domain-Name
+	// focus and avmcu are the URIs of the meeting of the join scenario;
+	// joiner says whether the device joins meetings, joinErr what Join
+	// returned.
+	focus, avmcu lync.ConferenceURI
+	joiner       bool
+	joinErr      error
 }
 
 // requests returns the requests of method the device sent, parsed.
@@ -211,12 +230,25 @@ func runDeviceScenario(ctx context.Context, sc deviceScenario, newDevice NewDevi
 	if v, ok := sys.Flags.ContactOverride(); ok {
 		ev.gruu, _ = lync.ParseGRUU(v)
 	}
+	if sc.meeting {
+		m, err := lab.CreateMeeting(mustAddress("sip:alice@contoso.com"))
+		if err != nil {
+			return nil, err
+		}
+		ev.focus, ev.avmcu = m.Focus, m.AVMCU
+	}
 	dev := newDevice()
 	if dev == nil {
 		return nil, fmt.Errorf("%w: NewDevice returned nil", ErrNoSubject)
 	}
 	runCtx, cancel := context.WithTimeout(ctx, DeviceRunLimit)
 	ev.startErr = startProtected(runCtx, dev, env)
+	if j, ok := dev.(MeetingJoiner); ok && sc.meeting {
+		ev.joiner = true
+		if ev.startErr == nil {
+			ev.joinErr = j.Join(runCtx, ev.focus.String())
+		}
+	}
 	if sc.linger > 0 {
 		select {
 		case <-time.After(sc.linger):
@@ -235,6 +267,45 @@ func runDeviceScenario(ctx context.Context, sc deviceScenario, newDevice NewDevi
 		return ev, fmt.Errorf("the device's Close: %w", closeErr)
 	}
 	return ev, nil
+}
+
+func mustAddress(s string) lync.SIPAddress {
+	a, err := lync.ParseSIPAddress(s)
+	if err != nil {
+		panic(err) // a constant of the kit
+	}
+	return a
+}
+
+// invites returns the INVITEs the device sent to uri, in order, with their
+// place among all the messages recorded from the device.
+func (ev *deviceEvidence) invites(uri lync.ConferenceURI) (at []int, reqs []*sip.Request) {
+	for i, m := range ev.msgs {
+		if m.Direction != lynctest.In || !strings.HasPrefix(m.StartLine, "INVITE ") {
+			continue
+		}
+		msg, err := sip.ParseMessage([]byte(m.Text))
+		req, ok := msg.(*sip.Request)
+		if err != nil || !ok {
+			continue
+		}
+		if got, err := lync.ParseConferenceURI(req.Recipient.String()); err == nil && got.Equal(uri) {
+			at, reqs = append(at, i), append(reqs, req)
+		}
+	}
+	return at, reqs
+}
+
+// joined checks the preconditions of the conference cases.
+func (ev *deviceEvidence) joined() error {
+	switch {
+	case !ev.joiner:
+		return skipf("the device does not implement MeetingJoiner")
+	case ev.startErr != nil:
+		// Other cases say why; joining needs relay credentials.
+		return skipf("the device did not come up, so could not join: %v", ev.startErr)
+	}
+	return nil
 }
 
 // startProtected runs Start, turning a panic into an error.
@@ -418,6 +489,40 @@ func deviceCases() []wireCase[*deviceEvidence] {
 			func(ev *deviceEvidence) error { return statusIs(ev, rmx.SymptomCredentialDenied) }),
 		must("device/mras/failure-status", "mras-busy", "MRAS's Server Busy ends in the A/V Edge failure alarm", srcRMXAlarms,
 			func(ev *deviceEvidence) error { return statusIs(ev, rmx.SymptomMRASFailure) }),
+		must("device/conference/focus-first", "join", "the device joins the focus with C3P addUser before it INVITEs the AV MCU", "MS-CONFBAS §2.2.3.4 (addUser, then the MCU); PROTOCOLS.md §5",
+			func(ev *deviceEvidence) error {
+				if err := ev.joined(); err != nil {
+					return err
+				}
+				fAt, focus := ev.invites(ev.focus)
+				aAt, _ := ev.invites(ev.avmcu)
+				if len(aAt) == 0 {
+					return failf("no INVITE to the AV MCU %s (Join: %v)", ev.avmcu, ev.joinErr)
+				}
+				if len(fAt) == 0 || fAt[0] > aAt[0] {
+					return failf("the AV MCU was INVITEd before any INVITE to the focus %s", ev.focus)
+				}
+				if ct := header(focus[0], "Content-Type"); !strings.EqualFold(ct, "application/cccp+xml") || !strings.Contains(string(focus[0].Body()), "addUser") {
+					return failf("the focus INVITE carries %q without a C3P addUser", ct)
+				}
+				return nil
+			}),
+		must("device/conference/avmcu-sdp", "join", "the AV MCU INVITE carries Content-Type: application/sdp, and media flows", "MS-CONFAV; MS-OCER 7004; PROTOCOLS.md §5",
+			func(ev *deviceEvidence) error {
+				if err := ev.joined(); err != nil {
+					return err
+				}
+				_, reqs := ev.invites(ev.avmcu)
+				if len(reqs) == 0 {
+					return failf("no INVITE to the AV MCU %s (Join: %v)", ev.avmcu, ev.joinErr)
+				}
+				for _, r := range reqs {
+					if ct := header(r, "Content-Type"); !strings.EqualFold(ct, "application/sdp") {
+						return failf("the AV MCU INVITE carries Content-Type %q", ct)
+					}
+				}
+				return nil
+			}),
 		must("device/provisioning/no-edge", "no-edge", "provisioning without an MRAS URI is \"no Edge here\": no SERVICE, and the device comes up", srcRMXAlarms+"; newer firmware",
 			func(ev *deviceEvidence) error {
 				if n := len(ev.requests("SERVICE")); n > 0 {

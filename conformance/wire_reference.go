@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/lync/lynctest"
 	"github.com/rppkit/rppkit/rmx/rmxtest"
 )
@@ -17,8 +18,22 @@ func ReferenceDevice(opts ...rmxtest.Option) NewDevice {
 }
 
 type referenceDevice struct {
-	opts []rmxtest.Option
-	r    *rmxtest.RMX
+	opts    []rmxtest.Option
+	r       *rmxtest.RMX
+	cascade *rmxtest.Cascade
+}
+
+// Join cascades into the meeting with rmxtest's Cascade.
+func (d *referenceDevice) Join(ctx context.Context, focus string) error {
+	u, err := lync.ParseConferenceURI(focus)
+	if err != nil {
+		return err
+	}
+	if d.r == nil {
+		return rmxtest.ErrNotReady
+	}
+	d.cascade, err = d.r.Cascade(ctx, u)
+	return err
 }
 
 func (d *referenceDevice) Start(ctx context.Context, env DeviceEnv) error {
@@ -31,6 +46,9 @@ func (d *referenceDevice) Start(ctx context.Context, env DeviceEnv) error {
 }
 
 func (d *referenceDevice) Close() error {
+	if d.cascade != nil {
+		_ = d.cascade.Close()
+	}
 	if d.r == nil {
 		return nil
 	}
