@@ -3,6 +3,7 @@ package mras
 import (
 	"bytes"
 	"encoding/xml"
+	"reflect"
 	"testing"
 )
 
@@ -65,6 +66,44 @@ func FuzzResponseMarshal(f *testing.F) {
 		got, _ := r.Marshal()
 		if !bytes.Equal(got, want.Bytes()) {
 			t.Errorf("Marshal\n%q\nencoding/xml\n%q", got, want.Bytes())
+		}
+	})
+}
+
+// slowParseRequest is ParseRequest without the fast path.
+func slowParseRequest(body []byte) (*Request, error) {
+	var r Request
+	if err := decode(body, "request", &r); err != nil {
+		return nil, err
+	}
+	return &r, r.Validate()
+}
+
+// FuzzParseRequestFast checks that wherever the fast path answers, it
+// answers as encoding/xml does.
+func FuzzParseRequestFast(f *testing.F) {
+	for _, r := range []*Request{
+		{RequestID: "1", Version: "2.0", To: "sip:edge@contoso.com;gruu;opaque=srvr:MRAS:x", From: "sip:rpp-east@contoso.com",
+			Credentials: []CredentialsRequest{{ID: "1", Identity: "sip:rpp-east@contoso.com", Location: Internet, Duration: 480}}},
+		{RequestID: "a b", Version: "1.0", Route: "loadbalanced", Credentials: []CredentialsRequest{{ID: "1"}, {ID: "2", Identity: "x"}}},
+	} {
+		b, _ := r.Marshal()
+		f.Add(b)
+	}
+	f.Add([]byte(`<request xmlns='http://schemas.microsoft.com/2006/09/sip/mrasp' requestID='1' version='2.0' to='t' from='f'>
+  <credentialsRequest credentialsRequestID="1"><identity>sip:a@b</identity><duration>-4</duration></credentialsRequest></request>`))
+	f.Add([]byte(`<request xmlns="http://schemas.microsoft.com/2006/09/sip/mrasp" requestID="1"/>`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r, ok := parseRequestFast(body)
+		if !ok {
+			return
+		}
+		want, err := slowParseRequest(body)
+		if want == nil {
+			t.Fatalf("the fast path decoded %q; encoding/xml refuses it: %v", body, err)
+		}
+		if !reflect.DeepEqual(&r, want) {
+			t.Fatalf("fast %+v\nslow %+v\nfor %q", r, *want, body)
 		}
 	})
 }

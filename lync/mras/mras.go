@@ -160,6 +160,11 @@ func marshal(v any) ([]byte, error) {
 
 // ParseRequest decodes and checks a credentials request.
 func ParseRequest(body []byte) (*Request, error) {
+	if len(body) <= MaxBodySize {
+		if r, ok := parseRequestFast(body); ok {
+			return &r, r.Validate()
+		}
+	}
 	var r Request
 	if err := decode(body, "request", &r); err != nil {
 		return nil, err
