@@ -59,8 +59,16 @@
 //     echoed as written (a quoted methods="INVITE, BYE" stays so). Lab
 //     convention: provisioning and MRAS serve an identity only once it has
 //     registered from the computer asking (403 with ms-diagnostics 4004
-//     otherwise), as the RMX registers before it subscribes. CRLF
-//     keep-alives are tolerated.
+//     otherwise), as the RMX registers before it subscribes.
+//
+//   - Connections (MS-CONMGMT; RFC 3261 §18.3, §21.5.14): CRLF keep-alives
+//     are tolerated and a CRLFCRLF ping answered; the ms-keep-alive timeout
+//     the REGISTER's answer advertises (300 s, WithKeepAliveTimeout) is
+//     enforced — a connection on which nothing arrives for that long, idle
+//     or stopped half-way through a message, is closed and recorded
+//     (Closed, ErrKeepAliveTimeout). A request larger than sipgo reads
+//     (sip.ParseMaxMessageLength) is answered 513 Message Too Large where
+//     its header names enough to answer (ErrMessageTooLarge).
 //
 //   - In-band provisioning (MS-SIPREGE §2.2.2, package lync/provision): the
 //     provisioning SUBSCRIBE gets the MRAS URI of the Edge associated with
@@ -173,7 +181,10 @@
 //
 // Every SIP message in and out, and every refused connection, is recorded
 // (Server.Messages, Server.Ladder); logs go to the slog.Logger of
-// WithLogger. Close, or the end of the context given to NewServer, stops
+// WithLogger — sipgo's own included, even the records it writes through
+// its package default logger (internal/sipgolog). Faults for tests of
+// devices and of checkers: WithMRASFault, WithUnansweredProvisioning,
+// WithTrustAnyCertificate. Close, or the end of the context given to NewServer, stops
 // everything and waits for it. NewServer's errors are sentinels
 // (ErrNoFrontEndPool, ErrNoSIPDomain, ErrUnknownEdgePool) or a
 // *ListenError, for errors.Is and errors.As.
