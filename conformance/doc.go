@@ -35,4 +35,18 @@
 // described by a JSON Schema (Schema), so a tool in PowerShell, Python or C#
 // can run the same vectors without Go. CASES.md lists them. Adding a case is
 // adding a file. Reference is rppkit itself as a subject; it passes the kit.
+//
+// Wire cases (WireCases) check behaviour on real sockets, in two modes. In
+// device mode, RunDevice starts the caller's RMX-like trusted application
+// (a DeviceUnderTest) against a Lync Front End and Edge the kit runs on
+// loopback (lync/lynctest), handing it its configuration, certificate, CA
+// and SIP server (DeviceEnv), and judges what it sent from the lab's
+// recording: the provisioning SUBSCRIBE, the MRAS SERVICE, keep-alives, and
+// the status it reports when provisioning goes unanswered, MRAS refuses or
+// there is no Edge. In reverse mode, RunLync runs rppkit's RMX stand-in and
+// raw SIP against the caller's Lync-side stand-in (LyncUnderTest): trust
+// (another CA, wildcard, no SAN refused), provisioning and MRAS answers,
+// RFC 4475's malformed requests. Both report per case like the vectors;
+// ReferenceDevice and ReferenceLync are rppkit's own stand-ins, which pass,
+// and EvaluateWire runs both modes against them.
 package conformance

@@ -68,6 +68,7 @@ func TestAVMCUCascadeMedia(t *testing.T) {
 	s, _ := start(t, "two-site.yaml")
 	m := mustMeeting(t, s, "sip:alice@contoso.com")
 	rmx := newClient(t, s, s.FrontEnd("fe-east.contoso.com"), "rmx-east.contoso.com")
+	rawRegistered(t, s, s.FrontEnd("fe-east.contoso.com"), rawRegister()) // MRAS serves registered identities
 	const self = "sip:rpp-east@contoso.com"
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

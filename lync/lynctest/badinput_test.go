@@ -40,9 +40,18 @@ import (
 // rawWait bounds every wait for an answer the test expects.
 const rawWait = 5 * time.Second
 
-// rawStart starts a lab on examples/two-site.yaml; the caller closes it
-// (before goleak runs), and Cleanup closes it again in case of a failure.
+// rawStart starts a lab on examples/two-site.yaml, with rpp-east registered
+// from rmx-east; the caller closes it (before goleak runs), and Cleanup
+// closes it again in case of a failure.
 func rawStart(tb testing.TB, opts ...lynctest.Option) *lynctest.Server {
+	tb.Helper()
+	s := rawStartBare(tb, opts...)
+	rawRegistered(tb, s, s.FrontEnd("fe-east.contoso.com"), rawRegister())
+	return s
+}
+
+// rawStartBare is rawStart without the REGISTER of rpp-east.
+func rawStartBare(tb testing.TB, opts ...lynctest.Option) *lynctest.Server {
 	tb.Helper()
 	d, err := rpp.LoadFS(context.Background(), examples.FS, "two-site.yaml")
 	if err != nil {
@@ -54,6 +63,18 @@ func rawStart(tb testing.TB, opts ...lynctest.Option) *lynctest.Server {
 	}
 	tb.Cleanup(func() { s.Close() })
 	return s
+}
+
+// rawRegistered registers with m on a connection of its own and fails the
+// test unless the answer is 200: provisioning and MRAS serve only an
+// identity registered from the computer asking.
+func rawRegistered(tb testing.TB, s *lynctest.Server, fe *lynctest.FrontEnd, m *rawMsg, computer ...string) {
+	tb.Helper()
+	c := rawDial(tb, s, fe, computer...)
+	defer c.close()
+	if res := c.mustAnswer(m); res.StatusCode != 200 {
+		tb.Fatalf("REGISTER: %s\n%s", res.StartLine(), res)
+	}
 }
 
 // rawConn is a client's TLS connection to a Front End on which the test
@@ -122,6 +143,19 @@ func (c *rawConn) mustWrite(b []byte) {
 // mid-message, and callers read no more. It does not use tb, so that
 // goroutines may call it.
 func (c *rawConn) read(d time.Duration) (sip.Message, error) {
+	raw, err := c.readRaw(d)
+	if err != nil {
+		return nil, err
+	}
+	msg, err := sip.ParseMessage(raw)
+	if err != nil {
+		return nil, fmt.Errorf("the server sent an unparsable message: %w\n%s", err, raw)
+	}
+	return msg, nil
+}
+
+// readRaw is read without parsing: the message as the server wrote it.
+func (c *rawConn) readRaw(d time.Duration) ([]byte, error) {
 	_ = c.c.SetReadDeadline(time.Now().Add(d))
 	defer c.c.SetReadDeadline(time.Time{})
 	var head bytes.Buffer
@@ -148,11 +182,7 @@ func (c *rawConn) read(d time.Duration) (sip.Message, error) {
 	if _, err := io.ReadFull(c.r, body); err != nil {
 		return nil, c.readErr(err)
 	}
-	msg, err := sip.ParseMessage(append(head.Bytes(), body...))
-	if err != nil {
-		return nil, fmt.Errorf("the server sent an unparsable message: %w\n%s%s", err, head.Bytes(), body)
-	}
-	return msg, nil
+	return append(head.Bytes(), body...), nil
 }
 
 func (c *rawConn) readErr(err error) error {
@@ -617,12 +647,6 @@ func TestBadInputGarbage(t *testing.T) {
 	_, _ = mrand.NewChaCha8([32]byte{4, 4, 7, 5}).Read(random)
 	random[0] = 0xff // neither a CRLF keep-alive nor a start line
 
-	huge := rawOptions()
-	huge.set("X-Huge", strings.Repeat("h", 70000))
-	manyHeaders := rawOptions()
-	for i := 0; i < 3000; i++ {
-		manyHeaders.set(fmt.Sprintf("X-Header-%d", i), strings.Repeat("v", 20))
-	}
 	noLength := []byte(strings.Replace(string(rawOptions().bytes()), "Content-Length: 0\r\n", "", 1))
 
 	// Refused: the connection is closed (or, for a request sipgo can
@@ -641,11 +665,8 @@ func TestBadInputGarbage(t *testing.T) {
 			[]byte("OPTIONS sip:fe-east.contoso.com SIP/2.0\nVia: SIP/2.0/TLS x;branch=z9hG4bK1\nContent-Length: 0\n\n"),
 			bytes.Repeat([]byte("\n"), 70000)...)},
 		{"a CR not followed by LF", []byte("OPTIONS sip:fe-east.contoso.com SIP/2.0\rVia: x\r\n\r\n")},
-		{"a header line over 64 KiB", huge.bytes()},
 		{"a header line over 64 KiB without its CRLF", []byte("OPTIONS sip:fe-east.contoso.com SIP/2.0\r\nX-Huge: " + strings.Repeat("h", 70000))},
-		{"a message over 64 KiB of headers", manyHeaders.bytes()},
 		{"no Content-Length on a stream", noLength},
-		{"a Content-Length beyond 64 KiB", rawOptions().set("Content-Length", "99999999999").bytes()},
 		{"a non-numeric Content-Length", rawOptions().set("Content-Length", "ten").bytes()},
 		{"a request then garbage", append(rawOptions().bytes(), "GARBAGE\r\n\r\n"...)},
 	} {
@@ -1166,6 +1187,8 @@ func TestBadInputProvisioningWithoutEdge(t *testing.T) {
 		t.Fatalf("Front End %v with Edge %v; Edges %v", fe, fe.Edge, s.Edges())
 	}
 	self := "<sip:rpp@fabrikam.com>"
+	rawRegistered(t, s, fe, rawRegister().set("To", self).set("From", self+";tag=r").
+		set("Contact", "<sip:rpp@rmx.fabrikam.com:5061;transport=tls>"), "rmx.fabrikam.com")
 	sub := rawSubscribe(t).set("To", self).set("From", self+";tag=1")
 	sub.start = "SUBSCRIBE sip:rpp@fabrikam.com SIP/2.0"
 	sub.set("Contact", "<sip:rpp@rmx.fabrikam.com:5061;transport=tls>").set("Via", "SIP/2.0/TLS rmx.fabrikam.com:5061;branch=z9hG4bK"+rawToken())
@@ -1242,7 +1265,6 @@ func TestBadInputRegisterRefusals(t *testing.T) {
 		{"the endpoint of another pool", rawRegister().set("To", "<sip:rpp-west@contoso.com>").set("From", "<sip:rpp-west@contoso.com>;tag=1"), 403, 4004},
 		{"a Contact host the certificate does not name", rawRegister().set("Contact", "<sip:rpp-east@rmx-west.contoso.com:5061;transport=tls>"), 403, 1010},
 		{"a Contact by IP address", rawRegister().set("Contact", "<sip:rpp-east@127.0.0.1:5061;transport=tls>"), 403, 1010},
-		{"no Contact", rawRegister().set("Contact", ""), 400, 4005},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := rawExchange(t, s, fe, tc.req)

@@ -47,10 +47,28 @@
 //     (https://technet.microsoft.com/en-us/library/hh202161(v=ocs.14)) and
 //     Lync Server 2013 (topic 0bae2aa8-b6dc-46f5-a3be-3fe7581809d4).
 //
-//   - Registration (MS-SIPREGE): REGISTER for a trusted application endpoint
-//     of the caller's own pool or for a Lync user gets 200 with
-//     ms-keep-alive and Allow-Events; anything else is refused with
-//     ms-diagnostics (MS-OCER). CRLF keep-alives are tolerated.
+//   - Registration (MS-SIPREGE; RFC 3261 §10): REGISTER for a trusted
+//     application endpoint of the caller's own pool or for a Lync user gets
+//     200 with ms-keep-alive and Allow-Events, and every current binding as
+//     a Contact with its expires and the endpoint's gruu
+//     (sip:AOR;opaque=user:epid:ID;gruu, as in MS-SIPREGE's example);
+//     anything else is refused with ms-diagnostics (MS-OCER). The registrar
+//     keeps the bindings: a REGISTER without Contact is a query (§10.2.3),
+//     Expires: 0 or Contact: * removes them, and an Expires that is not
+//     delta-seconds up to (2**32)-1 gets 400 (§20.19, §25.1). Contacts are
+//     echoed as written (a quoted methods="INVITE, BYE" stays so). Lab
+//     convention: provisioning and MRAS serve an identity only once it has
+//     registered from the computer asking (403 with ms-diagnostics 4004
+//     otherwise), as the RMX registers before it subscribes.
+//
+//   - Connections (MS-CONMGMT; RFC 3261 §18.3, §21.5.14): CRLF keep-alives
+//     are tolerated and a CRLFCRLF ping answered; the ms-keep-alive timeout
+//     the REGISTER's answer advertises (300 s, WithKeepAliveTimeout) is
+//     enforced — a connection on which nothing arrives for that long, idle
+//     or stopped half-way through a message, is closed and recorded
+//     (Closed, ErrKeepAliveTimeout). A request larger than sipgo reads
+//     (sip.ParseMaxMessageLength) is answered 513 Message Too Large where
+//     its header names enough to answer (ErrMessageTooLarge).
 //
 //   - In-band provisioning (MS-SIPREGE §2.2.2, package lync/provision): the
 //     provisioning SUBSCRIBE gets the MRAS URI of the Edge associated with
@@ -163,7 +181,10 @@
 //
 // Every SIP message in and out, and every refused connection, is recorded
 // (Server.Messages, Server.Ladder); logs go to the slog.Logger of
-// WithLogger. Close, or the end of the context given to NewServer, stops
+// WithLogger — sipgo's own included, even the records it writes through
+// its package default logger (internal/sipgolog). Faults for tests of
+// devices and of checkers: WithMRASFault, WithUnansweredProvisioning,
+// WithTrustAnyCertificate. Close, or the end of the context given to NewServer, stops
 // everything and waits for it. NewServer's errors are sentinels
 // (ErrNoFrontEndPool, ErrNoSIPDomain, ErrUnknownEdgePool) or a
 // *ListenError, for errors.Is and errors.As.

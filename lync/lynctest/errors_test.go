@@ -132,8 +132,10 @@ func TestFrontEndTrustByCertificate(t *testing.T) {
 				// Under TLS 1.2 the client's handshake ends before the
 				// server's verdict arrives: OPTIONS shows it.
 				_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
-				_, err = conn.Write([]byte("OPTIONS sip:fe-east.contoso.com SIP/2.0\r\nVia: SIP/2.0/TLS rmx-east.contoso.com;branch=z9hG4bK1\r\n" +
-					"From: <sip:rmx@contoso.com>;tag=1\r\nTo: <sip:fe-east.contoso.com>\r\nCall-ID: trust1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"))
+				// A branch of its own per case: the same branch again would
+				// be a retransmission of an earlier case's transaction.
+				_, err = conn.Write([]byte("OPTIONS sip:fe-east.contoso.com SIP/2.0\r\nVia: SIP/2.0/TLS rmx-east.contoso.com;branch=z9hG4bK" + rawToken() + "\r\n" +
+					"From: <sip:rmx@contoso.com>;tag=1\r\nTo: <sip:fe-east.contoso.com>\r\nCall-ID: trust" + rawToken() + "\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"))
 				if err == nil {
 					_, err = conn.Read(make([]byte, 1))
 				}

@@ -206,6 +206,9 @@ func TestFocusFactoryGetConference(t *testing.T) {
 	}
 	// The provisioning answer names the subscriber's own focus factory.
 	self := "sip:rpp-east@contoso.com"
+	rawRegistered(t, s, s.FrontEnd("fe-east.contoso.com"), rawRegister().
+		set("Via", "SIP/2.0/TLS dma-east.contoso.com:5061;branch=z9hG4bK"+rawToken()).
+		set("Contact", "<sip:rpp-east@dma-east.contoso.com:5061;transport=tls>"), "dma-east.contoso.com")
 	sub, _ := provision.NewRequest(provision.ServerConfiguration).Marshal()
 	res, err := dma.request(context.Background(), sip.SUBSCRIBE, self, sub, fromHeader(t, self), &sip.ToHeader{Address: uriOf(t, self)},
 		&sip.ContactHeader{Address: uriOf(t, "sip:rpp-east@dma-east.contoso.com:5061;transport=tls")},

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/rppkit/rppkit/internal/sipgolog"
 	"github.com/rppkit/rppkit/lync"
 )
 
@@ -34,6 +34,8 @@ type FrontEnd struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // NOTIFYs in flight
+	// unroute ends the routing of sipgo's default-logger records.
+	unroute func()
 }
 
 func (s *Server) startFrontEnd(ctx context.Context, p lync.FrontEndPool, edge *Edge) (*FrontEnd, error) {
@@ -44,14 +46,17 @@ func (s *Server) startFrontEnd(ctx context.Context, p lync.FrontEndPool, edge *E
 		return nil, err
 	}
 	log := s.log.With("frontEnd", p.FQDN)
-	transport, resolver := noDialOut()
+	transport, resolver := noDialOut(log)
 	fe.ua, err = sipgo.NewUA(
 		sipgo.WithUserAgent("RTC/6.0"),
 		sipgo.WithUserAgentHostname(string(p.FQDN)),
 		sipgo.WithUserAgenTLSConfig(&tls.Config{RootCAs: s.CA.Pool(), Certificates: []tls.Certificate{cert}}),
 		sipgo.WithUserAgentDNSResolver(resolver),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(log), transport),
-		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log),
+			sip.WithTransactionLayerUnhandledResponseHandler(func(r *sip.Response) {
+				log.Info("a response that answers no request of the lab", "response", r.Short())
+			})),
 	)
 	if err != nil {
 		return nil, err
@@ -80,6 +85,9 @@ func (s *Server) startFrontEnd(ctx context.Context, p lync.FrontEndPool, edge *E
 		_, err := s.trust(cs)
 		return err
 	}
+	if s.opts.faults.trustAny {
+		trustAnyConfig(conf)
+	}
 	tcp, err := s.opts.listen.Listen(ctx, "tcp4", "127.0.0.1:0")
 	if err != nil {
 		fe.ua.Close()
@@ -88,8 +96,33 @@ func (s *Server) startFrontEnd(ctx context.Context, p lync.FrontEndPool, edge *E
 	ln := &tlsListener{Listener: tcp, conf: conf, onFail: func(remote string, err error) {
 		s.rec.add(Message{Time: s.opts.now(), Direction: Refused, Server: string(fe.FQDN), Peer: remote, StartLine: "TLS: " + err.Error(), Err: err})
 		log.Info("refused a TLS peer", "from", remote, "error", err)
+	}, idle: s.opts.keepAlive, onIdle: func(remote string, cs tls.ConnectionState) {
+		err := fmt.Errorf("%w (%v)", ErrKeepAliveTimeout, s.opts.keepAlive)
+		who := remote
+		if p, terr := s.trust(cs); terr == nil {
+			who = string(p.computer)
+		}
+		s.rec.add(Message{Time: s.opts.now(), Direction: Closed, Server: string(fe.FQDN), Peer: who, StartLine: "closed: " + err.Error(), Err: err})
+		log.Info("closed an idle connection", "from", remote, "timeout", s.opts.keepAlive)
+	}, maxMessage: sip.ParseMaxMessageLength, onTooLarge: func(remote string, cs tls.ConnectionState, start string, answered bool) {
+		who := remote
+		if p, terr := s.trust(cs); terr == nil {
+			who = string(p.computer)
+		}
+		err := fmt.Errorf("%w (%d octets)", ErrMessageTooLarge, sip.ParseMaxMessageLength)
+		s.rec.add(Message{Time: s.opts.now(), Direction: In, Server: string(fe.FQDN), Peer: who, StartLine: start, Text: start + "\r\n(too large: not read)", Err: err})
+		if answered {
+			s.rec.add(Message{Time: s.opts.now(), Direction: Out, Server: string(fe.FQDN), Peer: who, StartLine: "SIP/2.0 513 Message Too Large", Err: err})
+		} else {
+			s.rec.add(Message{Time: s.opts.now(), Direction: Closed, Server: string(fe.FQDN), Peer: who, StartLine: "closed: " + err.Error(), Err: err})
+		}
+		log.Info("a message too large", "from", remote, "start", start, "answered", answered)
 	}}
 	fe.ln, fe.Addr = ln, ln.Addr().String()
+	// sipgo logs the reference counting of accepted connections through
+	// its package default logger, naming the local address: route those
+	// records to the lab's logger.
+	fe.unroute = sipgolog.Register(fe.Addr, log)
 	go func() {
 		defer close(fe.served)
 		if err := fe.srv.ServeTLS(ln); !errors.Is(err, net.ErrClosed) {
@@ -107,6 +140,7 @@ func (fe *FrontEnd) close() error {
 	<-fe.served
 	fe.wg.Wait()
 	fe.client.Close()
+	defer fe.unroute() // after the connections have closed
 	if cerr := fe.ua.Close(); cerr != nil && !errors.Is(cerr, net.ErrClosed) {
 		err = errors.Join(err, cerr)
 	}
@@ -144,7 +178,7 @@ func (fe *FrontEnd) serve(h handler) sipgo.RequestHandler {
 		if p != nil {
 			who = string(p.computer)
 		}
-		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: In, Server: string(fe.FQDN), Peer: who, StartLine: req.StartLine(), Text: req.String()})
+		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: In, Server: string(fe.FQDN), Peer: who, StartLine: req.StartLine(), msg: req})
 		var res *sip.Response
 		func() {
 			defer func() {
@@ -165,18 +199,20 @@ func (fe *FrontEnd) serve(h handler) sipgo.RequestHandler {
 		if res == nil {
 			return
 		}
-		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: Out, Server: string(fe.FQDN), Peer: who, StartLine: res.StartLine(), Text: res.String()})
+		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: Out, Server: string(fe.FQDN), Peer: who, StartLine: res.StartLine(), msg: res})
 		if err := tx.Respond(res); err != nil {
 			fe.s.log.Debug("respond failed", "error", err)
 		}
 	}
 }
 
-// refuse builds a refusal with Lync's ms-diagnostics and, for people, a
+// refuse builds a refusal with Lync's ms-diagnostics (none for a zero d) and, for people, a
 // Warning header saying what exactly was wrong.
 func (fe *FrontEnd) refuse(req *sip.Request, code int, reason string, d Diagnostic, detail string) *sip.Response {
 	res := sip.NewResponseFromRequest(req, code, reason, nil)
-	res.AppendHeader(d.header(string(fe.FQDN)))
+	if d.Code != 0 { // a plain SIP error carries no ms-diagnostics
+		res.AppendHeader(d.header(string(fe.FQDN)))
+	}
 	if detail != "" {
 		res.AppendHeader(sip.NewHeader("Warning", fmt.Sprintf("399 %s %q", fe.FQDN, detail)))
 	}
@@ -193,15 +229,11 @@ func (fe *FrontEnd) peerOf(req *sip.Request) *peer {
 	if !ok {
 		return nil
 	}
-	sc, ok := tc.Conn.(interface{ ConnectionState() tls.ConnectionState })
+	sc, ok := tc.Conn.(*serverConn)
 	if !ok {
 		return nil
 	}
-	p, err := fe.s.trust(sc.ConnectionState())
-	if err != nil {
-		return nil
-	}
-	return p
+	return sc.trusted(fe.s)
 }
 
 func (fe *FrontEnd) options(req *sip.Request, _ *peer) *sip.Response {
@@ -237,40 +269,6 @@ func (fe *FrontEnd) identity(req *sip.Request, aor sip.Uri, p *peer) (lync.SIPAd
 		return addr, nil
 	}
 	return addr, fe.refuse(req, 404, "Not Found", diagNotEnabledForSIP, addr.String()+" is neither a user nor a trusted application endpoint")
-}
-
-// register answers REGISTER for the identity the application uses for ICE.
-func (fe *FrontEnd) register(req *sip.Request, p *peer) *sip.Response {
-	to := req.To()
-	if to == nil {
-		return sip.NewResponseFromRequest(req, 400, "Bad Request", nil)
-	}
-	contact := req.Contact()
-	if contact == nil {
-		return fe.refuse(req, 400, "Bad Request", diagNotEnabledForSIP, "REGISTER without a Contact")
-	}
-	// Lync reaches a registered trusted computer by opening MTLS to its
-	// Contact host; a certificate that does not name that host fails then.
-	if host := contact.Address.Host; !p.names(host) {
-		return fe.refuse(req, 403, "Forbidden", diagCertificateTrust,
-			fmt.Sprintf("the certificate names %s, not %s, the host this computer registers from", strings.Join(p.certNames, ", "), host))
-	}
-	if _, refusal := fe.identity(req, to.Address, p); refusal != nil {
-		return refusal
-	}
-	res := sip.NewResponseFromRequest(req, 200, "OK", nil)
-	c := contact.Clone()
-	expires := "3600"
-	if h := req.GetHeader("Expires"); h != nil {
-		expires = h.Value()
-	}
-	c.Params.Add("expires", expires)
-	res.AppendHeader(c)
-	res.AppendHeader(sip.NewHeader("Expires", expires))
-	res.AppendHeader(sip.NewHeader("ms-keep-alive", "UAS; tcp=no; hop-hop=yes; end-end=no; timeout=300"))
-	res.AppendHeader(sip.NewHeader("Allow-Events", "vnd-microsoft-provisioning,vnd-microsoft-roaming-contacts,vnd-microsoft-roaming-ACL,presence,presence.wpending,vnd-microsoft-roaming-self,vnd-microsoft-provisioning-v2"))
-	res.AppendHeader(sip.NewHeader("Supported", "gruu-10, adhoclist, msrtc-event-categories, ms-piggyback-first-notify"))
-	return res
 }
 
 // waitNotify bounds how long a NOTIFY may take.

@@ -15,6 +15,9 @@ import (
 // subscribe answers the in-band provisioning SUBSCRIBE with the MRAS URI of
 // the Edge associated with this Front End pool.
 func (fe *FrontEnd) subscribe(req *sip.Request, p *peer) *sip.Response {
+	if fe.s.opts.faults.unansweredProvisioning {
+		return nil // recorded, never answered
+	}
 	if ev := req.GetHeader("Event"); ev == nil || !strings.EqualFold(strings.TrimSpace(strings.Split(ev.Value(), ";")[0]), provision.Event) {
 		res := sip.NewResponseFromRequest(req, 489, "Bad Event", nil)
 		res.AppendHeader(sip.NewHeader("Allow-Events", provision.Event))
@@ -36,6 +39,9 @@ func (fe *FrontEnd) subscribe(req *sip.Request, p *peer) *sip.Response {
 	}
 	self, refusal := fe.identity(req, from.Address, p)
 	if refusal != nil {
+		return refusal
+	}
+	if refusal := fe.requireRegistration(req, self, p); refusal != nil {
 		return refusal
 	}
 	groups := []string{provision.ServerConfiguration}

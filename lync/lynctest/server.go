@@ -27,6 +27,8 @@ type options struct {
 	relay     *ExternalRelay
 	fault     func(*mras.Request) mras.ReasonPhrase
 	recordMax int
+	keepAlive time.Duration
+	faults    faults // see faults.go
 	// listen opens every socket of the lab; its zero value is net's
 	// default. Tests set its Control to make a listener fail.
 	listen net.ListenConfig
@@ -34,6 +36,14 @@ type options struct {
 	// calls back to trusted application computers (conferencing.go).
 	conf confOptions
 }
+
+// WithKeepAliveTimeout sets the keep-alive timeout the Front Ends
+// advertise in ms-keep-alive and enforce: a connection on which nothing
+// arrives for d — no message, no CRLF keep-alive, not even the rest of a
+// message begun — is closed (MS-CONMGMT: the peer keeps the connection
+// alive within the timeout of the ms-keep-alive header). The default is
+// 300 s, the value Lync advertises; tests shorten it.
+func WithKeepAliveTimeout(d time.Duration) Option { return func(o *options) { o.keepAlive = d } }
 
 // WithLogger sends the lab's logs (and sipgo's and pion's) to l. By default
 // they are discarded.
@@ -68,6 +78,10 @@ func WithExternalRelay(r ExternalRelay) Option { return func(o *options) { o.rel
 func WithMRASFault(f func(*mras.Request) mras.ReasonPhrase) Option {
 	return func(o *options) { o.fault = f }
 }
+
+// DefaultKeepAliveTimeout is the keep-alive timeout Lync advertises in
+// ms-keep-alive (MS-CONMGMT; MS-SIPREGE's REGISTER example: timeout=300).
+const DefaultKeepAliveTimeout = 300 * time.Second
 
 // Errors of NewServer, for a topology the lab cannot serve. Test them with
 // errors.Is; a socket the lab cannot open is a *ListenError.
@@ -122,6 +136,7 @@ type Server struct {
 	log       *slog.Logger
 	creds     *credentialStore
 	rec       *recorder
+	reg       *registrar
 	frontEnds []*FrontEnd
 	edges     []*Edge
 	// appGRUU holds each trusted application's Service GRUU, parsed once
@@ -157,7 +172,7 @@ func NewServer(ctx context.Context, topo *lync.Topology, opts ...Option) (*Serve
 			return nil, fmt.Errorf("lynctest: Front End pool %s is paired with Edge pool %s: %w", p.FQDN, p.EdgePool, ErrUnknownEdgePool)
 		}
 	}
-	o := options{lifetime: 480 * time.Minute, now: time.Now, recordMax: 10000}
+	o := options{lifetime: 480 * time.Minute, now: time.Now, recordMax: 10000, keepAlive: DefaultKeepAliveTimeout}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -172,6 +187,7 @@ func NewServer(ctx context.Context, topo *lync.Topology, opts ...Option) (*Serve
 		CA: ca, topo: topo, idx: idx, domain: string(topo.SIPDomains[0]), opts: o, log: o.logger,
 		creds: &credentialStore{now: o.now, byUser: map[string]credential{}},
 		rec:   &recorder{max: o.recordMax},
+		reg:   &registrar{now: o.now, bindings: map[string][]binding{}},
 	}
 	s.conf = newConferencing(s)
 	if o.relay != nil {

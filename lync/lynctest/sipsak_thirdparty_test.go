@@ -126,6 +126,9 @@ func TestThirdpartySipsak(t *testing.T) {
 	stunnelBin := tpNeedBinary(t, "stunnel4", "stunnel4", "stunnel")
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	s, d := start(t, "two-site.yaml")
+	// rmx-east registers rpp-east, the identity it uses for ICE:
+	// provisioning and MRAS serve registered identities only.
+	rawRegistered(t, s, s.FrontEnd("fe-east.contoso.com"), rawRegister())
 	defer s.Close()
 	fe := s.FrontEnd("fe-east.contoso.com")
 	edge := s.Edge("edge-east.contoso.com")

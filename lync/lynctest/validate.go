@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
+	"reflect"
 	"strings"
 	"syscall"
+	"unsafe"
 
 	"github.com/emiago/sipgo/sip"
 )
@@ -68,13 +71,34 @@ var errNoDialOut = errors.New("lynctest: a Front End answers on the connection a
 // connection a request came on, or not at all: sipgo would otherwise dial
 // the Via address of a client that has gone (RFC 3261 §18.2.2), and query
 // real DNS for it — a connection that Close could not wait for.
-func noDialOut() (sip.TransportLayerOption, *net.Resolver) {
+//
+// The transport logs to log: see setTransportLogger.
+func noDialOut(log *slog.Logger) (sip.TransportLayerOption, *net.Resolver) {
 	refuse := func(network, address string, c syscall.RawConn) error { return errNoDialOut }
-	tls := &sip.TransportTLS{TransportTCP: &sip.TransportTCP{
+	tcp := &sip.TransportTCP{
 		DialerCreate: func(laddr net.Addr) net.Dialer { return net.Dialer{LocalAddr: laddr, Control: refuse} },
-	}}
+	}
+	setTransportLogger(tcp, log.With("caller", "Transport<TLS>"))
+	tls := &sip.TransportTLS{TransportTCP: tcp}
 	resolver := &net.Resolver{PreferGo: true, Dial: func(context.Context, string, string) (net.Conn, error) {
 		return nil, errNoDialOut
 	}}
 	return sip.WithTransportLayerTransports(sip.TransportsConfig{TLS: tls}), resolver
+}
+
+// setTransportLogger gives a transport the lab builds its logger, and
+// reports whether it could. sipgo (v1.7.2) gives the transports it builds
+// the transport layer's logger, but a transport handed in with
+// sip.WithTransportLayerTransports — the lab's, which refuses to dial out —
+// keeps an unexported nil logger, which sipgo then replaces with its
+// package default (standard error): parse failures, with whole messages,
+// would land there. No option reaches the field, so the lab sets it by
+// reflection; TestSipgoLogsRouted fails if a sipgo upgrade renames it.
+func setTransportLogger(t *sip.TransportTCP, l *slog.Logger) bool {
+	f := reflect.ValueOf(t).Elem().FieldByName("log")
+	if !f.IsValid() || f.Type() != reflect.TypeOf(l) {
+		return false
+	}
+	reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().Set(reflect.ValueOf(l))
+	return true
 }

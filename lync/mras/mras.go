@@ -140,8 +140,14 @@ type MediaRelay struct {
 // Marshal encodes the request, with an XML declaration.
 func (r *Request) Marshal() ([]byte, error) { return marshal(r) }
 
-// Marshal encodes the response, with an XML declaration.
-func (r *Response) Marshal() ([]byte, error) { return marshal(r) }
+// Marshal encodes the response, with an XML declaration, as encoding/xml
+// would (see appendResponse).
+func (r *Response) Marshal() ([]byte, error) {
+	var b bytes.Buffer
+	b.Grow(1024)
+	appendResponse(&b, r)
+	return b.Bytes(), nil
+}
 
 func marshal(v any) ([]byte, error) {
 	var b bytes.Buffer
@@ -154,6 +160,11 @@ func marshal(v any) ([]byte, error) {
 
 // ParseRequest decodes and checks a credentials request.
 func ParseRequest(body []byte) (*Request, error) {
+	if len(body) <= MaxBodySize {
+		if r, ok := parseRequestFast(body); ok {
+			return &r, r.Validate()
+		}
+	}
 	var r Request
 	if err := decode(body, "request", &r); err != nil {
 		return nil, err

@@ -39,6 +39,7 @@ type options struct {
 	retries       int
 	retryInterval time.Duration
 	timeout       time.Duration
+	faults        faults // see faults.go
 	// Deliberately wrong devices (see cascade.go).
 	skipFocus        bool
 	avmcuContentType string
@@ -96,6 +97,10 @@ type RMX struct {
 	client *sipgo.Client
 	agent  *ice.Agent
 	status *Status // what the last Start reached
+	// the keep-alive pinger (keepalive.go) and the provisioning NOTIFYs
+	// of a SUBSCRIBE without piggyback (faults.go)
+	stopKeepAlive, keepAliveDone chan struct{}
+	notifies                     chan []byte
 }
 
 // New makes a stand-in for sys.
@@ -218,6 +223,12 @@ func (r *RMX) connect() error {
 	if err != nil {
 		ua.Close()
 		return fail(PhaseConnect, rmx.SymptomTLS, "", err)
+	}
+	if r.o.faults.noPiggyback {
+		if err := r.notifyServer(ua); err != nil {
+			ua.Close()
+			return fail(PhaseConnect, rmx.SymptomTLS, "", err)
+		}
 	}
 	r.mu.Lock()
 	r.ua, r.client = ua, client
@@ -349,6 +360,9 @@ func (r *RMX) register(ctx context.Context, st *Status) error {
 	if res.StatusCode != 200 {
 		return fail(PhaseRegister, rmx.SymptomRegister, reason(res), nil)
 	}
+	if addr, ok := r.resolve(string(r.sys.SIP.Server)); ok {
+		r.startKeepAlive(res, addr)
+	}
 	return nil
 }
 
@@ -376,6 +390,9 @@ func (r *RMX) subscribe(ctx context.Context, st *Status, caps rmx.Features) erro
 			{"Event", provision.Event}, {"Accept", provision.ContentType}, {"Content-Type", provision.ContentType},
 			{"Supported", provision.PiggybackFirstNotify}, {"Expires", "0"},
 		} {
+			if h[0] == "Supported" && r.o.faults.noPiggyback {
+				continue
+			}
 			req.AppendHeader(sip.NewHeader(h[0], h[1]))
 		}
 		req.SetBody(body)
@@ -390,7 +407,14 @@ func (r *RMX) subscribe(ctx context.Context, st *Status, caps rmx.Features) erro
 		if res.StatusCode != 200 {
 			return fail(PhaseSubscribe, rmx.SymptomSubscribe, reason(res), nil)
 		}
-		n, err := provision.ParseNotification(res.Body())
+		body := res.Body()
+		if len(body) == 0 { // the answer comes in a NOTIFY
+			var e *Error
+			if body, e = r.awaitNotify(ctx); e != nil {
+				return e
+			}
+		}
+		n, err := provision.ParseNotification(body)
 		if err != nil {
 			return fail(PhaseSubscribe, rmx.SymptomNoMRASURI, "", err)
 		}
@@ -426,7 +450,11 @@ func (r *RMX) service(ctx context.Context, st *Status) error {
 	}
 	req := sip.NewRequest("SERVICE", to)
 	r.dialogHeaders(req, id, to, contact)
-	req.AppendHeader(sip.NewHeader("Content-Type", mras.ContentType))
+	ct := mras.ContentType
+	if r.o.faults.serviceContentType != "" {
+		ct = r.o.faults.serviceContentType
+	}
+	req.AppendHeader(sip.NewHeader("Content-Type", ct))
 	req.SetBody(body)
 	res, e := r.send(ctx, PhaseService, req)
 	if e != nil {
@@ -501,6 +529,11 @@ func (r *RMX) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var errs []error
+	if r.stopKeepAlive != nil {
+		close(r.stopKeepAlive)
+		<-r.keepAliveDone
+		r.stopKeepAlive = nil
+	}
 	if r.agent != nil {
 		errs = append(errs, r.agent.Close())
 		r.agent = nil
