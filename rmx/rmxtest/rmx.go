@@ -96,6 +96,10 @@ type RMX struct {
 	client *sipgo.Client
 	agent  *ice.Agent
 	status *Status // what the last Start reached
+
+	closed   bool
+	vmrCalls []*VMRCall // calls HostVMR took, until hung up
+	lyncSide *lyncListener
 }
 
 // New makes a stand-in for sys.
@@ -489,8 +493,19 @@ func (r *RMX) Agent() *ice.Agent {
 // Close releases the SIP user agent and the ICE agent.
 func (r *RMX) Close() error {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.closed = true
+	calls, ls := r.vmrCalls, r.lyncSide
+	r.vmrCalls, r.lyncSide = nil, nil
+	r.mu.Unlock()
 	var errs []error
+	if ls != nil {
+		errs = append(errs, ls.close())
+	}
+	for _, c := range calls {
+		c.release()
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.agent != nil {
 		errs = append(errs, r.agent.Close())
 		r.agent = nil
