@@ -24,6 +24,9 @@ func FuzzParse(f *testing.F) {
 			if errors.Is(err, ErrIPv6) != (s != nil) {
 				t.Fatalf("Parse returned session %v with error %v: only ErrIPv6 comes with a session", s, err)
 			}
+			if strings.Contains(le.Reason, "cannot marshal") {
+				t.Fatalf("only Parse's final check caught this (no line named): %v", err)
+			}
 			if le.Line < 0 || le.Line > strings.Count(body, "\n")+1 {
 				t.Fatalf("error names line %d of a %d-line body", le.Line, strings.Count(body, "\n")+1)
 			}

@@ -76,6 +76,14 @@ func Parse(b []byte) (*Session, error) {
 		norm.WriteString(line)
 		norm.WriteString("\r\n")
 	}
+	if ls[0] != "v=0" {
+		return nil, ls.errAt(1, ErrMalformed, "an SDP body begins with v=0 (RFC 4566 §5.1)")
+	}
+	for _, typ := range []string{"o=", "s=", "t="} {
+		if ls.first(1, len(ls), typ) == 0 {
+			return nil, ls.errAt(0, ErrMalformed, "no %s line; RFC 4566 §5 requires v=, o=, s= and t=", typ)
+		}
+	}
 	var d pionsdp.SessionDescription
 	if err := d.UnmarshalString(norm.String()); err != nil {
 		return nil, pionError(ls, norm.String(), err)
@@ -89,6 +97,12 @@ func Parse(b []byte) (*Session, error) {
 	s := p.session(&d)
 	if p.err != nil {
 		return nil, p.err
+	}
+	// What Parse accepts, Marshal writes: a check the line-by-line reading
+	// above should make redundant, kept so a gap shows as an error rather
+	// than as a session nobody can send.
+	if err := s.validate(); err != nil {
+		return nil, ls.errAt(0, ErrMalformed, "%v", err)
 	}
 	return s, p.ipv6
 }
@@ -160,6 +174,9 @@ func (p *parser) session(d *pionsdp.SessionDescription) *Session {
 	p.from, p.to = 1, len(p.lines)
 	if len(p.mLines) > 0 {
 		p.to = p.mLines[0] - 1
+	}
+	if s.Origin == "" || !visible(s.Origin) {
+		p.fail(p.lines.first(1, p.to, "o="), ErrMalformed, "o= has no user name (\"-\" when there is none, RFC 4566 §5.2)")
 	}
 	if d.ConnectionInformation != nil {
 		s.Address = p.connection(d.ConnectionInformation)
@@ -248,6 +265,14 @@ func (p *parser) media(d *pionsdp.SessionDescription, md *pionsdp.MediaDescripti
 	}
 	if len(m.Formats) == 0 {
 		p.fail(mline, ErrMalformed, "m= line #%d has no formats", n)
+	}
+	if !validProto(m.Proto) {
+		p.fail(mline, ErrMalformed, "m= protocol %q is not a /-separated list of tokens", m.Proto)
+	}
+	for _, f := range m.Formats {
+		if !isToken(f) {
+			p.fail(mline, ErrMalformed, "m= format %q is not a token", f)
+		}
 	}
 	if md.ConnectionInformation != nil {
 		m.Address = p.connection(md.ConnectionInformation)
