@@ -21,13 +21,33 @@ func (r StaticRoute) Matches(host string) bool {
 	if HasSIPScheme(m) {
 		m = m[len("sip:"):]
 	}
-	m = FQDN(m).Key()
 	h := FQDN(host).Key()
-	if m == "" || h == "" {
+	if h == "" || strings.Contains(h, "*") {
 		return false
 	}
-	if suffix, wild := strings.CutPrefix(m, "*."); wild {
-		return suffix != "" && strings.HasSuffix(h, "."+suffix)
+	if rest, wild := strings.CutPrefix(m, "*."); wild {
+		suffix := FQDN(rest).Key()
+		return suffix != "" && !strings.Contains(suffix, "*") && strings.HasSuffix(h, "."+suffix)
 	}
-	return h == m
+	m = FQDN(m).Key()
+	return m != "" && !strings.Contains(m, "*") && h == m
+}
+
+// SampleHost returns a host the route matches, for a test call through it:
+// the matching URI itself (without sip: or a trailing dot), or for a
+// wildcard *.domain the child domain vmr.domain (lab convention: any child
+// would do). It returns "" when the matching URI matches nothing.
+func (r StaticRoute) SampleHost() string {
+	m := strings.TrimSpace(r.MatchURI)
+	if HasSIPScheme(m) {
+		m = m[len("sip:"):]
+	}
+	m = strings.TrimSuffix(m, ".")
+	if suffix, wild := strings.CutPrefix(m, "*."); wild {
+		m = "vmr." + suffix
+	}
+	if !r.Matches(m) {
+		return ""
+	}
+	return m
 }

@@ -19,11 +19,31 @@ func TestStaticRouteMatches(t *testing.T) {
 		{"*.contoso.com", "contoso.com", false},
 		{"*.contoso.com", "evilcontoso.com", false},
 		{"*.", "contoso.com", false},
+		{"*.", "*", false},
+		{"*", "*", false},
+		{"*.contoso.com", "*.contoso.com", false},
+		{"*.*.com", "a.b.com", false},
 		{"", "contoso.com", false},
 		{"contoso.com", "", false},
 	} {
 		if got := (StaticRoute{MatchURI: c.match}).Matches(c.host); got != c.want {
 			t.Errorf("StaticRoute{MatchURI: %q}.Matches(%q) = %v, want %v", c.match, c.host, got, c.want)
+		}
+	}
+}
+
+func TestStaticRouteSampleHost(t *testing.T) {
+	for _, c := range []struct{ match, want string }{
+		{"vmr.contoso.com", "vmr.contoso.com"},
+		{"sip:VC.Contoso.com.", "VC.Contoso.com"},
+		{"*.video.contoso.com", "vmr.video.contoso.com"},
+		{"*.", ""},
+		{"", ""},
+	} {
+		r := StaticRoute{MatchURI: c.match}
+		got := r.SampleHost()
+		if got != c.want || got != "" && !r.Matches(got) {
+			t.Errorf("StaticRoute{MatchURI: %q}.SampleHost() = %q, want %q (matched by the route)", c.match, got, c.want)
 		}
 	}
 }
