@@ -713,19 +713,12 @@ vmr.contoso.com; Set-CsStaticRoutingConfiguration -Identity global
 }
 
 // matchedSIPDomain returns the SIP domain a static route's matching URI
-// covers: the domain itself (with or without sip: or a trailing dot), or a
-// subdomain when the URI is a wildcard (*.contoso.com covers
-// eu.contoso.com). It returns "" when it covers none.
+// covers — as lync.StaticRoute.Matches decides, which the lab's Front Ends
+// use to route — or "" when it covers none.
 func matchedSIPDomain(matchURI string, domains []lync.FQDN) string {
-	m := strings.ToLower(strings.TrimSpace(matchURI))
-	if lync.HasSIPScheme(m) {
-		m = m[len("sip:"):]
-	}
-	m = strings.TrimSuffix(m, ".")
-	wild, isWild := strings.CutPrefix(m, "*.")
+	r := lync.StaticRoute{MatchURI: matchURI}
 	for _, d := range domains {
-		k := d.Key()
-		if k == m || isWild && strings.HasSuffix(k, "."+wild) {
+		if r.Matches(string(d)) {
 			return string(d)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -79,6 +80,12 @@ type call struct {
 	acked   chan struct{} // closed by the ACK
 	ackOnce sync.Once
 
+	// hosted is the SDP answer of the MCU hosting the VMR, for a call
+	// from Lync; the DMA then opens no media port of its own. refusal is
+	// the MCU's SIP answer when it refused the call.
+	hosted  []byte
+	refusal Refusal
+
 	media            net.PacketConn
 	rxBytes, txBytes atomic.Int64
 	mediaEnd         chan struct{}
@@ -141,9 +148,11 @@ func (d *DMA) invite(req *sip.Request, tx sip.ServerTransaction) {
 		c.refuse(e)
 		return
 	}
-	if err := c.openMedia(); err != nil {
-		c.refuse(&Error{Phase: PhaseAnswer, Number: c.rec.Number, Err: err})
-		return
+	if c.hosted == nil {
+		if err := c.openMedia(); err != nil {
+			c.refuse(&Error{Phase: PhaseAnswer, Number: c.rec.Number, Err: err})
+			return
+		}
 	}
 	c.update(func(r *Call) { r.Status = 200 })
 	if err := c.answer(ctx); err != nil {
@@ -158,7 +167,11 @@ func (d *DMA) invite(req *sip.Request, tx sip.ServerTransaction) {
 // retransmitting the 200 over UDP as RFC 3261 §13.3.1.4 asks (T1 doubling
 // up to T2, for 64*T1 at most).
 func (c *call) answer(ctx context.Context) error {
-	res := sip.NewSDPResponseFromRequest(c.req, c.answerSDP())
+	body := c.hosted
+	if body == nil {
+		body = c.answerSDP()
+	}
+	res := sip.NewSDPResponseFromRequest(c.req, body)
 	res.AppendHeader(&sip.ContactHeader{Address: c.d.contact})
 	if err := c.tx.Respond(res); err != nil {
 		return err
@@ -196,6 +209,9 @@ func (d *DMA) route(ctx context.Context, c *call) *Error {
 	}
 	c.update(func(r *Call) { r.Kind, r.DialInID = kind, id })
 	if kind == KindVMR {
+		if strings.EqualFold(c.rec.Transport, "TLS") {
+			return d.hostVMR(ctx, c)
+		}
 		return nil
 	}
 	focus, peer, e := d.lync.resolve(ctx, number, id)
@@ -204,6 +220,67 @@ func (d *DMA) route(ctx context.Context, c *call) *Error {
 		return e
 	}
 	return d.cascade(ctx, c, focus)
+}
+
+// hostVMR hands a call from Lync to a VMR to the first VMR host, which
+// answers it or refuses it; without one the DMA answers the call itself,
+// as it answers endpoints.
+func (d *DMA) hostVMR(ctx context.Context, c *call) *Error {
+	hosts := d.vmrHosts()
+	if len(hosts) == 0 {
+		return nil
+	}
+	h := hosts[0]
+	c.update(func(r *Call) { r.MCU = h.name })
+	hctx, cancel := context.WithTimeout(ctx, d.o.timeout)
+	answer, link, err := h.host.HostVMR(hctx, c.rec.Number, c.req.Body())
+	cancel()
+	if err != nil {
+		d.log.Info("the MCU refused the VMR call", "mcu", h.name, "vmr", c.rec.Number, "error", err)
+		e := &Error{Phase: PhaseHost, Number: c.rec.Number, Err: fmt.Errorf("%s: %w: %w", h.name, ErrMCURefused, err)}
+		var ref Refusal
+		if errors.As(err, &ref) {
+			status, reason, headers := ref.SIPRefusal()
+			e.Status, e.Detail = status, reasonOf(status, reason, headers)
+			c.refusal = ref
+		}
+		return e
+	}
+	c.mu.Lock()
+	ended := c.ended
+	if !ended {
+		c.hosted, c.link, c.rec.Link = answer, link, link
+	}
+	c.mu.Unlock()
+	if ended { // the DMA closed meanwhile
+		hangup(d, link, "the call ended while the MCU took it")
+		return &Error{Phase: PhaseHost, Number: c.rec.Number, Err: errors.New("the call ended")}
+	}
+	return nil
+}
+
+// vmrHosts lists the MCUs that host VMRs, in the order the DMA tries them.
+func (d *DMA) vmrHosts() []namedHost {
+	hosts := append([]namedHost(nil), d.o.hosts...)
+	for _, m := range d.o.mcus {
+		if h, ok := m.mcu.(VMRHost); ok {
+			hosts = append(hosts, namedHost{m.name, h})
+		}
+	}
+	return hosts
+}
+
+// reasonOf is an MCU refusal's detail: ms-client-diagnostics (or
+// ms-diagnostics), else Warning, else the status line.
+func reasonOf(status int, reason string, headers map[string]string) string {
+	for _, name := range []string{"ms-client-diagnostics", "ms-diagnostics", "Warning"} {
+		for k, v := range headers {
+			if strings.EqualFold(k, name) {
+				return name + ": " + v
+			}
+		}
+	}
+	return fmt.Sprintf("%d %s", status, reason)
 }
 
 // classify applies the DMA's dial rules to a dial string: one of its VMRs,
@@ -273,7 +350,7 @@ func refusal(e *Error) (int, string) {
 	switch e.Phase {
 	case PhaseRoute, PhaseResolve:
 		return 404, "Not Found"
-	case PhaseCascade:
+	case PhaseCascade, PhaseHost:
 		return 503, "Service Unavailable"
 	}
 	return 500, "Server Internal Error"
@@ -281,8 +358,21 @@ func refusal(e *Error) (int, string) {
 
 func (c *call) refuse(e *Error) {
 	code, reason := refusal(e)
+	var headers map[string]string
+	if c.refusal != nil {
+		// The MCU's own answer, relayed: its status and headers.
+		code, reason, headers = c.refusal.SIPRefusal()
+	}
 	c.fail(code, e)
 	res := sip.NewResponseFromRequest(c.req, code, reason, nil)
+	names := make([]string, 0, len(headers))
+	for name := range headers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		res.AppendHeader(sip.NewHeader(name, headers[name]))
+	}
 	res.AppendHeader(c.d.warning(e.Error()))
 	_ = c.tx.Respond(res) // the transaction absorbs the ACK of a failure
 	c.end("refused")

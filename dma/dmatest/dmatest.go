@@ -28,6 +28,7 @@ type options struct {
 	roots   *x509.CertPool
 	resolve func(host string) (string, bool)
 	mcus    []namedMCU
+	hosts   []namedHost
 	logger  *slog.Logger
 	timeout time.Duration
 }
@@ -35,6 +36,11 @@ type options struct {
 type namedMCU struct {
 	name string
 	mcu  MCU
+}
+
+type namedHost struct {
+	name string
+	host VMRHost
 }
 
 // WithCertificate is the certificate the DMA presents to its Lync peers.
@@ -54,6 +60,14 @@ func WithResolver(f func(host string) (addr string, ok bool)) Option {
 // rpp.rmx entry is. The DMA tries its MCUs in the order given.
 func WithMCU(name string, m MCU) Option {
 	return func(o *options) { o.mcus = append(o.mcus, namedMCU{name, m}) }
+}
+
+// WithVMRHost adds an MCU that hosts the DMA's VMRs for calls from Lync,
+// named as its rpp.rmx entry is. The DMA hands each such call to its first
+// VMR host: those of WithVMRHost in the order given, then the MCUs of
+// WithMCU that implement VMRHost.
+func WithVMRHost(name string, h VMRHost) Option {
+	return func(o *options) { o.hosts = append(o.hosts, namedHost{name, h}) }
 }
 
 // WithLogger sends the stand-in's logs (and sipgo's) to l.

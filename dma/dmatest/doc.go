@@ -22,6 +22,22 @@
 //   - A dial string that is one of the DMA's VMRs (System.VMRs) is answered
 //     200 at once, without Lync.
 //
+//   - The traditional workflow: a Lync user's call to a VMR that Lync
+//     routes to the DMA through a static route (lynctest.Server.Route)
+//     arrives over mutual TLS; the DMA hands the caller's SDP offer to the
+//     MCU that hosts its VMRs (VMRHost: WithVMRHost, or an MCU of WithMCU
+//     that implements it; the first one is used) and relays its answer to
+//     Lync — 200 with the MCU's SDP, so media goes to the MCU — or its
+//     refusal as the MCU gave it (Refusal: an RMX whose conference profile
+//     never encrypts answers a Lync client, which requires encryption, 488
+//     with ms-client-diagnostics 52017, the "video not accepted" story).
+//     The call log holds the MCU's error (PhaseHost, ErrMCURefused, and the
+//     MCU's own error, so errors.Is(call.Err, rmx.SymptomVideoNotAccepted)
+//     holds). Without a VMR host the DMA answers the call itself, as it
+//     answers endpoints; a number that is no VMR gets its 404. Lab
+//     convention: only calls from Lync go to the VMR host; endpoints'
+//     calls to VMRs are still answered by the DMA.
+//
 //   - With RealConnect on, a dial string of the DMA's dial prefix
 //     (System.RealConnect.DialPrefix) followed by a numeric conference ID
 //     (lync.DialInID) is a Lync meeting to join: the "Dial by Lync
@@ -76,7 +92,7 @@
 //     up.
 //
 // Failures are *Error values with the Phase (route, resolve, cascade,
-// answer), the far side's status and ms-diagnostics, and a sentinel for
+// host, answer), the far side's status and ms-diagnostics, and a sentinel for
 // errors.Is (ErrNoRoute, ErrConferenceNotFound, ErrServiceGRUU,
 // ErrPeerRefused, ErrPeerUnreachable, ErrNoMCU, …); each call's record
 // (Call) holds its error.

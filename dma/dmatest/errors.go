@@ -18,6 +18,9 @@ const (
 	PhaseResolve Phase = "resolve"
 	// PhaseCascade: an MCU joins the Lync meeting.
 	PhaseCascade Phase = "cascade"
+	// PhaseHost: the MCU hosting a VMR takes a call Lync routed to it
+	// (VMRHost), or refuses it.
+	PhaseHost Phase = "host"
 	// PhaseAnswer: the endpoint's INVITE is answered and acknowledged.
 	PhaseAnswer Phase = "answer"
 )
@@ -48,6 +51,9 @@ var (
 	ErrNoCertificate = errors.New("the DMA has no certificate")
 	// ErrNoMCU: no MCU is available to host the conference.
 	ErrNoMCU = errors.New("no MCU to host the conference")
+	// ErrMCURefused: the MCU hosting the VMR refused the call (its
+	// Refusal, and the MCU's own error, are wrapped too).
+	ErrMCURefused = errors.New("the MCU refused the call into the VMR")
 	// ErrNoAck: the endpoint did not acknowledge the DMA's 200.
 	ErrNoAck = errors.New("the endpoint did not acknowledge the answer")
 )

@@ -9,6 +9,7 @@ import (
 	"github.com/rppkit/rppkit/examples"
 	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/lync/lynctest"
+	"github.com/rppkit/rppkit/rmx"
 	"github.com/rppkit/rppkit/rmx/rmxtest"
 	"github.com/rppkit/rppkit/rpp"
 )
@@ -63,4 +64,51 @@ func Example() {
 	// 4411223: 200, resolved by fe-east, cascaded by rmx-east
 	// AV MCU: connected, relay/relay
 	// 9999999: 404 true
+}
+
+// The traditional workflow on a laptop: a Lync user calls a VMR at the
+// static route's domain; Lync routes the call over MTLS to the DMA, which
+// hands it to the RMX hosting its VMRs. The story's RMX never encrypts and
+// Lync clients always do: "video not accepted", 488 with 52017.
+func Example_traditional() {
+	ctx := context.Background()
+	d, _ := rpp.LoadFS(ctx, examples.FS, "story-video-not-accepted.yaml")
+	lab, err := lynctest.NewServer(ctx, &d.Lync)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer lab.Close()
+	r, _ := rmxtest.ForLab(lab, d.RPP.RMX[0])
+	defer r.Close()
+	host := dmatest.VMRHostFunc(func(ctx context.Context, vmr string, offer []byte) ([]byte, dmatest.Link, error) {
+		c, err := r.HostVMR(ctx, vmr, offer)
+		if err != nil {
+			return nil, nil, err
+		}
+		return c.Answer, c, nil
+	})
+	sys := d.RPP.DMA[0]
+	dm, _ := dmatest.ForLab(lab, sys, dmatest.WithVMRHost(d.RPP.RMX[0].Name, host))
+	defer dm.Close()
+	dm.Start(ctx)
+	lab.SetComputerAddress(sys.FQDN, sys.SIPPort(), dm.TLSAddr())
+
+	to := "sip:" + sys.VMRs[0] + "@" + d.Lync.StaticRoutes[0].MatchURI
+	call, err := lab.Route(ctx, d.Lync.Users[0], to)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s via %s: %d %s (%s)\n", to, call.Route.Destination, call.Status, call.Reason, call.Diagnostics)
+	c := dm.Calls()[0]
+	fmt.Println("the DMA's call log:", c.MCU, errors.Is(c.Err, rmx.SymptomVideoNotAccepted))
+
+	call, _ = lab.Route(ctx, d.Lync.Users[0], to, lynctest.WithClientEncryption(lynctest.SupportEncryption))
+	fmt.Println("unencrypted client:", call.Status)
+	call.Hangup(ctx)
+	// Output:
+	// sip:7000@vc.litware.com via dma.litware.com: 488 Not Acceptable Here (52017;reason="Encryption levels dont match")
+	// the DMA's call log: rmx true
+	// unencrypted client: 200
 }

@@ -194,7 +194,9 @@ type link struct {
 // connects on its first request).
 func (c *conferencing) link(computer lync.FQDN, port lync.Port) (*link, error) {
 	s := c.s
-	pi := s.idx.PoolOf(computer)
+	// A computer of a trusted application pool, or — for a static route
+	// to a pool — the pool's FQDN, which DNS resolves to its computers.
+	pi := s.idx.PoolFor(computer)
 	if pi < 0 {
 		return nil, fmt.Errorf("%s: %w", computer, ErrUnknownComputer)
 	}
@@ -204,6 +206,16 @@ func (c *conferencing) link(computer lync.FQDN, port lync.Port) (*link, error) {
 		return l, fmt.Errorf("%s (pool %s, registrar %s): %w", computer, pool.FQDN, pool.Registrar, ErrNoRegistrar)
 	}
 	addr, ok := c.resolve(computer, port)
+	if !ok && s.idx.PoolOf(computer) < 0 {
+		// The pool's FQDN: the first of its computers the lab can find.
+		// The Front End still checks the certificate against the pool's
+		// FQDN, the name it dialled (rpp's lync-static-route-cert).
+		for _, m := range pool.ComputerFQDNs() {
+			if addr, ok = c.resolve(m, port); ok {
+				break
+			}
+		}
+	}
 	if !ok {
 		return l, fmt.Errorf("%s:%d: %w", computer, port, ErrComputerNotResolved)
 	}
@@ -430,10 +442,19 @@ type Invitation struct {
 type Call struct {
 	Computer lync.FQDN
 	Port     lync.Port
-	// Status is the computer's final answer; ContentType and Body its body.
+	// Status is the computer's final answer, Reason its phrase;
+	// ContentType and Body its body.
 	Status      int
+	Reason      string
 	ContentType string
 	Body        []byte
+	// Diagnostics is the answer's ms-diagnostics, else its
+	// ms-client-diagnostics (as 52017 on an encryption mismatch); "" for
+	// none.
+	Diagnostics string
+	// Route is the static route a call placed with Route took; nil for
+	// Call.
+	Route *lync.StaticRoute
 
 	l      *link
 	invite *sip.Request
@@ -475,7 +496,8 @@ func (s *Server) Call(ctx context.Context, computer lync.FQDN, port lync.Port, i
 	if err != nil {
 		return nil, err
 	}
-	call := &Call{Computer: computer, Port: port, Status: res.StatusCode, Body: res.Body(), l: l, invite: req, res: res}
+	call := &Call{Computer: computer, Port: port, Status: res.StatusCode, Reason: res.Reason, Body: res.Body(),
+		Diagnostics: diagnosticsOf(res), l: l, invite: req, res: res}
 	if ct := res.ContentType(); ct != nil {
 		call.ContentType = ct.Value()
 	}

@@ -179,6 +179,26 @@
 //     sip:FRONT-END-FQDN on demand; Lync's cadence and headers are not
 //     published.
 //
+//   - Static routes, the traditional workflow (New-CsStaticRoute and
+//     "Configure a Static Route for Remote Call Control", Lync Server 2010;
+//     PROTOCOLS.md §5): Route places a Lync user's call to a SIP URI as the
+//     Front End routes it. The first static route whose -MatchUri covers the
+//     Request-URI's domain takes it (lync.StaticRoute.Matches: the domain
+//     itself, or with *.domain its child domains), and the INVITE goes over
+//     the call-back's MTLS connection to the route's destination and port —
+//     a computer, or a pool's FQDN, whose certificate must then name the
+//     pool's FQDN (rpp's lync-static-route-cert) — with the offer of a Lync
+//     client (ClientOffer): audio and video, RTP/SAVP with a=crypto and
+//     a=encryption:required under Set-CsMediaConfiguration's default
+//     RequireEncryption (WithClientEncryption for the other levels).
+//     The ladder holds the client's leg too. Refusals carry MS-OCER
+//     diagnostics: no route is ErrNoStaticRoute and 404 with 4005 to the
+//     client (the lab's reading of which code a Front End gives), a refused
+//     certificate 504 with 1010. Lab conventions: there is no client on the
+//     wire (the Front End records the client's leg as it would see it), the
+//     client's offer carries no ICE and names port 9, where nothing listens,
+//     and TCP routes are not opened (ErrTCPRoute).
+//
 // Every SIP message in and out, and every refused connection, is recorded
 // (Server.Messages, Server.Ladder); logs go to the slog.Logger of
 // WithLogger — sipgo's own included, even the records it writes through

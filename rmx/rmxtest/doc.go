@@ -63,6 +63,24 @@
 // it (the default; WithSchemeStripping is firmware that does), which puts
 // sip:sip:… in Contact.
 //
+// Calls into the RMX's conferences — the traditional workflow, where Lync
+// routes a user's call to a VMR through a static route (PROTOCOLS.md §5)
+// — are answered by HostVMR, by the RMX's first conference profile (the
+// one Cascade uses; none means no encryption): a profile that never
+// encrypts refuses an offer requiring encryption (a=encryption:required,
+// MS-SDPEXT; or RTP/SAVP without it), "when available" answers SRTP when
+// offered, "always" refuses an offer without it; the answer is RTP/SAVP
+// with the RMX's own a=crypto key (RFC 4568) when it encrypts, on real
+// loopback ports that echo what arrives (VMRCall.Stats). A refusal is an
+// *Error of PhaseCall with rmx.SymptomVideoNotAccepted wrapping a *Refusal:
+// 488 Not Acceptable Here with ms-client-diagnostics 52017;reason=
+// "Encryption levels dont match", which a DMA stand-in relays to Lync.
+// ServeLync adds the RMX's own SIP over mutual TLS listener, so Lync's
+// OPTIONS probe reaches the RMX and a static route straight at it works.
+// Lab conventions: the RMX writing the 52017 header itself (Polycom does not
+// publish its 488's headers), media echoed rather than mixed, SRTP keys
+// negotiated but not run, no ICE on a traditional call.
+//
 // Like net/http/httptest, it knows nothing of what drives it: it imports
 // its system (package rmx) and lync, never rpp. ForLab takes the lab and
 // the RMX's rmx.System — ForLab(lab, d.RPP.RMX[i]) for a deployment d.

@@ -7,7 +7,7 @@ import (
 	"github.com/rppkit/rppkit/rmx"
 )
 
-// Phase is a step of bringing ICE up.
+// Phase is a step of bringing ICE up, of a cascade, or of a call.
 type Phase string
 
 // The phases, in order.
@@ -20,6 +20,11 @@ const (
 	PhaseICE       Phase = "ice"           // relay candidates
 	PhaseCascade   Phase = "cascade"       // joining a Lync meeting: focus addUser, AV MCU INVITE
 	PhaseMedia     Phase = "media"         // ICE with the AV MCU and media both ways
+	// PhaseCall is apart from bringing ICE up: a call into one of the
+	// RMX's conferences (HostVMR, ServeLync) — a traditional call Lync
+	// routes through a static route — which the conference profile
+	// answers or refuses.
+	PhaseCall Phase = "call"
 )
 
 // Why the stand-in could not open TLS to its SIP server. A failure of the

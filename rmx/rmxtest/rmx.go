@@ -101,6 +101,10 @@ type RMX struct {
 	// of a SUBSCRIBE without piggyback (faults.go)
 	stopKeepAlive, keepAliveDone chan struct{}
 	notifies                     chan []byte
+
+	closed   bool
+	vmrCalls []*VMRCall // calls HostVMR took, until hung up
+	lyncSide *lyncListener
 }
 
 // New makes a stand-in for sys.
@@ -527,8 +531,19 @@ var ErrClosed = errors.New("the RMX stand-in is closed")
 // Close releases the SIP user agent and the ICE agent.
 func (r *RMX) Close() error {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.closed = true
+	calls, ls := r.vmrCalls, r.lyncSide
+	r.vmrCalls, r.lyncSide = nil, nil
+	r.mu.Unlock()
 	var errs []error
+	if ls != nil {
+		errs = append(errs, ls.close())
+	}
+	for _, c := range calls {
+		c.release()
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.stopKeepAlive != nil {
 		close(r.stopKeepAlive)
 		<-r.keepAliveDone
