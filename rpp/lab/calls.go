@@ -67,6 +67,14 @@ func (l *runner) startDMA(ctx context.Context, sys dma.System, ready []readyRMX)
 			continue
 		}
 		rr := rr
+		opts = append(opts, dmatest.WithVMRHost(rr.sys.Name, dmatest.VMRHostFunc(
+			func(ctx context.Context, vmr string, offer []byte) ([]byte, dmatest.Link, error) {
+				c, err := rr.r.HostVMR(ctx, vmr, offer)
+				if err != nil {
+					return nil, nil, err
+				}
+				return c.Answer, c, nil
+			})))
 		opts = append(opts, dmatest.WithMCU(rr.sys.Name, dmatest.MCUFunc(func(ctx context.Context, focus lync.ConferenceURI) (dmatest.Link, error) {
 			c, err := rr.r.Cascade(ctx, focus)
 			if err != nil {
@@ -82,7 +90,7 @@ func (l *runner) startDMA(ctx context.Context, sys dma.System, ready []readyRMX)
 	if err != nil {
 		return nil, System{}, fmt.Errorf("%w: DMA %s: %w", ErrLab, sys.Name, err)
 	}
-	addr, err := dm.Start(ctx)
+	addr, err := dm.Start(context.WithoutCancel(ctx)) // closed by the lab, in order: see runner.run
 	if err != nil {
 		dm.Close()
 		return nil, System{}, fmt.Errorf("%w: DMA %s: %w", ErrLab, sys.Name, err)
@@ -116,7 +124,7 @@ func (l *runner) startDMA(ctx context.Context, sys dma.System, ready []readyRMX)
 func (run *dmaRun) call(ctx context.Context, m *lynctest.Meeting) Call {
 	l := run.l
 	number := run.sys.RealConnect.DialPrefix + string(m.DialInID)
-	c := Call{DMA: run.sys.Name, Number: number, Meeting: m.Focus.String()}
+	c := Call{Workflow: rpp.RealConnect, DMA: run.sys.Name, Number: number, Meeting: m.Focus.String()}
 	ctx, cancel := context.WithTimeout(ctx, 4*l.opts.Timeout)
 	defer cancel()
 	ec, err := dmatest.Dial(ctx, run.dm.Addr(), number, dmatest.WithDialLogger(l.log))

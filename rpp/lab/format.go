@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/rppkit/rppkit/internal/textfmt"
+	"github.com/rppkit/rppkit/rpp"
 )
 
 // WriteText writes the result for a person: each system's status, each
@@ -40,14 +41,9 @@ func (r *Result) WriteText(w io.Writer) error {
 		p.Printf("\n")
 	}
 	if len(r.Calls) > 0 {
-		p.Printf("RealConnect test calls\n")
+		p.Printf("Test calls\n")
 		for _, c := range r.Calls {
-			state := "not connected"
-			if c.OK() {
-				state = fmt.Sprintf("connected through %s: %d bytes sent, %d received, candidates %s/%s",
-					c.RMX, c.BytesSent, c.BytesReceived, c.LocalCandidate, c.RemoteCandidate)
-			}
-			p.Printf("  %-28s dialled %s: %s\n", textfmt.Sanitize(c.DMA), textfmt.Sanitize(c.Number), textfmt.Sanitize(state))
+			p.Wrapped(textfmt.Sanitize(callLine(c)), "  ", "      ")
 			if c.Failure != nil {
 				writeFailure(p, c.Failure)
 			}
@@ -65,7 +61,7 @@ func (r *Result) WriteText(w io.Writer) error {
 		}
 		line := fmt.Sprintf("  %s  %s %s %s  %s", s.Time.Format("15:04:05.000"), s.From, arrow, s.To, s.Message)
 		if s.Diagnostics != "" {
-			line += "  [ms-diagnostics: " + s.Diagnostics + "]"
+			line += "  [" + s.Diagnostics + "]"
 		}
 		p.Printf("%s\n", textfmt.Sanitize(line))
 	}
@@ -93,7 +89,7 @@ func (r *Result) WriteText(w io.Writer) error {
 
 func writeFailure(p *textfmt.Printer, f *Failure) {
 	const indent = "                               " // under the state column
-	what := fmt.Sprintf("failed at %s: %q", f.Phase, f.Symptom)
+	what := fmt.Sprintf("failed at %s: %s", f.Phase, f.Symptom)
 	if f.Where != "" {
 		what += " (" + f.Where + ")"
 	}
@@ -141,7 +137,7 @@ func (r *Result) WriteMermaid(w io.Writer) error {
 		}
 		p.Printf("    %s%s%s: %s\n", from, arrow, to, mermaidText(s.Message))
 		if s.Diagnostics != "" {
-			p.Printf("    Note over %s,%s: ms-diagnostics %s\n", from, to, mermaidText(s.Diagnostics))
+			p.Printf("    Note over %s,%s: %s\n", from, to, mermaidText(s.Diagnostics))
 		}
 	}
 	return p.Err()
@@ -172,4 +168,30 @@ func mermaidText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// callLine says what a test call did, in a line.
+func callLine(c Call) string {
+	var what string
+	switch c.Workflow {
+	case rpp.Traditional:
+		what = fmt.Sprintf("traditional: a Lync user calls %s (static route %s)", c.Number, c.Route)
+	default:
+		what = fmt.Sprintf("RealConnect: an endpoint dials %s at %s", c.Number, c.DMA)
+	}
+	switch {
+	case c.NotPlaced != "":
+		return what + ": not placed: " + c.NotPlaced
+	case !c.OK():
+		return what + ": failed"
+	case c.Workflow == rpp.Traditional:
+		host := c.RMX
+		if host == "" {
+			host = c.DMA
+		}
+		return what + ": answered 200 by " + host
+	default:
+		return fmt.Sprintf("%s: connected; %s cascaded into the meeting, %d bytes sent and %d received over %s/%s candidates",
+			what, c.RMX, c.BytesSent, c.BytesReceived, c.LocalCandidate, c.RemoteCandidate)
+	}
 }

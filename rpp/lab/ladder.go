@@ -20,8 +20,9 @@ type Step struct {
 	Message string `json:"message"`
 	// Status is the response's status code; 0 for a request.
 	Status int `json:"status,omitempty"`
-	// Diagnostics is the ms-diagnostics (or ms-client-diagnostics) header
-	// of a response, as Lync wrote it.
+	// Diagnostics is the ms-diagnostics (or else ms-client-diagnostics)
+	// header of a response, name and value, as Lync wrote it:
+	// "ms-diagnostics: 7002;reason=…".
 	Diagnostics string `json:"diagnostics,omitempty"`
 	// Refused is set when the step is a connection refused before any SIP
 	// (a TLS handshake that failed the trust check); Message says why.
@@ -69,7 +70,7 @@ func diagnosticsOf(text string) string {
 	for _, name := range []string{"ms-diagnostics:", "ms-client-diagnostics:"} {
 		for _, line := range strings.Split(head, "\r\n") {
 			if len(line) > len(name) && strings.EqualFold(line[:len(name)], name) {
-				return strings.TrimSpace(line[len(name):])
+				return name + " " + strings.TrimSpace(line[len(name):])
 			}
 		}
 	}
