@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 
@@ -151,4 +152,137 @@ func ladderText(r *lab.Result) string {
 	var b strings.Builder
 	r.WriteMermaid(&b)
 	return b.String()
+}
+
+// callCase is a mistake of the RealConnect or traditional workflow, and
+// what the lab must show for it: for each test call (keyed "realconnect
+// DMA-NAME" or "traditional MATCHURI") and DMA ("dma DMA-NAME"), the phase
+// it fails at ("" when it connects or comes up) and a rule `rpp check`
+// reports for the same deployment that the lab names as its explanation.
+type callCase struct {
+	name    string
+	example string
+	mutate  func(d *rpp.Deployment)
+	want    map[string]wantFailure
+}
+
+type wantFailure struct {
+	phase string
+	rule  string
+}
+
+func callCases() []callCase {
+	return []callCase{
+		{"clean RealConnect", "two-site.yaml", nil, map[string]wantFailure{
+			"realconnect dma-east": {}, "realconnect dma-west": {}, "dma dma-east": {}, "dma dma-west": {},
+		}},
+		{"cascade profile never encrypts", "two-site.yaml", func(d *rpp.Deployment) {
+			d.RPP.RMX[0].ConferenceProfiles = []rmx.ConferenceProfile{{Name: "lync", Encryption: rmx.EncryptNone}}
+		}, map[string]wantFailure{
+			"realconnect dma-east": {"cascade", "rmx-encryption"}, "realconnect dma-west": {},
+		}},
+		{"DMA's Service GRUU without sip:", "two-site.yaml", func(d *rpp.Deployment) {
+			p := &d.RPP.DMA[0].LyncPeers[0]
+			p.ServiceGRUU = strings.TrimPrefix(p.ServiceGRUU, "sip:")
+		}, map[string]wantFailure{
+			"realconnect dma-east": {"resolve", "dma-gruu-prefix"}, "realconnect dma-west": {},
+		}},
+		{"DMA's Service GRUU of the other site's pool", "two-site.yaml", func(d *rpp.Deployment) {
+			d.RPP.DMA[0].LyncPeers[0].ServiceGRUU = d.RPP.DMA[1].LyncPeers[0].ServiceGRUU
+		}, map[string]wantFailure{
+			"realconnect dma-east": {"resolve", "dma-gruu-mismatch"}, "realconnect dma-west": {},
+		}},
+		{"DMA's Lync peer has no Service GRUU", "two-site.yaml", func(d *rpp.Deployment) {
+			d.RPP.DMA[0].LyncPeers[0].ServiceGRUU = ""
+		}, map[string]wantFailure{
+			"realconnect dma-east": {"resolve", "dma-gruu-missing"}, "realconnect dma-west": {},
+		}},
+		{"RealConnect off on every DMA", "two-site.yaml", func(d *rpp.Deployment) {
+			d.RPP.DMA[0].RealConnect.Enabled, d.RPP.DMA[1].RealConnect.Enabled = false, false
+		}, map[string]wantFailure{
+			"realconnect dma-east": {"route", "rc-dma-missing"}, "realconnect dma-west": {"route", "rc-dma-missing"},
+		}},
+		{"wildcard DMA certificate", "two-site.yaml", func(d *rpp.Deployment) {
+			d.RPP.DMA[0].Certificate = &lync.Certificate{Subject: "*.contoso.com", SAN: []string{"*.contoso.com"}}
+		}, map[string]wantFailure{
+			"dma dma-east": {"Lync call-back", "cert-wildcard"}, "realconnect dma-east": {"resolve", "cert-wildcard"},
+			"dma dma-west": {}, "realconnect dma-west": {},
+		}},
+		{"DMA presenting the RMX's certificate", "two-site.yaml", func(d *rpp.Deployment) {
+			d.RPP.DMA[0].Certificate = d.RPP.RMX[0].Certificate
+		}, map[string]wantFailure{
+			"dma dma-east": {"Lync call-back", "cert-shared"}, "dma dma-west": {},
+		}},
+		{"clean traditional", "single-site.yaml", nil, map[string]wantFailure{
+			"traditional vmr.fabrikam.com": {}, "dma dma": {},
+		}},
+		{"traditional: the hosting RMX never encrypts", "single-site.yaml", func(d *rpp.Deployment) {
+			d.RPP.RMX[0].ConferenceProfiles = []rmx.ConferenceProfile{{Name: "default", Encryption: rmx.EncryptNone}}
+		}, map[string]wantFailure{
+			"traditional vmr.fabrikam.com": {"host", "rmx-encryption"},
+		}},
+		{"traditional: static route to a host the DMA's certificate does not name", "single-site.yaml", func(d *rpp.Deployment) {
+			d.Lync.StaticRoutes[0].Destination = "rpp.fabrikam.com"
+			d.RPP.DMA[0].Certificate = &lync.Certificate{Subject: "dma.fabrikam.com", SAN: []string{"dma.fabrikam.com"}}
+		}, map[string]wantFailure{
+			"traditional vmr.fabrikam.com": {"route", "lync-static-route-cert"},
+		}},
+	}
+}
+
+// TestCallsAgreeWithCheck runs the RealConnect and traditional mistakes in
+// the lab and checks each test call's and DMA's outcome, and that the rule
+// the lab names is one `rpp check` reports.
+func TestCallsAgreeWithCheck(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	for _, tc := range callCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := rpp.LoadFS(context.Background(), examples.FS, tc.example)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.mutate != nil {
+				tc.mutate(d)
+			}
+			static := rpp.Check(context.Background(), d, rpp.Options{}).Rules()
+			res, err := lab.Run(context.Background(), d, lab.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]*lab.Failure{}
+			seen := map[string]bool{}
+			for _, s := range res.Systems {
+				if s.Kind == lab.KindDMA {
+					got["dma "+s.Name], seen["dma "+s.Name] = s.Failure, true
+				}
+			}
+			for _, c := range res.Calls {
+				key := string(c.Workflow) + " " + c.DMA
+				if c.Workflow == rpp.Traditional {
+					key = "traditional " + strings.Fields(c.Route)[0]
+				}
+				got[key], seen[key] = c.Failure, true
+				if c.Failure == nil && !c.Connected {
+					t.Errorf("%s: neither connected nor failed (%s)", key, c.NotPlaced)
+				}
+			}
+			for key, want := range tc.want {
+				f := got[key]
+				switch {
+				case !seen[key]:
+					t.Errorf("%s: not in the lab's result\n%s", key, ladderText(res))
+				case want.phase == "" && f != nil:
+					t.Errorf("%s failed at %s: %s (%s), want it up\n%s", key, f.Phase, f.Symptom, f.Detail, ladderText(res))
+				case want.phase != "" && f == nil:
+					t.Errorf("%s came up, want a failure at %s\n%s", key, want.phase, ladderText(res))
+				case want.phase != "" && f.Phase != want.phase:
+					t.Errorf("%s failed at %s (%s; %s), want %s", key, f.Phase, f.Symptom, f.Detail, want.phase)
+				case want.phase != "" && !slices.Contains(f.Rules, want.rule):
+					t.Errorf("%s: the lab explains it by %v, want %s among them", key, f.Rules, want.rule)
+				case want.rule != "" && !slices.Contains(static, want.rule):
+					t.Errorf("rpp check does not report %s (it reports %v)", want.rule, static)
+				}
+			}
+		})
+	}
 }

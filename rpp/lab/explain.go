@@ -107,10 +107,10 @@ func (e *explainer) iceRulesAbout(object string, fqdn lync.FQDN) []string {
 }
 
 // findingsAbout returns the rules with findings at warning or error level
-// about the system (object at fqdn), its trusted application pool, or the
-// deployment as a whole: what `rpp check` says of a DMA whose call failed.
+// about the system (object at fqdn), its trusted application pool, the
+// deployment as a whole, or the other objects named (a static route): what `rpp check` says of a DMA whose call failed.
 // DMA failures have no device symptom of their own to match rules by.
-func (e *explainer) findingsAbout(object string, fqdn lync.FQDN) []string {
+func (e *explainer) findingsAbout(object string, fqdn lync.FQDN, more ...string) []string {
 	serious := map[string]bool{}
 	for _, f := range e.report.Findings {
 		if f.Severity >= rpp.Warning {
@@ -118,7 +118,11 @@ func (e *explainer) findingsAbout(object string, fqdn lync.FQDN) []string {
 		}
 	}
 	out := []string{}
-	for _, id := range append(e.rulesAbout(object, fqdn), e.objects["rpp"]...) {
+	ids := append(e.rulesAbout(object, fqdn), e.objects["rpp"]...)
+	for _, o := range more {
+		ids = append(ids, e.objects[o]...)
+	}
+	for _, id := range ids {
 		if serious[id] && !slices.Contains(out, id) {
 			out = append(out, id)
 		}

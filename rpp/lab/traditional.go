@@ -84,7 +84,7 @@ func (l *runner) traditionalCall(ctx context.Context, from lync.SIPAddress, rout
 	switch {
 	case err != nil:
 		c.Failure = &Failure{Phase: "route", Symptom: "Lync cannot route the call: " + routeSymptom(err), Detail: err.Error(), Err: err,
-			Rules: l.ex.findingsAbout("dma/"+run.sys.Name, run.sys.FQDN)}
+			Rules: l.ex.findingsAbout("dma/"+run.sys.Name, run.sys.FQDN, "lync/route/"+string(route.Destination), "lync/staticRoutes")}
 	case call.Status != 200:
 		c.Failure = l.callFailure(run.sys, entry, &dmatest.RefusedError{Status: call.Status, Reason: call.Reason})
 		if c.Failure.Detail == "" {
