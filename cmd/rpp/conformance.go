@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"github.com/rppkit/rppkit/internal/textfmt"
@@ -64,7 +65,7 @@ func runConformance(inv *invocation, args []string) int {
 		return usageError(inv, "conformance", "--list writes %s, not %s (a %s report needs a run)",
 			orList(listFormats), opts.format.value, opts.format.value)
 	}
-	sel, cases, err := opts.selection()
+	plan, err := opts.selection()
 	if err != nil {
 		fmt.Fprintf(inv.stderr, "rpp conformance: %v\n", err)
 		if errors.Is(err, conformance.ErrNoCases) {
@@ -73,10 +74,14 @@ func runConformance(inv *invocation, args []string) int {
 		return exitInvalid
 	}
 	if opts.list {
-		return listCases(inv, opts, cases)
+		return listCases(inv, opts, plan.list)
 	}
-	res, err := conformance.Evaluate(inv.ctx, conformance.Reference{}.Subject(), sel...)
+	res, err := plan.run(inv.ctx)
 	if err != nil {
+		if inv.ctx.Err() != nil {
+			fmt.Fprintln(inv.stderr, "rpp: interrupted")
+			return exitInterrupted
+		}
 		fmt.Fprintf(inv.stderr, "rpp conformance: %v\n", err)
 		return exitInvalid
 	}
@@ -102,23 +107,146 @@ func runConformance(inv *invocation, args []string) int {
 // holds outcomes, which a list has not.
 var listFormats = []string{"text", "json"}
 
+// conformancePlan is what a run of rpp conformance runs: the vectors
+// against conformance.Reference and the wire cases against rppkit's own
+// stand-ins, each with its options (when it is run at all), and the
+// cases both select, for --list.
+type conformancePlan struct {
+	runVectors, runWire bool
+	vectors, wire       []conformance.Option
+	list                []conformance.About
+}
+
 // selection turns the command line into the kit's options and checks them
 // with conformance.Select — the one validation both a run and --list go
-// through (unknown level, a --run prefix that selects nothing) — returning
-// the cases selected.
-func (o *conformanceOptions) selection() ([]conformance.Option, []conformance.Case, error) {
-	var sel []conformance.Option
-	if len(o.run) > 0 {
-		sel = append(sel, conformance.Prefix(o.run...))
-	}
+// through (unknown level, a --run prefix that selects nothing) — for the
+// vectors and the wire cases alike. A --run prefix goes to the set whose
+// case IDs it selects (wire cases begin device/ or lync/); one that selects
+// in neither is an error.
+func (o *conformanceOptions) selection() (*conformancePlan, error) {
+	var common []conformance.Option
 	if o.level != "" {
-		sel = append(sel, conformance.OnlyLevel(conformance.Level(o.level)))
+		common = append(common, conformance.OnlyLevel(conformance.Level(o.level)))
 	}
 	if o.lenient {
-		sel = append(sel, conformance.Lenient())
+		common = append(common, conformance.Lenient())
 	}
-	cases, err := conformance.Select(sel...)
-	return sel, cases, err
+	var vecIDs []string
+	all, err := conformance.Select()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range all {
+		vecIDs = append(vecIDs, c.ID)
+	}
+	wireAll := conformance.WireCases()
+	var wireIDs []string
+	for _, c := range wireAll {
+		wireIDs = append(wireIDs, c.ID)
+	}
+	var vecPrefixes, wirePrefixes []string
+	for _, p := range o.run {
+		inVec, inWire := anyHasPrefix(vecIDs, p), anyHasPrefix(wireIDs, p)
+		if !inVec && !inWire {
+			// Select says so, in the words --run errors always have.
+			_, err := conformance.Select(conformance.Prefix(p))
+			return nil, err
+		}
+		if inVec {
+			vecPrefixes = append(vecPrefixes, p)
+		}
+		if inWire {
+			wirePrefixes = append(wirePrefixes, p)
+		}
+	}
+	plan := &conformancePlan{}
+	if len(o.run) == 0 || len(vecPrefixes) > 0 {
+		sel := slices.Clone(common)
+		if len(vecPrefixes) > 0 {
+			sel = append(sel, conformance.Prefix(vecPrefixes...))
+		}
+		cases, err := conformance.Select(sel...)
+		switch {
+		case err == nil:
+			plan.runVectors, plan.vectors = true, sel
+			for _, c := range cases {
+				plan.list = append(plan.list, c.About)
+			}
+		case len(vecPrefixes) > 0 || !errors.Is(err, conformance.ErrNoCases):
+			// A prefix must select at the level asked; with no prefix, a
+			// level no vector has may still select wire cases.
+			return nil, err
+		}
+	}
+	if len(o.run) == 0 || len(wirePrefixes) > 0 {
+		var wireList []conformance.About
+		for _, c := range wireAll {
+			if (len(wirePrefixes) == 0 || anyPrefixOf(wirePrefixes, c.ID)) && (o.level == "" || string(c.Level) == o.level) {
+				wireList = append(wireList, c)
+			}
+		}
+		for _, p := range wirePrefixes {
+			if !slices.ContainsFunc(wireList, func(c conformance.About) bool { return strings.HasPrefix(c.ID, p) }) {
+				return nil, fmt.Errorf("%w: --run %s selects no wire case of level %s", conformance.ErrNoCases, p, o.level)
+			}
+		}
+		if len(wireList) > 0 {
+			plan.runWire, plan.wire = true, slices.Clone(common)
+			if len(wirePrefixes) > 0 {
+				plan.wire = append(plan.wire, conformance.Prefix(wirePrefixes...))
+			}
+			plan.list = append(plan.list, wireList...)
+		}
+	}
+	if !plan.runVectors && !plan.runWire {
+		_, err := conformance.Select(common...) // no case of that level anywhere
+		if err == nil {
+			err = conformance.ErrNoCases
+		}
+		return nil, err
+	}
+	return plan, nil
+}
+
+func anyHasPrefix(ids []string, prefix string) bool {
+	return slices.ContainsFunc(ids, func(id string) bool { return strings.HasPrefix(id, prefix) })
+}
+
+func anyPrefixOf(prefixes []string, id string) bool {
+	return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(id, p) })
+}
+
+// run runs the plan and merges the two results into one report.
+func (plan *conformancePlan) run(ctx context.Context) (*conformance.Result, error) {
+	var parts []*conformance.Result
+	if plan.runVectors {
+		r, err := conformance.Evaluate(ctx, conformance.Reference{}.Subject(), plan.vectors...)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, r)
+	}
+	if plan.runWire {
+		r, err := conformance.EvaluateWire(ctx, plan.wire...)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, r)
+	}
+	if len(parts) == 1 {
+		return parts[0], nil
+	}
+	merged := &conformance.Result{}
+	var subjects []string
+	for _, r := range parts {
+		subjects = append(subjects, r.Subject)
+		merged.Cases = append(merged.Cases, r.Cases...)
+		merged.Summary.Passed += r.Summary.Passed
+		merged.Summary.Failed += r.Summary.Failed
+		merged.Summary.Skipped += r.Summary.Skipped
+	}
+	merged.Subject = strings.Join(subjects, "; ")
+	return merged, nil
 }
 
 func writeConformanceText(inv *invocation, res *conformance.Result) error {
@@ -141,7 +269,7 @@ func writeConformanceText(inv *invocation, res *conformance.Result) error {
 	return p.Err()
 }
 
-func listCases(inv *invocation, opts conformanceOptions, cases []conformance.Case) int {
+func listCases(inv *invocation, opts conformanceOptions, cases []conformance.About) int {
 	var err error
 	if opts.format.value == "json" {
 		err = report.EncodeJSON(inv.stdout, cases)

@@ -54,8 +54,13 @@ func TestConformanceJSONAndJUnit(t *testing.T) {
 		}
 	}
 	should, _ := conformance.Select(conformance.OnlyLevel(conformance.Should))
+	for _, c := range conformance.WireCases() {
+		if c.Level == conformance.Should {
+			should = append(should, conformance.Case{About: c})
+		}
+	}
 	if n != len(should) || n == 0 {
-		t.Errorf("JUnit holds %d cases, want %d", n, len(should))
+		t.Errorf("JUnit holds %d cases, want %d (vectors and wire cases)", n, len(should))
 	}
 }
 
@@ -66,9 +71,38 @@ func TestConformanceList(t *testing.T) {
 		t.Errorf("exit %d, output:\n%s", r.code, r.stdout)
 	}
 	r = runRpp(t, "conformance", "--list", "--format", "json")
-	var all []conformance.Case
-	if err := json.Unmarshal([]byte(r.stdout), &all); err != nil || len(all) < 120 {
-		t.Errorf("--list --format json: %d cases, %v", len(all), err)
+	var all []conformance.About
+	vectors, _ := conformance.Select()
+	if err := json.Unmarshal([]byte(r.stdout), &all); err != nil || len(all) != len(vectors)+len(conformance.WireCases()) {
+		t.Errorf("--list --format json: %d cases, %v; want every vector and every wire case", len(all), err)
+	}
+	// The wire cases are listed and selected by prefix like the vectors.
+	r = runRpp(t, "conformance", "--list", "--run", "device/provisioning/")
+	if r.code != 0 || !strings.Contains(r.stdout, "device/provisioning/piggyback") || strings.Contains(r.stdout, "gruu/") {
+		t.Errorf("--list --run device/provisioning/: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestConformanceWire runs wire cases of both modes from the command line:
+// rppkit's RMX stand-in against its Lync stand-in and back.
+func TestConformanceWire(t *testing.T) {
+	r := runRpp(t, "conformance", "--format", "json", "--run", "device/provisioning/", "--run", "lync/trust/", "--run", "gruu/rmx-form/")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %q\n%s", r.code, r.stderr, r.stdout)
+	}
+	var res conformance.Result
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, c := range res.Cases {
+		kinds[strings.SplitN(c.ID, "/", 2)[0]]++
+		if c.Status != conformance.Pass {
+			t.Errorf("%s: %s", c.ID, c.Status)
+		}
+	}
+	if kinds["device"] == 0 || kinds["lync"] == 0 || kinds["gruu"] == 0 || res.Summary.Passed != len(res.Cases) {
+		t.Errorf("cases by kind %v, summary %+v", kinds, res.Summary)
 	}
 }
 

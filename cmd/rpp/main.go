@@ -29,15 +29,19 @@
 //	            [--lenient] [--list]
 //	      Run the conformance kit (package conformance) against rppkit
 //	      itself and report each case: text, a JSON report, or JUnit XML for
-//	      CI. --run selects cases by ID prefix, --list lists them instead.
-//	      Exit status 0 when no case fails, 1 when one does.
+//	      CI. The cases are the language-neutral vectors (run against
+//	      conformance.Reference) and the wire cases (device/…: rppkit's RMX
+//	      stand-in against its Lync stand-in; lync/…: the reverse), over
+//	      loopback sockets. --run selects cases by ID prefix, --list lists
+//	      them instead. Exit status 0 when no case fails, 1 when one does.
 //
 //	lab [--format text|json|mermaid] [FILE]
 //	      Bring the deployment up on loopback (package rpp/lab): a Lync
 //	      Front End and Edge per pool, an RMX stand-in per RMX bringing ICE
 //	      up, and with the RealConnect workflow a DMA stand-in per DMA that
 //	      places a test call into a sample meeting, cascaded by an RMX into
-//	      the AV MCU. Print each system's status, each failure's phase, the
+//	      the AV MCU; with the traditional workflow, a Lync user's call
+//	      through each static route to the DMA's first VMR. Print each system's status, each failure's phase, the
 //	      symptom the admin would see and the rules rpp check reports that
 //	      explain it, and the SIP ladder (mermaid: as a sequence diagram).
 //	      FILE is read as check reads it; with none, standard input when it
