@@ -32,10 +32,10 @@ func (r *Result) WriteText(w io.Writer) error {
 		for _, s := range rows {
 			p.Printf("  %-28s %s\n", textfmt.Sanitize(s.Name), textfmt.Sanitize(s.State))
 			if s.Detail != "" {
-				p.Wrapped(textfmt.Sanitize(s.Detail), "                               ", "                                 ")
+				p.Wrapped(textfmt.Sanitize(s.Detail), systemIndent, systemIndent+"  ")
 			}
 			if s.Failure != nil {
-				writeFailure(p, s.Failure)
+				writeFailure(p, s.Failure, systemIndent)
 			}
 		}
 		p.Printf("\n")
@@ -45,7 +45,7 @@ func (r *Result) WriteText(w io.Writer) error {
 		for _, c := range r.Calls {
 			p.Wrapped(textfmt.Sanitize(callLine(c)), "  ", "      ")
 			if c.Failure != nil {
-				writeFailure(p, c.Failure)
+				writeFailure(p, c.Failure, "      ")
 			}
 		}
 		p.Printf("\n")
@@ -87,8 +87,10 @@ func (r *Result) WriteText(w io.Writer) error {
 	return p.Err()
 }
 
-func writeFailure(p *textfmt.Printer, f *Failure) {
-	const indent = "                               " // under the state column
+// systemIndent puts text under a system's state column.
+const systemIndent = "                               "
+
+func writeFailure(p *textfmt.Printer, f *Failure, indent string) {
 	what := fmt.Sprintf("failed at %s: %s", f.Phase, f.Symptom)
 	if f.Where != "" {
 		what += " (" + f.Where + ")"
