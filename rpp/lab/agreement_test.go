@@ -213,6 +213,11 @@ func callCases() []callCase {
 		}, map[string]wantFailure{
 			"dma dma-east": {"Lync call-back", "cert-shared"}, "dma dma-west": {},
 		}},
+		{"DMA listening on another port than the application's", "two-site.yaml", func(d *rpp.Deployment) {
+			d.RPP.DMA[0].ListenPort = 5072
+		}, map[string]wantFailure{
+			"dma dma-east": {"Lync call-back", "rpp-listen-port-mismatch"}, "dma dma-west": {},
+		}},
 		{"clean traditional", "single-site.yaml", nil, map[string]wantFailure{
 			"traditional vmr.fabrikam.com": {}, "dma dma": {},
 		}},

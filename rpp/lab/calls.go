@@ -97,24 +97,7 @@ func (l *runner) startDMA(ctx context.Context, sys dma.System, ready []readyRMX)
 	}
 	run.dm = dm
 	st := System{Kind: KindDMA, Name: sys.Name, State: "up", Detail: "SIP from endpoints on " + addr + " (UDP, TCP)"}
-	// Lync calls the DMA back over MTLS (calls it routes, health probes):
-	// that is where the DMA's own server certificate is checked.
-	if tlsAddr := dm.TLSAddr(); tlsAddr != "" {
-		l.srv.SetComputerAddress(sys.FQDN, sys.SIPPort(), tlsAddr)
-	}
-	probe := l.srv.ProbeComputer(ctx, sys.FQDN, sys.SIPPort())
-	if probe.Err != nil {
-		st.State = "unreachable from Lync"
-		st.Failure = &Failure{
-			Phase:   "Lync call-back",
-			Symptom: "Lync cannot open MTLS to the DMA: calls Lync routes to it fail",
-			Detail:  probe.Err.Error(),
-			Rules:   l.ex.findingsAbout("dma/"+sys.Name, sys.FQDN),
-			Err:     probe.Err,
-		}
-	} else {
-		st.Detail += fmt.Sprintf("; Lync's OPTIONS over MTLS to %s:%d answered %d", sys.FQDN, sys.SIPPort(), probe.Status)
-	}
+	l.probe(ctx, "dma/"+sys.Name, sys.FQDN, sys.SIPPort(), dm.TLSAddr(), &st)
 	return run, st, nil
 }
 

@@ -246,7 +246,9 @@ func (l *runner) startRMXs(ctx context.Context) ([]readyRMX, error) {
 				l.res.Disagreements = append(l.res.Disagreements, fmt.Sprintf("%s reached %s, but rpp check reports %s for it", sys.Name, status.State, id))
 			}
 			ready = append(ready, readyRMX{sys: sys, r: r})
-			l.probeRMX(ctx, r, sys, &st)
+			if err := l.serveLync(ctx, r, sys, &st); err != nil {
+				return ready, err
+			}
 		}
 		l.res.Systems = append(l.res.Systems, st)
 	}

@@ -14,30 +14,42 @@ import (
 	"github.com/rppkit/rppkit/rpp"
 )
 
-// probeRMX lets Lync reach the RMX as it does every trusted application
-// computer — over mutual TLS, where the RMX's own server certificate is
-// checked — and records the answer to its OPTIONS in the RMX's status.
-func (l *runner) probeRMX(ctx context.Context, r *rmxtest.RMX, sys rmx.System, st *System) {
+// serveLync has the RMX listen for Lync over mutual TLS, as every trusted
+// application computer does, and lets Lync probe it.
+func (l *runner) serveLync(ctx context.Context, r *rmxtest.RMX, sys rmx.System, st *System) error {
 	addr, err := r.ServeLync(context.WithoutCancel(ctx)) // closed with the RMX
 	if err != nil {
-		st.Detail += "; could not listen for Lync: " + err.Error()
-		return
+		return fmt.Errorf("%w: RMX %s: %w", ErrLab, sys.Name, err)
 	}
-	port := l.applicationPort(sys.FQDN)
-	l.srv.SetComputerAddress(sys.FQDN, port, addr)
-	probe := l.srv.ProbeComputer(ctx, sys.FQDN, port)
+	l.probe(ctx, "rmx/"+sys.Name, sys.FQDN, sys.SIPPort(), addr, st)
+	return nil
+}
+
+// probe has Lync reach the computer at fqdn as it does every trusted
+// application computer: over mutual TLS, on its trusted application's
+// port, where the computer's own server certificate is checked. The
+// computer listens (at addr) on its own SIP port, so a port Lync does not
+// dial is found here too. The OPTIONS answer, or why Lync could not get
+// one, goes into the computer's status.
+func (l *runner) probe(ctx context.Context, object string, fqdn lync.FQDN, listenPort lync.Port, addr string, st *System) {
+	if addr == "" {
+		return // no certificate to listen with: the check says why
+	}
+	l.srv.SetComputerAddress(fqdn, listenPort, addr)
+	port := l.applicationPort(fqdn)
+	probe := l.srv.ProbeComputer(ctx, fqdn, port)
 	if probe.Err != nil {
 		st.State = "unreachable from Lync"
 		st.Failure = &Failure{
 			Phase:   "Lync call-back",
-			Symptom: "Lync cannot open MTLS to the RMX: calls Lync routes to it fail",
+			Symptom: fmt.Sprintf("Lync cannot open MTLS to %s:%d: calls Lync routes to it fail", fqdn, port),
 			Detail:  probe.Err.Error(),
-			Rules:   l.ex.findingsAbout("rmx/"+sys.Name, sys.FQDN),
+			Rules:   l.ex.findingsAbout(object, fqdn),
 			Err:     probe.Err,
 		}
 		return
 	}
-	st.Detail += fmt.Sprintf("; Lync's OPTIONS over MTLS to %s:%d answered %d", sys.FQDN, port, probe.Status)
+	st.Detail += fmt.Sprintf("; Lync's OPTIONS over MTLS to %s:%d answered %d", fqdn, port, probe.Status)
 }
 
 // applicationPort is the port of the trusted application of the computer's
