@@ -686,9 +686,12 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value) {
 		return
 	}
 	si := d.structOf(v.Type())
+	// Small structs (all of the deployment's) keep their bookkeeping on the
+	// stack.
 	var seenBuf [32]*yaml.Node
 	var failedBuf [32]bool
-	seen, failed := seenBuf[:0], failedBuf[:0]
+	var seen []*yaml.Node
+	var failed []bool
 	if len(si.names) <= len(seenBuf) {
 		seen, failed = seenBuf[:len(si.names)], failedBuf[:len(si.names)]
 	} else {

@@ -340,7 +340,7 @@ func peerGRUU(p dma.LyncPeer) (sip.Uri, error) {
 		return u, fmt.Errorf("%w: peer %s has none", ErrServiceGRUU, p.Name)
 	}
 	if !lync.HasSIPScheme(p.ServiceGRUU) {
-		return u, fmt.Errorf("%w: peer %s has %q, without sip:", ErrServiceGRUU, p.Name, p.ServiceGRUU)
+		return u, fmt.Errorf("%w: peer %s has %q, which lacks the sip: scheme", ErrServiceGRUU, p.Name, p.ServiceGRUU)
 	}
 	if err := sip.ParseUri(p.ServiceGRUU, &u); err != nil {
 		return u, fmt.Errorf("%w: peer %s has %q: %w", ErrServiceGRUU, p.Name, p.ServiceGRUU, err)

@@ -90,7 +90,7 @@ func (r *RMX) ServeLync(ctx context.Context) (string, error) {
 	l.served.Add(1)
 	go func() {
 		defer l.served.Done()
-		if err := srv.ServeTLS(ln); err != nil && !errors.Is(err, net.ErrClosed) {
+		if err := srv.ServeTLS(ln); !errors.Is(err, net.ErrClosed) { // it never returns nil
 			log.Debug("serve ended", "error", err)
 		}
 	}()

@@ -34,17 +34,6 @@ func newExplainer(d *rpp.Deployment, report rpp.Report) *explainer {
 	return e
 }
 
-// wireRules are the rules whose findings show on the wire: those that list
-// a symptom.
-func (e *explainer) isWireRule(id string) bool {
-	for _, ids := range e.bySymp {
-		if slices.Contains(ids, id) {
-			return true
-		}
-	}
-	return false
-}
-
 // rulesAbout returns the IDs of the rules whose findings are about the
 // system called object (rmx/NAME or dma/NAME) at fqdn, or about the topology
 // objects of fqdn's trusted application pool, sorted and without repeats.
