@@ -7,8 +7,8 @@ import (
 )
 
 // WriteMarkdown writes the case catalogue as a Markdown page, grouped by
-// subject: what conformance/CASES.md holds, so nobody has to read code to
-// know what the kit checks.
+// subject, followed by every wire case: what conformance/CASES.md holds, so
+// nobody has to read code to know what the kit checks.
 func WriteMarkdown(w io.Writer, cases []Case) error {
 	var b strings.Builder
 	b.WriteString("# The rppkit conformance cases\n\n")
@@ -42,8 +42,26 @@ func WriteMarkdown(w io.Writer, cases []Case) error {
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", c.ID, c.Level, strings.Join(rules, " "), escapeCell(c.Title))
 		}
 	}
+	writeWireMarkdown(&b, WireCases())
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeWireMarkdown lists the wire cases: Go code, not vectors, since each
+// runs on the wire against a device or a Lync stand-in under test.
+func writeWireMarkdown(b *strings.Builder, cases []About) {
+	fmt.Fprintf(b, "\n## Wire cases\n\n%d cases, run on loopback sockets rather than read from vectors. ", len(cases))
+	b.WriteString("`device/…`: a device under test (an RMX-like trusted application) against the kit's Lync stand-in; `RunDevice` runs them. ")
+	b.WriteString("`lync/…`: rppkit's RMX stand-in against a Lync stand-in under test; `RunLync` runs them. ")
+	b.WriteString("`rpp conformance` runs both against rppkit's own stand-ins.\n\n")
+	b.WriteString("| case | level | rules | what it checks |\n|---|---|---|---|\n")
+	for _, c := range cases {
+		rules := make([]string, len(c.Rules))
+		for i, r := range c.Rules {
+			rules[i] = "`" + r + "`"
+		}
+		fmt.Fprintf(b, "| `%s` | %s | %s | %s |\n", c.ID, c.Level, strings.Join(rules, " "), escapeCell(c.Title))
+	}
 }
 
 func upperFirst(s string) string {
