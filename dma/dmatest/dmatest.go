@@ -17,6 +17,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/rppkit/rppkit/dma"
+	"github.com/rppkit/rppkit/internal/sipudp"
 	"github.com/rppkit/rppkit/lync"
 )
 
@@ -160,6 +161,9 @@ func (d *DMA) Start(ctx context.Context) (string, error) {
 		d.closeSockets()
 		return "", err
 	}
+	// The DMA answers endpoints over UDP on its own socket only, also a
+	// request sipgo gets to after Close (see internal/sipudp).
+	sipudp.Own(d.ua, udp)
 	d.lync = newLyncSide(d)
 	d.contact = sip.Uri{Scheme: "sip", User: "dma", Host: host, Port: port}
 	d.srv.OnInvite(d.track(d.invite))
@@ -294,7 +298,7 @@ func (d *DMA) Close() error {
 		d.client.Close()
 	}
 	if d.ua != nil {
-		if err := d.ua.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+		if err := sipudp.Close(d.ua); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/rppkit/rppkit/internal/sipudp"
 	"github.com/rppkit/rppkit/lync/sdp"
 )
 
@@ -184,6 +185,7 @@ func (c *EndpointCall) listenUDP(o dialOptions) error {
 		return err
 	}
 	c.sipConn, c.served = conn, make(chan struct{})
+	sipudp.Own(c.ua, conn)
 	go func() {
 		defer close(c.served)
 		_ = srv.ServeUDP(conn)
@@ -283,7 +285,7 @@ func (c *EndpointCall) Close() error {
 			c.client.Close()
 		}
 		if c.ua != nil {
-			if cerr := c.ua.Close(); cerr != nil && !errors.Is(cerr, net.ErrClosed) {
+			if cerr := sipudp.Close(c.ua); cerr != nil {
 				err = cerr
 			}
 		}
