@@ -21,7 +21,7 @@ type conferencing struct {
 	s      *Server
 	ctx    context.Context // ends at close: AV MCU sessions, calls back
 	cancel context.CancelFunc
-	wg     sync.WaitGroup // AV MCU sessions
+	media  group // AV MCU sessions
 
 	mu        sync.Mutex
 	closed    bool
@@ -54,7 +54,7 @@ func (c *conferencing) close() error {
 	for _, l := range links {
 		errs = append(errs, l.close())
 	}
-	c.wg.Wait()
+	c.media.close()
 	return errors.Join(errs...)
 }
 

@@ -153,21 +153,28 @@ func (c *conferencing) startMedia(pt *participant, agents []*iceAgent) {
 	if old != nil {
 		old.stop()
 	}
-	var wg sync.WaitGroup
-	for i, a := range agents {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer a.close()
-			c.echo(ctx, pt, a, i == 0)
-		}()
-	}
-	c.wg.Add(1)
-	go func() {
-		defer c.wg.Done()
+	started := c.media.Go(func() {
 		defer close(ms.done)
+		var wg sync.WaitGroup
+		for i, a := range agents {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer a.close()
+				c.echo(ctx, pt, a, i == 0)
+			}()
+		}
 		wg.Wait()
-	}()
+	})
+	if !started {
+		// The lab is closing: no session, and the agents go.
+		cancel()
+		for _, a := range agents {
+			a.close()
+		}
+		pt.update(func(p *Participant) { p.Media = MediaEnded })
+		close(ms.done)
+	}
 }
 
 // echo connects one agent and echoes until ctx ends.

@@ -1,0 +1,40 @@
+package lynctest
+
+import "sync"
+
+// group runs goroutines that the lab's Close waits for. Unlike a bare
+// sync.WaitGroup it refuses new ones once closing has begun: sipgo runs
+// each handler on a goroutine of its own, which can still be starting work
+// (a NOTIFY, an AV MCU media session) while the lab closes — when its
+// context ends, say — and a WaitGroup.Add from zero concurrent with Wait is
+// a data race, and a goroutine started after Wait returned is left running.
+type group struct {
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+}
+
+// Go runs f on a new goroutine, unless the group is closed: then it
+// reports false and f does not run.
+func (g *group) Go(f func()) bool {
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return false
+	}
+	g.wg.Add(1)
+	g.mu.Unlock()
+	go func() {
+		defer g.wg.Done()
+		f()
+	}()
+	return true
+}
+
+// close refuses new goroutines and waits for those running.
+func (g *group) close() {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
+	g.wg.Wait()
+}
