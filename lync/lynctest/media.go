@@ -217,10 +217,13 @@ func (c *conferencing) echo(ctx context.Context, pt *participant, a *iceAgent, f
 			return
 		}
 		pt.in.Add(int64(n))
-		if n, err = conn.Write(buf[:n]); err != nil {
+		// Counted before it is sent, so that a participant that got the
+		// echo finds it in the roster; taken back if the send fails.
+		pt.out.Add(int64(n))
+		if _, err = conn.Write(buf[:n]); err != nil {
+			pt.out.Add(-int64(n))
 			return
 		}
-		pt.out.Add(int64(n))
 	}
 }
 
