@@ -16,6 +16,7 @@ import (
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/rppkit/rppkit/internal/sipgolog"
 	"github.com/rppkit/rppkit/internal/sipudp"
 	"github.com/rppkit/rppkit/lync/sdp"
 )
@@ -103,7 +104,7 @@ func Dial(ctx context.Context, dmaAddr, number string, opts ...DialOption) (*End
 		sipgo.WithUserAgent("rppkit endpoint (standards SIP, Group Series stand-in)"),
 		sipgo.WithUserAgentHostname("127.0.0.1"),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(o.logger)),
-		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(o.logger)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(o.logger), sipgolog.UnhandledResponses(o.logger)),
 	)
 	clientOpts := []sipgo.ClientOption{sipgo.WithClientLogger(o.logger), sipgo.WithClientHostname("127.0.0.1")}
 	if err == nil && o.transport == "udp" {
