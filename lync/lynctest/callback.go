@@ -293,6 +293,7 @@ func (l *link) open() error {
 		return err
 	}
 	l.routes()
+	l.ua.TransportLayer().OnMessage(s.rec.reserveRequests(s.opts.now))
 	return nil
 }
 
@@ -356,7 +357,7 @@ func (c *conferencing) drop(l *link) {
 func (l *link) routes() {
 	s := l.c.s
 	record := func(req *sip.Request, res *sip.Response, tx sip.ServerTransaction) {
-		s.rec.add(Message{Time: s.opts.now(), Direction: In, Server: string(l.fe.FQDN), Peer: string(l.computer), StartLine: req.StartLine(), Text: req.String()})
+		s.rec.add(Message{Time: s.opts.now(), Direction: In, Server: string(l.fe.FQDN), Peer: string(l.computer), StartLine: req.StartLine(), msg: req})
 		if res == nil {
 			return
 		}

@@ -71,6 +71,7 @@ func (s *Server) startFrontEnd(ctx context.Context, p lync.FrontEndPool, edge *E
 		return nil, err
 	}
 	fe.routes()
+	fe.ua.TransportLayer().OnMessage(s.rec.reserveRequests(s.opts.now))
 	conf := &tls.Config{
 		Certificates: []tls.Certificate{cert},
 		ClientAuth:   tls.RequireAndVerifyClientCert,
