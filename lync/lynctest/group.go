@@ -1,6 +1,9 @@
 package lynctest
 
-import "sync"
+import (
+	"errors"
+	"sync"
+)
 
 // group runs goroutines that the lab's Close waits for. Unlike a bare
 // sync.WaitGroup it refuses new ones once closing has begun: sipgo runs
@@ -17,19 +20,31 @@ type group struct {
 // Go runs f on a new goroutine, unless the group is closed: then it
 // reports false and f does not run.
 func (g *group) Go(f func()) bool {
-	g.mu.Lock()
-	if g.closed {
-		g.mu.Unlock()
+	if !g.enter() {
 		return false
 	}
-	g.wg.Add(1)
-	g.mu.Unlock()
 	go func() {
-		defer g.wg.Done()
+		defer g.leave()
 		f()
 	}()
 	return true
 }
+
+// enter counts in work the caller does on its own goroutine, which close
+// waits for until leave, unless the group is closed: then it reports
+// false and the work must not begin.
+func (g *group) enter() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.wg.Add(1)
+	return true
+}
+
+// leave ends work that enter counted in.
+func (g *group) leave() { g.wg.Done() }
 
 // close refuses new goroutines and waits for those running.
 func (g *group) close() {
@@ -38,3 +53,6 @@ func (g *group) close() {
 	g.mu.Unlock()
 	g.wg.Wait()
 }
+
+// errLabClosed is why work refused by a closed group did not run.
+var errLabClosed = errors.New("the lab is closing")

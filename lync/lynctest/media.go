@@ -48,8 +48,17 @@ func (a *iceAgent) close() {
 // its candidates: relay candidates through the Front End's Edge, with
 // credentials from the lab's own credential store as MRAS mints them; host
 // candidates on loopback when the Front End has no Edge.
+//
+// The lab's Close waits for it: pion gathers a relay candidate with a TURN
+// Allocate that nothing cancels (Agent.Close waits for it), retransmitted
+// for about 8 s when the relay has gone, so it must end while the Edge
+// still answers — it then ends at once — and not outlive the lab.
 func (fe *FrontEnd) newAgent(ctx context.Context, identity string) (*iceAgent, error) {
 	s := fe.s
+	if !s.conf.agents.enter() {
+		return nil, fmt.Errorf("lynctest: AV MCU ICE agent: %w", errLabClosed)
+	}
+	defer s.conf.agents.leave()
 	check := 50 * time.Millisecond
 	cfg := &ice.AgentConfig{
 		NetworkTypes:  []ice.NetworkType{ice.NetworkTypeUDP4},
