@@ -414,8 +414,12 @@ func (c *call) openMedia() error {
 				return
 			}
 			c.rxBytes.Add(int64(n))
-			if m, err := pc.WriteTo(buf[:n], from); err == nil {
-				c.txBytes.Add(int64(m))
+			// Counted before it is sent, so that an endpoint that got
+			// the echo finds it in the call log; taken back if the send
+			// fails.
+			c.txBytes.Add(int64(n))
+			if _, err := pc.WriteTo(buf[:n], from); err != nil {
+				c.txBytes.Add(-int64(n))
 			}
 		}
 	}()

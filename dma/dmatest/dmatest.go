@@ -17,6 +17,8 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/rppkit/rppkit/dma"
+	"github.com/rppkit/rppkit/internal/sipgolog"
+	"github.com/rppkit/rppkit/internal/sipudp"
 	"github.com/rppkit/rppkit/lync"
 )
 
@@ -105,6 +107,7 @@ type DMA struct {
 	ctx       context.Context
 	cancel    context.CancelFunc
 	stopWatch func() bool
+	unroute   []func() // of the sipgolog routes of the DMA's addresses
 }
 
 // New makes a stand-in for the DMA sys (an entry of a deployment's rpp.dma
@@ -148,7 +151,7 @@ func (d *DMA) Start(ctx context.Context) (string, error) {
 		sipgo.WithUserAgent("Polycom RealPresence DMA/"+d.sys.Version.String()),
 		sipgo.WithUserAgentHostname(host),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(log)),
-		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log), sipgolog.UnhandledResponses(log)),
 	)
 	if err == nil {
 		d.srv, err = sipgo.NewServer(d.ua, sipgo.WithServerLogger(log))
@@ -160,6 +163,9 @@ func (d *DMA) Start(ctx context.Context) (string, error) {
 		d.closeSockets()
 		return "", err
 	}
+	// The DMA answers endpoints over UDP on its own socket only, also a
+	// request sipgo gets to after Close (see internal/sipudp).
+	sipudp.Own(d.ua, udp)
 	d.lync = newLyncSide(d)
 	d.contact = sip.Uri{Scheme: "sip", User: "dma", Host: host, Port: port}
 	d.srv.OnInvite(d.track(d.invite))
@@ -198,6 +204,12 @@ func (d *DMA) Start(ctx context.Context) (string, error) {
 				log.Debug("serve ended", "error", err)
 			}
 		}()
+	}
+	// sipgo logs the reference counting of connections through its
+	// default logger, naming their addresses: send those to the DMA's.
+	d.unroute = append(d.unroute, sipgolog.Register(d.addr, log))
+	if d.tlsAddr != "" {
+		d.unroute = append(d.unroute, sipgolog.Register(d.tlsAddr, log))
 	}
 	d.stopWatch = context.AfterFunc(ctx, func() { d.Close() })
 	return d.addr, nil
@@ -294,9 +306,12 @@ func (d *DMA) Close() error {
 		d.client.Close()
 	}
 	if d.ua != nil {
-		if err := d.ua.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+		if err := sipudp.Close(d.ua); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	for _, f := range d.unroute { // after the connections have closed
+		f()
 	}
 	return errors.Join(errs...)
 }

@@ -16,6 +16,8 @@ import (
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/rppkit/rppkit/internal/sipgolog"
+	"github.com/rppkit/rppkit/internal/sipudp"
 	"github.com/rppkit/rppkit/lync/sdp"
 )
 
@@ -102,7 +104,7 @@ func Dial(ctx context.Context, dmaAddr, number string, opts ...DialOption) (*End
 		sipgo.WithUserAgent("rppkit endpoint (standards SIP, Group Series stand-in)"),
 		sipgo.WithUserAgentHostname("127.0.0.1"),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(o.logger)),
-		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(o.logger)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(o.logger), sipgolog.UnhandledResponses(o.logger)),
 	)
 	clientOpts := []sipgo.ClientOption{sipgo.WithClientLogger(o.logger), sipgo.WithClientHostname("127.0.0.1")}
 	if err == nil && o.transport == "udp" {
@@ -184,6 +186,7 @@ func (c *EndpointCall) listenUDP(o dialOptions) error {
 		return err
 	}
 	c.sipConn, c.served = conn, make(chan struct{})
+	sipudp.Own(c.ua, conn)
 	go func() {
 		defer close(c.served)
 		_ = srv.ServeUDP(conn)
@@ -283,7 +286,7 @@ func (c *EndpointCall) Close() error {
 			c.client.Close()
 		}
 		if c.ua != nil {
-			if cerr := c.ua.Close(); cerr != nil && !errors.Is(cerr, net.ErrClosed) {
+			if cerr := sipudp.Close(c.ua); cerr != nil {
 				err = cerr
 			}
 		}

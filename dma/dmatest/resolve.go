@@ -15,6 +15,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/rppkit/rppkit/dma"
+	"github.com/rppkit/rppkit/internal/sipgolog"
 	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/lync/c3p"
 )
@@ -56,7 +57,7 @@ func (l *lyncSide) stack(server string) (*sipgo.Client, error) {
 		sipgo.WithUserAgentHostname(string(d.sys.FQDN)),
 		sipgo.WithUserAgenTLSConfig(conf),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(log)),
-		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log), sipgolog.UnhandledResponses(log)),
 	)
 	if err != nil {
 		return nil, err

@@ -12,9 +12,11 @@
 //
 // The package installs, once, when it is initialised, a default logger for
 // sipgo whose handler sends each record to the logger registered for the
-// local address the record names (its "ip" or "laddr" attribute: a lab's
-// listening address), and any other record to slog.Default() as sipgo
-// would have. The registry is process-wide because sipgo's default logger
+// local address the record names (its "ip", "laddr" or "src" attribute: a
+// lab's listening address, for the connections it accepted), or else for
+// the remote address it names ("dst": the connections a client opened to
+// a stand-in, whose local port is one the system chose), and any other
+// record to slog.Default() as sipgo would have. The registry is process-wide because sipgo's default logger
 // is; nothing else here is.
 package sipgolog
 
@@ -48,7 +50,9 @@ func init() {
 }
 
 // Register sends sipgo's default-logger records about connections whose
-// local address is addr (host:port, as net.Addr.String writes it) to l.
+// local address is addr (host:port, as net.Addr.String writes it) to l,
+// and those about connections to addr whose local address is registered
+// by nobody.
 // After unregister is called the route stays until keepRetired other
 // routes have been unregistered (or addr is registered again), because
 // sipgo writes the last records of a connection after the server that
@@ -69,9 +73,12 @@ func Register(addr string, l *slog.Logger) (unregister func()) {
 	}
 }
 
-// routeKeys are the attributes that name a local address in sipgo's
-// records.
-var routeKeys = []string{"ip", "laddr"}
+// localKeys are the attributes that name a local address in sipgo's
+// records, remoteKeys those that name the remote one.
+var (
+	localKeys  = []string{"ip", "laddr", "src"}
+	remoteKeys = []string{"dst"}
+)
 
 type handler struct {
 	attrs []slog.Attr
@@ -84,27 +91,32 @@ func (h handler) target(r *slog.Record) *slog.Logger {
 	if len(routes) == 0 {
 		return nil
 	}
-	var found *slog.Logger
+	// The local address decides; the remote one only when the local one
+	// is not registered.
+	var local, remote *slog.Logger
 	match := func(a slog.Attr) bool {
-		for _, k := range routeKeys {
-			if a.Key == k {
-				if l, ok := routes[a.Value.String()]; ok {
-					found = l
-					return false
-				}
+		if slices.Contains(localKeys, a.Key) {
+			if l, ok := routes[a.Value.String()]; ok {
+				local = l
+				return false
 			}
+		} else if remote == nil && slices.Contains(remoteKeys, a.Key) {
+			remote = routes[a.Value.String()]
 		}
 		return true
 	}
 	for _, a := range h.attrs {
 		if !match(a) {
-			return found
+			return local
 		}
 	}
 	if r != nil {
 		r.Attrs(match)
 	}
-	return found
+	if local != nil {
+		return local
+	}
+	return remote
 }
 
 func (h handler) Enabled(ctx context.Context, level slog.Level) bool {
@@ -143,3 +155,13 @@ func (h handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 // WithGroup keeps the records flat: sipgo's default-logger records use no
 // groups.
 func (h handler) WithGroup(string) slog.Handler { return h }
+
+// UnhandledResponses sends the responses that answer no transaction of a
+// user agent — a late 100 Trying, a retransmission — to l. Without it
+// sipgo writes them to its default logger with no address to route them
+// by, and so to standard error.
+func UnhandledResponses(l *slog.Logger) sip.TransactionLayerOption {
+	return sip.WithTransactionLayerUnhandledResponseHandler(func(r *sip.Response) {
+		l.Debug("a response that answers no request", "response", r.Short(), "source", r.Source())
+	})
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/rppkit/rppkit/internal/sipgolog"
 	"github.com/rppkit/rppkit/lync"
 )
 
@@ -277,7 +278,7 @@ func (l *link) open() error {
 		sipgo.WithUserAgentHostname(string(l.fe.FQDN)),
 		sipgo.WithUserAgenTLSConfig(conf),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(log)),
-		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log), sipgolog.UnhandledResponses(log)),
 	)
 	if err != nil {
 		return err
@@ -292,6 +293,7 @@ func (l *link) open() error {
 		return err
 	}
 	l.routes()
+	l.ua.TransportLayer().OnMessage(s.rec.reserveRequests(s.opts.now))
 	return nil
 }
 
@@ -355,7 +357,7 @@ func (c *conferencing) drop(l *link) {
 func (l *link) routes() {
 	s := l.c.s
 	record := func(req *sip.Request, res *sip.Response, tx sip.ServerTransaction) {
-		s.rec.add(Message{Time: s.opts.now(), Direction: In, Server: string(l.fe.FQDN), Peer: string(l.computer), StartLine: req.StartLine(), Text: req.String()})
+		s.rec.add(Message{Time: s.opts.now(), Direction: In, Server: string(l.fe.FQDN), Peer: string(l.computer), StartLine: req.StartLine(), msg: req})
 		if res == nil {
 			return
 		}

@@ -21,7 +21,10 @@ type conferencing struct {
 	s      *Server
 	ctx    context.Context // ends at close: AV MCU sessions, calls back
 	cancel context.CancelFunc
-	wg     sync.WaitGroup // AV MCU sessions
+	media  group // AV MCU sessions
+	// agents are the AV MCU's ICE agents being made: gathering their
+	// relay candidates needs the Edge until it ends (see newAgent).
+	agents group
 
 	mu        sync.Mutex
 	closed    bool
@@ -45,6 +48,8 @@ func newConferencing(s *Server) *conferencing {
 // waits for them.
 func (c *conferencing) close() error {
 	c.cancel()
+	// Before the Edges close (Server.shutdown closes them last).
+	c.agents.close()
 	c.mu.Lock()
 	c.closed = true
 	links := c.links
@@ -54,7 +59,7 @@ func (c *conferencing) close() error {
 	for _, l := range links {
 		errs = append(errs, l.close())
 	}
-	c.wg.Wait()
+	c.media.close()
 	return errors.Join(errs...)
 }
 

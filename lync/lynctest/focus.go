@@ -323,7 +323,7 @@ func (fe *FrontEnd) ack(req *sip.Request, tx sip.ServerTransaction) {
 	if p := fe.peerOf(req); p != nil {
 		who = string(p.computer)
 	}
-	fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: In, Server: string(fe.FQDN), Peer: who, StartLine: req.StartLine(), Text: req.String()})
+	fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: In, Server: string(fe.FQDN), Peer: who, StartLine: req.StartLine(), msg: req})
 }
 
 // confDialog is a focus or AV MCU dialog the lab answered 200.

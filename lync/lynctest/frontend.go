@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"sync"
 	"time"
 
 	"github.com/emiago/sipgo"
@@ -25,15 +24,15 @@ type FrontEnd struct {
 	// Edge is the Edge pool associated with the pool, or nil.
 	Edge *Edge
 
-	s      *Server
-	ua     *sipgo.UserAgent
-	srv    *sipgo.Server
-	client *sipgo.Client
-	ln     net.Listener
-	served chan struct{}
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup // NOTIFYs in flight
+	s        *Server
+	ua       *sipgo.UserAgent
+	srv      *sipgo.Server
+	client   *sipgo.Client
+	ln       net.Listener
+	served   chan struct{}
+	ctx      context.Context
+	cancel   context.CancelFunc
+	notifies group // NOTIFYs in flight
 	// unroute ends the routing of sipgo's default-logger records.
 	unroute func()
 }
@@ -72,6 +71,7 @@ func (s *Server) startFrontEnd(ctx context.Context, p lync.FrontEndPool, edge *E
 		return nil, err
 	}
 	fe.routes()
+	fe.ua.TransportLayer().OnMessage(s.rec.reserveRequests(s.opts.now))
 	conf := &tls.Config{
 		Certificates: []tls.Certificate{cert},
 		ClientAuth:   tls.RequireAndVerifyClientCert,
@@ -138,7 +138,7 @@ func (fe *FrontEnd) close() error {
 	fe.cancel()
 	err := fe.ln.Close()
 	<-fe.served
-	fe.wg.Wait()
+	fe.notifies.close()
 	fe.client.Close()
 	defer fe.unroute() // after the connections have closed
 	if cerr := fe.ua.Close(); cerr != nil && !errors.Is(cerr, net.ErrClosed) {

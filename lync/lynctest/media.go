@@ -48,8 +48,17 @@ func (a *iceAgent) close() {
 // its candidates: relay candidates through the Front End's Edge, with
 // credentials from the lab's own credential store as MRAS mints them; host
 // candidates on loopback when the Front End has no Edge.
+//
+// The lab's Close waits for it: pion gathers a relay candidate with a TURN
+// Allocate that nothing cancels (Agent.Close waits for it), retransmitted
+// for about 8 s when the relay has gone, so it must end while the Edge
+// still answers — it then ends at once — and not outlive the lab.
 func (fe *FrontEnd) newAgent(ctx context.Context, identity string) (*iceAgent, error) {
 	s := fe.s
+	if !s.conf.agents.enter() {
+		return nil, fmt.Errorf("lynctest: AV MCU ICE agent: %w", errLabClosed)
+	}
+	defer s.conf.agents.leave()
 	check := 50 * time.Millisecond
 	cfg := &ice.AgentConfig{
 		NetworkTypes:  []ice.NetworkType{ice.NetworkTypeUDP4},
@@ -153,21 +162,28 @@ func (c *conferencing) startMedia(pt *participant, agents []*iceAgent) {
 	if old != nil {
 		old.stop()
 	}
-	var wg sync.WaitGroup
-	for i, a := range agents {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer a.close()
-			c.echo(ctx, pt, a, i == 0)
-		}()
-	}
-	c.wg.Add(1)
-	go func() {
-		defer c.wg.Done()
+	started := c.media.Go(func() {
 		defer close(ms.done)
+		var wg sync.WaitGroup
+		for i, a := range agents {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer a.close()
+				c.echo(ctx, pt, a, i == 0)
+			}()
+		}
 		wg.Wait()
-	}()
+	})
+	if !started {
+		// The lab is closing: no session, and the agents go.
+		cancel()
+		for _, a := range agents {
+			a.close()
+		}
+		pt.update(func(p *Participant) { p.Media = MediaEnded })
+		close(ms.done)
+	}
 }
 
 // echo connects one agent and echoes until ctx ends.
@@ -210,10 +226,13 @@ func (c *conferencing) echo(ctx context.Context, pt *participant, a *iceAgent, f
 			return
 		}
 		pt.in.Add(int64(n))
-		if n, err = conn.Write(buf[:n]); err != nil {
+		// Counted before it is sent, so that a participant that got the
+		// echo finds it in the roster; taken back if the send fails.
+		pt.out.Add(int64(n))
+		if _, err = conn.Write(buf[:n]); err != nil {
+			pt.out.Add(-int64(n))
 			return
 		}
-		pt.out.Add(int64(n))
 	}
 }
 

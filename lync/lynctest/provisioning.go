@@ -119,9 +119,8 @@ func (fe *FrontEnd) notify(sub *sip.Request, tag string, body []byte) {
 	n.AppendHeader(sip.NewHeader("subscription-state", "terminated;expires=0"))
 	n.AppendHeader(sip.NewHeader("Content-Type", provision.ContentType))
 	n.SetBody(body)
-	fe.wg.Add(1)
-	go func() {
-		defer fe.wg.Done()
+	// Not once the Front End is closing: its client is going away.
+	fe.notifies.Go(func() {
 		ctx, cancel := context.WithTimeout(fe.ctx, waitNotify)
 		defer cancel()
 		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: Out, Server: string(fe.FQDN), Peer: sub.Source(), StartLine: n.StartLine(), Text: n.String()})
@@ -131,7 +130,7 @@ func (fe *FrontEnd) notify(sub *sip.Request, tag string, body []byte) {
 			return
 		}
 		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: In, Server: string(fe.FQDN), Peer: sub.Source(), StartLine: res.StartLine(), Text: res.String()})
-	}()
+	})
 }
 
 // accepts reports whether the request's Accept headers allow ct.

@@ -2,11 +2,11 @@ package lynctest
 
 import (
 	"fmt"
-
-	"github.com/emiago/sipgo/sip"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/emiago/sipgo/sip"
 )
 
 // Direction says which way a recorded message went, seen from the lab.
@@ -52,6 +52,10 @@ type Message struct {
 	// final — a request once its handler has it, a response just before it
 	// is sent — and changes it no more.
 	msg sip.Message
+
+	// pending marks a place reserve kept for a request whose handler has
+	// not recorded it (yet): messages leaves it out.
+	pending bool
 }
 
 // recorder keeps what the lab sends and receives, up to a bound, so that a
@@ -62,11 +66,70 @@ type recorder struct {
 	mu      sync.Mutex
 	msgs    []Message
 	dropped int
+	// reserved are the places reserve kept, by request; early the
+	// requests a handler recorded before reserve came to them.
+	reserved map[*sip.Request]int
+	early    map[*sip.Request]struct{}
 }
 
+// reserve keeps the next place of the recording for req, which arrived at
+// t, so that the lab's requests are recorded in the order they arrived on
+// a connection. sipgo hands each request to a goroutine of its own, and
+// handlers record in whatever order those run: a device's ACK could land
+// after the INVITE it sent next. Call it where sipgo reads requests, in
+// order (a TransportLayer.OnMessage hook); add fills the place when the
+// request's handler records it. sipgo calls that hook after it has handed
+// the request to its goroutine, so the handler may have recorded it
+// already: then it is last, which is still before anything read after it,
+// and reserve keeps no place. A request no handler gets (an ACK that its
+// transaction absorbs) keeps an empty place, which takes one of the
+// recorder's max.
+func (r *recorder) reserve(req *sip.Request, t time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.early[req]; ok {
+		delete(r.early, req)
+		return
+	}
+	if len(r.msgs) >= r.max {
+		return // add counts it as dropped
+	}
+	if r.reserved == nil {
+		r.reserved = map[*sip.Request]int{}
+	}
+	r.reserved[req] = len(r.msgs)
+	r.msgs = append(r.msgs, Message{Time: t, pending: true})
+}
+
+// reserveRequests is the TransportLayer.OnMessage hook of a user agent of
+// the lab that reserves a place for each request as it is read. Install it
+// before the user agent serves or sends anything: sipgo reads its hooks
+// without a lock.
+func (r *recorder) reserveRequests(now func() time.Time) sip.MessageHandler {
+	return func(m sip.Message) {
+		if req, ok := m.(*sip.Request); ok {
+			r.reserve(req, now())
+		}
+	}
+}
+
+// add records m: in the place reserve kept for its request (an incoming
+// request recorded with msg set), with the time it arrived, or else last.
 func (r *recorder) add(m Message) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if req, ok := m.msg.(*sip.Request); ok && m.Direction == In {
+		if i, ok := r.reserved[req]; ok {
+			delete(r.reserved, req)
+			m.Time = r.msgs[i].Time
+			r.msgs[i] = m
+			return
+		}
+		if r.early == nil {
+			r.early = map[*sip.Request]struct{}{}
+		}
+		r.early[req] = struct{}{}
+	}
 	if len(r.msgs) >= r.max {
 		r.dropped++
 		return
@@ -77,12 +140,18 @@ func (r *recorder) add(m Message) {
 func (r *recorder) messages() []Message {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	out := make([]Message, 0, len(r.msgs))
 	for i := range r.msgs {
-		if m := &r.msgs[i]; m.msg != nil {
+		m := &r.msgs[i]
+		if m.pending {
+			continue
+		}
+		if m.msg != nil {
 			m.Text, m.msg = m.msg.String(), nil
 		}
+		out = append(out, *m)
 	}
-	return append([]Message(nil), r.msgs...)
+	return out
 }
 
 // ladder draws the messages as a ladder diagram, one line each:

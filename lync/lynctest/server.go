@@ -146,6 +146,10 @@ type Server struct {
 	// Ends' connections to trusted application computers.
 	conf *conferencing
 
+	// stopWatch stops the watch on NewServer's context. It is set once
+	// NewServer has started everything, while the watch may already run
+	// Close (a context that ended during NewServer): hence watchMu.
+	watchMu   sync.Mutex
 	stopWatch func() bool
 	closeOnce sync.Once
 	closeErr  error
@@ -201,7 +205,10 @@ func NewServer(ctx context.Context, topo *lync.Topology, opts ...Option) (*Serve
 		s.shutdown()
 		return nil, err
 	}
-	s.stopWatch = context.AfterFunc(ctx, func() { s.Close() })
+	stop := context.AfterFunc(ctx, func() { s.Close() })
+	s.watchMu.Lock()
+	s.stopWatch = stop
+	s.watchMu.Unlock()
 	return s, nil
 }
 
@@ -229,8 +236,11 @@ func (s *Server) start(ctx context.Context) error {
 // have returned. It is safe to call more than once.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
-		if s.stopWatch != nil {
-			s.stopWatch()
+		s.watchMu.Lock()
+		stop := s.stopWatch
+		s.watchMu.Unlock()
+		if stop != nil {
+			stop()
 		}
 		s.closeErr = s.shutdown()
 	})

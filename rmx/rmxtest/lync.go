@@ -12,6 +12,7 @@ import (
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/rppkit/rppkit/internal/sipgolog"
 	"github.com/rppkit/rppkit/lync/sdp"
 )
 
@@ -24,6 +25,9 @@ type lyncListener struct {
 	srv    *sipgo.Server
 	served sync.WaitGroup
 	stop   func() bool
+	// unroute ends the routing of sipgo's default-logger records about
+	// the listener's connections.
+	unroute func()
 
 	mu    sync.Mutex
 	calls map[string]*VMRCall // by Call-ID
@@ -66,7 +70,7 @@ func (r *RMX) ServeLync(ctx context.Context) (string, error) {
 		sipgo.WithUserAgent("Polycom RMX/"+r.sys.Version.String()),
 		sipgo.WithUserAgentHostname(string(r.sys.FQDN)),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(log)),
-		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log), sipgolog.UnhandledResponses(log)),
 	)
 	if err != nil {
 		ln.Close()
@@ -94,6 +98,9 @@ func (r *RMX) ServeLync(ctx context.Context) (string, error) {
 			log.Debug("serve ended", "error", err)
 		}
 	}()
+	// sipgo logs the reference counting of connections through its
+	// default logger, naming their addresses: send those to the RMX's.
+	l.unroute = sipgolog.Register(ln.Addr().String(), log)
 	l.stop = context.AfterFunc(ctx, func() { ln.Close() })
 	r.lyncSide = l
 	return ln.Addr().String(), nil
@@ -163,6 +170,7 @@ func (l *lyncListener) close() error {
 	l.stop()
 	l.ln.Close()
 	l.served.Wait()
+	defer l.unroute() // after the connections have closed
 	if err := l.ua.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
 		return err
 	}

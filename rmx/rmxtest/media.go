@@ -85,12 +85,15 @@ func (m *media) send() {
 	for seq := uint16(0); ; seq++ {
 		binary.BigEndian.PutUint16(pkt[2:], seq)
 		binary.BigEndian.PutUint32(pkt[4:], uint32(seq)*3000) // 90 kHz clock, 30 fps
-		n, err := m.conn.Write(pkt)
-		if err != nil {
+		// Counted before it is sent, so that whoever got the packet (or
+		// its echo) finds it in Stats; taken back if the send fails.
+		m.sent.Add(int64(len(pkt)))
+		m.pktSent.Add(1)
+		if _, err := m.conn.Write(pkt); err != nil {
+			m.sent.Add(-int64(len(pkt)))
+			m.pktSent.Add(-1)
 			return
 		}
-		m.sent.Add(int64(n))
-		m.pktSent.Add(1)
 		select {
 		case <-m.stop:
 			return

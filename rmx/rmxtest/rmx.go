@@ -19,6 +19,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 	"github.com/pion/ice/v2"
 
+	"github.com/rppkit/rppkit/internal/sipgolog"
 	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/lync/mras"
 	"github.com/rppkit/rppkit/lync/provision"
@@ -218,7 +219,7 @@ func (r *RMX) connect() error {
 		sipgo.WithUserAgentHostname(string(r.sys.FQDN)),
 		sipgo.WithUserAgenTLSConfig(conf),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(log)),
-		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(log), sipgolog.UnhandledResponses(log)),
 	)
 	if err != nil {
 		return fail(PhaseConnect, rmx.SymptomTLS, "", err)

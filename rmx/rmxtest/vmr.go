@@ -269,9 +269,13 @@ func (c *VMRCall) echo() {
 				}
 				c.bytesRx.Add(int64(n))
 				c.pktsRx.Add(1)
-				if m, err := pc.WriteTo(buf[:n], from); err == nil {
-					c.bytesTx.Add(int64(m))
-					c.pktsTx.Add(1)
+				// Counted before it is sent, so that a peer that got the
+				// echo finds it in Stats; taken back if the send fails.
+				c.bytesTx.Add(int64(n))
+				c.pktsTx.Add(1)
+				if _, err := pc.WriteTo(buf[:n], from); err != nil {
+					c.bytesTx.Add(-int64(n))
+					c.pktsTx.Add(-1)
 				}
 			}
 		}()

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/rppkit/rppkit/examples"
 	"github.com/rppkit/rppkit/rpp"
 	"github.com/rppkit/rppkit/rpp/lab"
@@ -29,6 +31,7 @@ func TestMermaidCLIRendersEveryLadder(t *testing.T) {
 	if err != nil {
 		t.Skip("mmdc not found in PATH (npm @mermaid-js/mermaid-cli with PUPPETEER_SKIP_DOWNLOAD=1; .ci/run installs it)")
 	}
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	dir := t.TempDir()
 	config := os.Getenv("RPP_PUPPETEER_CONFIG")
 	if config == "" {
