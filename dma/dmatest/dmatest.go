@@ -108,6 +108,7 @@ type DMA struct {
 	cancel    context.CancelFunc
 	stopWatch func() bool
 	unroute   []func() // of the sipgolog routes of the DMA's addresses
+	rec       recorder // the endpoints' side of the calls
 }
 
 // New makes a stand-in for the DMA sys (an entry of a deployment's rpp.dma
@@ -166,11 +167,13 @@ func (d *DMA) Start(ctx context.Context) (string, error) {
 	// The DMA answers endpoints over UDP on its own socket only, also a
 	// request sipgo gets to after Close (see internal/sipudp).
 	sipudp.Own(d.ua, udp)
+	// Before anything is served: sipgo reads its hooks without a lock.
+	d.ua.TransportLayer().OnMessage(d.recordRequests)
 	d.lync = newLyncSide(d)
 	d.contact = sip.Uri{Scheme: "sip", User: "dma", Host: host, Port: port}
-	d.srv.OnInvite(d.track(d.invite))
-	d.srv.OnAck(d.ack)
-	d.srv.OnBye(d.track(d.bye))
+	d.srv.OnInvite(d.recording(d.track(d.invite)))
+	d.srv.OnAck(d.recording(d.ack))
+	d.srv.OnBye(d.recording(d.track(d.bye)))
 	d.srv.OnOptions(func(req *sip.Request, tx sip.ServerTransaction) {
 		_ = tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
 	})

@@ -3,6 +3,7 @@ package dmatest_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,6 +86,24 @@ func TestRealConnectEndToEnd(t *testing.T) {
 	waitCalls(t, dm, func(cs []dmatest.Call) bool { return cs[0].Ended })
 	if roster := m.Roster(); roster[0].Media != lynctest.MediaEnded || roster[0].JoinedFocus {
 		t.Errorf("after the endpoint's BYE the roster says %+v", roster)
+	}
+	// The endpoint's side of the call, which no Lync stand-in sees, is the
+	// DMA's to record: in order, and none of Lync's MTLS traffic.
+	var got []string
+	for _, msg := range dm.Messages() {
+		if msg.Server != "dma-east.contoso.com" || msg.Peer != "sip:room@example.com" {
+			t.Errorf("recorded %s between %s and %s", msg.StartLine, msg.Server, msg.Peer)
+		}
+		got = append(got, string(msg.Direction)+" "+strings.Fields(msg.StartLine)[0]+" "+strings.Fields(msg.StartLine)[1])
+	}
+	want := []string{"in INVITE sip:4411223@127.0.0.1", "out SIP/2.0 100", "out SIP/2.0 200", "in ACK sip:dma@127.0.0.1", "in BYE sip:dma@127.0.0.1", "out SIP/2.0 200"}
+	if len(got) != len(want) {
+		t.Fatalf("the DMA recorded %q, want %q", got, want)
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("message %d: %q, want %q…", i, got[i], want[i])
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/rppkit/rppkit/lync/lynctest"
@@ -211,7 +212,14 @@ func (l *runner) run(ctx context.Context) error {
 			l.res.Calls = append(l.res.Calls, run.call(ctx, m))
 		}
 	}
-	l.res.Ladder = stepsOf(l.srv.Messages())
+	// The ladder is Lync's recording and each DMA's (the endpoints' side of
+	// the calls, which Lync never sees), in time order.
+	msgs := l.srv.Messages()
+	for _, run := range runs {
+		msgs = append(msgs, run.dm.Messages()...)
+	}
+	slices.SortStableFunc(msgs, func(a, b lynctest.Message) int { return a.Time.Compare(b.Time) })
+	l.res.Ladder = stepsOf(msgs)
 	return nil
 }
 
