@@ -18,6 +18,38 @@
 // are issued from the deployment's certificate fields, so a shared or
 // wildcard certificate in the file is really shared or wildcard on the wire.
 //
+// What the lab does, in order:
+//
+//   - Every RMX brings ICE up (TLS, REGISTER, provisioning, MRAS, relay
+//     candidates); the ones that reach ICE ready listen for Lync over
+//     mutual TLS, and Lync probes each with OPTIONS on its trusted
+//     application's port, checking the RMX's server certificate against the
+//     FQDN it dials.
+//   - Every DMA starts with the ICE-ready RMXs it manages as its MCUs, and
+//     Lync probes it the same way.
+//   - With the traditional workflow, for each static route, a Lync user
+//     calls the first VMR of the DMA the route leads to; the DMA hands the
+//     call to an RMX, which answers by its conference profile.
+//   - With RealConnect, the lab creates a sample meeting, and for each DMA
+//     a standards endpoint dials the DMA's dial prefix and the meeting's
+//     dial-in ID; the DMA resolves it through Lync, an RMX joins the focus
+//     and cascades into the AV MCU through the Edge relay, and the lab
+//     waits for media both ways before it hangs up.
+//
+// The ladder merges what the Lync stand-in recorded with what each DMA
+// exchanged with its endpoints, in time order.
+//
+// Lab conventions, beyond those of the stand-ins: the sample meeting's
+// organizer is the topology's first Lync user (or, with none, a user the lab
+// adds to its own copy of the topology); the DMA drives an RMX through the
+// MCU interfaces of dma/dmatest in process, as the real DMA drives the RMX
+// through its API, so that leg is not on the ladder; the Lync user of a
+// traditional call sends no media (its offer is what a Lync client offers,
+// on a port nothing listens on), so such a call is judged by its answer.
+//
 // Everything runs on 127.0.0.1 with ephemeral ports; nothing is dialled
-// outside the lab. Run stops everything it started before it returns.
+// outside the lab. When the context ends, Run stops what it is doing and
+// closes the stand-ins itself, DMAs first, then RMXs, then Lync, so each
+// hang-up is still answered; it returns once everything it started has
+// stopped.
 package lab
