@@ -187,10 +187,10 @@ func (p *parser) session(d *pionsdp.SessionDescription) *Session {
 			p.fail(p.attrLine(a), ErrMalformed, "attribute name %q is not a token (RFC 4566 §5.13)", a.Key)
 		}
 		switch a.Key {
-		case "ice-ufrag":
-			sessUfrag = a.Value
+		case "ice-ufrag": // checked here as in a media section, and named by line
+			sessUfrag = p.iceCredential(a, 4)
 		case "ice-pwd":
-			sessPwd = a.Value
+			sessPwd = p.iceCredential(a, 22)
 		default:
 			s.Attributes = append(s.Attributes, Attribute{Key: a.Key, Value: a.Value})
 		}
