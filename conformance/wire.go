@@ -114,18 +114,7 @@ func (cfg *config) judge(a About, err error, d time.Duration) CaseResult {
 	default:
 		r.Status = Pass
 	}
-	if reason, listed := cfg.known[a.ID]; listed {
-		if r.Status == Pass {
-			r.Status, r.Reason = Fail, fmt.Sprintf("stale known failure (%s): the case passes; remove it from the list", reason)
-		} else {
-			r.Status, r.Reason = Skip, fmt.Sprintf("known failure (%s): %s", reason, r.Reason)
-		}
-		return r
-	}
-	if r.Status == Fail && a.Level == Should && cfg.lenient {
-		r.Status, r.Reason = Skip, "should-level case fails (lenient run): "+r.Reason
-	}
-	return r
+	return cfg.excuse(r)
 }
 
 // runScenarios runs each scenario that a selected case needs, once, and
