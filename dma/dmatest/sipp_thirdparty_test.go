@@ -2,10 +2,8 @@ package dmatest_test
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,21 +15,9 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/rppkit/rppkit/dma/dmatest"
+	"github.com/rppkit/rppkit/internal/thirdparty"
 	"github.com/rppkit/rppkit/lync/lynctest"
 )
-
-// tpNeedBinary returns the path of the first of names found in PATH, or
-// skips the test saying which package provides it.
-func tpNeedBinary(t *testing.T, pkg string, names ...string) string {
-	t.Helper()
-	for _, n := range names {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	t.Skipf("%s not found in PATH (Debian package %s; CI installs it with apt-get)", strings.Join(names, " or "), pkg)
-	return ""
-}
 
 // sippResult is one SIPp run: its exit error and its statistics.
 type sippResult struct {
@@ -69,7 +55,7 @@ func runSIPp(t *testing.T, sipp, scenario, addr, number string, calls int) sippR
 		t.Fatal(err)
 	}
 	cmd := exec.CommandContext(ctx, sipp, args...)
-	cmd.Dir, cmd.Stdout, cmd.Stderr, cmd.SysProcAttr = dir, f, f, tpProcAttr()
+	cmd.Dir, cmd.Stdout, cmd.Stderr, cmd.SysProcAttr = dir, f, f, thirdparty.ProcAttr()
 	runErr := cmd.Run()
 	f.Close()
 	var b strings.Builder
@@ -81,45 +67,11 @@ func runSIPp(t *testing.T, sipp, scenario, addr, number string, calls int) sippR
 	if ctx.Err() != nil {
 		t.Fatalf("SIPp did not end within 90 s\n%s", b.String())
 	}
-	return sippResult{err: runErr, stats: sippStats(t, stats), report: b.String()}
-}
-
-// sippStats reads the last row of a SIPp -trace_stat file into a map from
-// column name (such as "SuccessfulCall(C)") to value.
-func sippStats(t *testing.T, path string) map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
+	st, err := thirdparty.SIPpStats(stats)
 	if err != nil {
-		t.Fatalf("SIPp wrote no statistics: %v", err)
+		t.Fatalf("%v\n%s", err, b.String())
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comma, r.FieldsPerRecord, r.LazyQuotes = ';', -1, true
-	var header, last []string
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if header == nil {
-			header = rec
-			continue
-		}
-		last = rec
-	}
-	if last == nil {
-		t.Fatalf("%s has no statistics row", path)
-	}
-	stats := map[string]string{}
-	for i, name := range header {
-		if i < len(last) && name != "" {
-			stats[name] = last[i]
-		}
-	}
-	return stats
+	return sippResult{err: runErr, stats: st, report: b.String()}
 }
 
 // checkSIPp asserts that every call of a run succeeded.
@@ -161,7 +113,7 @@ func checkLog(t *testing.T, d *dmatest.DMA, number string, calls int, want func(
 // VMR of the DMA stand-in: every call connects (200, ACK, BYE); a number
 // the DMA cannot route gets its refusal, 404 with a Warning.
 func TestThirdpartySIPpVMR(t *testing.T) {
-	sipp := tpNeedBinary(t, "sip-tester", "sipp")
+	sipp := thirdparty.NeedBinary(t, "sip-tester", "sipp")
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	d, addr := startDMA(t, eastDMA())
 	defer d.Close()
@@ -188,7 +140,7 @@ func TestThirdpartySIPpVMR(t *testing.T) {
 // connects (200, ACK) and SIPp's BYE ends it and the cascade; an unknown
 // conference ID gets the DMA's refusal, 404.
 func TestThirdpartySIPpRealConnect(t *testing.T) {
-	sipp := tpNeedBinary(t, "sip-tester", "sipp")
+	sipp := thirdparty.NeedBinary(t, "sip-tester", "sipp")
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	s, m, dm, addr, stop := realConnect(t)
 	defer stop()

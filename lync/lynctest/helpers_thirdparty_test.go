@@ -19,21 +19,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rppkit/rppkit/internal/thirdparty"
 	"github.com/rppkit/rppkit/lync/lynctest"
 )
-
-// tpNeedBinary returns the path of the first of names found in PATH, or skips
-// the test saying which package provides it.
-func tpNeedBinary(t *testing.T, pkg string, names ...string) string {
-	t.Helper()
-	for _, n := range names {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	t.Skipf("%s not found in PATH (Debian package %s; CI installs it with apt-get)", strings.Join(names, " or "), pkg)
-	return ""
-}
 
 // tpPEM are a certificate and its key written for a third-party program.
 type tpPEM struct {
@@ -109,7 +97,7 @@ func tpStartProcess(t *testing.T, cmd *exec.Cmd, dir, name string) string {
 	}
 	defer f.Close() // the child has its own descriptor
 	cmd.Stdout, cmd.Stderr = f, f
-	cmd.SysProcAttr = tpProcAttr()
+	cmd.SysProcAttr = thirdparty.ProcAttr()
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", cmd.Path, err)
 	}

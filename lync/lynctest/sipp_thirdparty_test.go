@@ -2,10 +2,7 @@ package lynctest_test
 
 import (
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +14,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/rppkit/rppkit/internal/thirdparty"
 	"github.com/rppkit/rppkit/lync/lynctest"
 )
 
@@ -93,52 +91,14 @@ func xmlAttrEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
 }
 
-// sippStats reads the last row of a SIPp -trace_stat file into a map from
-// column name (such as "SuccessfulCall(C)") to value.
-func sippStats(t *testing.T, path string) map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("SIPp wrote no statistics: %v", err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comma, r.FieldsPerRecord, r.LazyQuotes = ';', -1, true
-	var header, last []string
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if header == nil {
-			header = rec
-			continue
-		}
-		last = rec
-	}
-	if last == nil {
-		t.Fatalf("%s has no statistics row", path)
-	}
-	stats := map[string]string{}
-	for i, name := range header {
-		if i < len(last) && name != "" {
-			stats[name] = last[i]
-		}
-	}
-	return stats
-}
-
 // TestThirdpartySIPp drives the East Front End with SIPp: 50 calls, each
 // the provisioning SUBSCRIBE and the MRAS SERVICE of an RMX, over one
 // connection (-t t1). Debian's SIPp has no TLS, so stunnel in client mode
 // carries that TCP connection over one TLS connection presenting
 // rmx-east.contoso.com's certificate.
 func TestThirdpartySIPp(t *testing.T) {
-	sipp := tpNeedBinary(t, "sip-tester", "sipp")
-	stunnelBin := tpNeedBinary(t, "stunnel4", "stunnel4", "stunnel")
+	sipp := thirdparty.NeedBinary(t, "sip-tester", "sipp")
+	stunnelBin := thirdparty.NeedBinary(t, "stunnel4", "stunnel4", "stunnel")
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	s, d := start(t, "two-site.yaml")
 	// rmx-east registers rpp-east, the identity it uses for ICE:
@@ -180,7 +140,7 @@ func TestThirdpartySIPp(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.CommandContext(ctx, sipp, args...)
-	cmd.Dir, cmd.Stdout, cmd.Stderr, cmd.SysProcAttr = dir, f, f, tpProcAttr()
+	cmd.Dir, cmd.Stdout, cmd.Stderr, cmd.SysProcAttr = dir, f, f, thirdparty.ProcAttr()
 	runErr := cmd.Run()
 	f.Close()
 	report := func() string {
@@ -202,7 +162,10 @@ func TestThirdpartySIPp(t *testing.T) {
 		t.Fatalf("SIPp: %v, want exit status 0 (all calls successful)\n%s", runErr, report())
 	}
 
-	st := sippStats(t, stats)
+	st, err := thirdparty.SIPpStats(stats)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, want := range map[string]int{"OutgoingCall(C)": calls, "SuccessfulCall(C)": calls, "FailedCall(C)": 0, "CurrentCall": 0} {
 		if got, err := strconv.Atoi(st[name]); err != nil || got != want {
 			t.Errorf("SIPp statistics: %s = %q, want %d", name, st[name], want)

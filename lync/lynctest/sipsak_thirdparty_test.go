@@ -14,6 +14,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/rppkit/rppkit/internal/thirdparty"
 	"github.com/rppkit/rppkit/lync/lynctest"
 	"github.com/rppkit/rppkit/lync/mras"
 	"github.com/rppkit/rppkit/lync/provision"
@@ -32,7 +33,7 @@ func sipsakRun(t *testing.T, bin, dir, name string, args ...string) (int, string
 		t.Fatal(err)
 	}
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Stdout, cmd.Stderr, cmd.SysProcAttr = f, f, tpProcAttr()
+	cmd.Stdout, cmd.Stderr, cmd.SysProcAttr = f, f, thirdparty.ProcAttr()
 	err = cmd.Run()
 	f.Close()
 	text := tpReadFile(t, out)
@@ -122,8 +123,8 @@ var (
 // stunnel, in client mode in front of the Front End, with sipsak speaking
 // SIP over TCP to it.
 func TestThirdpartySipsak(t *testing.T) {
-	sipsak := tpNeedBinary(t, "sipsak", "sipsak")
-	stunnelBin := tpNeedBinary(t, "stunnel4", "stunnel4", "stunnel")
+	sipsak := thirdparty.NeedBinary(t, "sipsak", "sipsak")
+	stunnelBin := thirdparty.NeedBinary(t, "stunnel4", "stunnel4", "stunnel")
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	s, d := start(t, "two-site.yaml")
 	// rmx-east registers rpp-east, the identity it uses for ICE:

@@ -22,6 +22,7 @@ import (
 	"github.com/pion/stun"
 	"go.uber.org/goleak"
 
+	"github.com/rppkit/rppkit/internal/thirdparty"
 	"github.com/rppkit/rppkit/lync/lynctest"
 	"github.com/rppkit/rppkit/rmx"
 	"github.com/rppkit/rppkit/rmx/rmxtest"
@@ -103,7 +104,7 @@ func startCoturn(t *testing.T, bin, secret string) *coturn {
 			"--pidfile", filepath.Join(dir, fmt.Sprintf("turnserver-%d.pid", attempt)),
 			"--db", filepath.Join(dir, fmt.Sprintf("turndb-%d", attempt)), // not /var/lib/turn
 		)
-		cmd.Stdout, cmd.Stderr, cmd.SysProcAttr = f, f, tpProcAttr()
+		cmd.Stdout, cmd.Stderr, cmd.SysProcAttr = f, f, thirdparty.ProcAttr()
 		err = cmd.Start()
 		f.Close() // the child has its own descriptor
 		if err != nil {

@@ -1,8 +1,0 @@
-//go:build !linux
-
-package rmxtest_test
-
-import "syscall"
-
-// tpProcAttr: outside Linux, the programs are ended by t.Cleanup only.
-func tpProcAttr() *syscall.SysProcAttr { return nil }
