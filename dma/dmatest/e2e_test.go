@@ -88,12 +88,21 @@ func TestRealConnectEndToEnd(t *testing.T) {
 		t.Errorf("after the endpoint's BYE the roster says %+v", roster)
 	}
 	// The endpoint's side of the call, which no Lync stand-in sees, is the
-	// DMA's to record: in order, and none of Lync's MTLS traffic.
+	// DMA's to record: in order, and none of Lync's MTLS traffic. Over UDP
+	// the endpoint retransmits a request the DMA is slow to answer (RFC
+	// 3261 §17.1.1.2, after 500 ms — a loaded machine) and its ACK for
+	// each 200 the DMA retransmits: the recording has them, the same bytes
+	// again, which are left out here.
 	var got []string
+	seen := map[string]bool{}
 	for _, msg := range dm.Messages() {
 		if msg.Server != "dma-east.contoso.com" || msg.Peer != "sip:room@example.com" {
 			t.Errorf("recorded %s between %s and %s", msg.StartLine, msg.Server, msg.Peer)
 		}
+		if msg.Direction == lynctest.In && seen[msg.Text] {
+			continue
+		}
+		seen[msg.Text] = true
 		got = append(got, string(msg.Direction)+" "+strings.Fields(msg.StartLine)[0]+" "+strings.Fields(msg.StartLine)[1])
 	}
 	want := []string{"in INVITE sip:4411223@127.0.0.1", "out SIP/2.0 100", "out SIP/2.0 200", "in ACK sip:dma@127.0.0.1", "in BYE sip:dma@127.0.0.1", "out SIP/2.0 200"}

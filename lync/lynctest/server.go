@@ -54,7 +54,9 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l 
 func WithCredentialLifetime(d time.Duration) Option { return func(o *options) { o.lifetime = d } }
 
 // WithClock makes the lab read the time from now, so tests can expire
-// credentials without waiting.
+// credentials without waiting. The lab calls now on its own goroutines
+// (each connection's, as it reads a request): it must be safe for
+// concurrent use.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 // ExternalRelay is a TURN server outside the lab, such as coturn run with

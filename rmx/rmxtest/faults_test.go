@@ -19,7 +19,9 @@ import (
 // closes connections idle past that timeout, never closes it; and that
 // WithoutKeepAlive makes it firmware whose connection is closed.
 func TestKeepAlive(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	// A Cleanup, not a defer: it runs once the parallel subtests are done.
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	for _, tc := range []struct {
 		name   string
 		opts   []rmxtest.Option
@@ -29,7 +31,11 @@ func TestKeepAlive(t *testing.T) {
 		{"WithoutKeepAlive", []rmxtest.Option{rmxtest.WithoutKeepAlive()}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, d := lab(t, "two-site.yaml", lynctest.WithKeepAliveTimeout(time.Second))
+			// 2 s, so that the RMX's pings (every second) may be late
+			// by up to a second on a loaded machine; in parallel, so
+			// that the two waits overlap.
+			t.Parallel()
+			s, d := lab(t, "two-site.yaml", lynctest.WithKeepAliveTimeout(2*time.Second))
 			defer s.Close()
 			r, err := rmxtest.ForLab(s, d.RPP.RMX[0], append(tc.opts, rmxtest.WithLogger(quiet))...)
 			if err != nil {
@@ -39,7 +45,7 @@ func TestKeepAlive(t *testing.T) {
 			if st, err := r.Start(context.Background()); err != nil || st.State != rmxtest.StateReady {
 				t.Fatalf("%+v %v", st, err)
 			}
-			time.Sleep(2500 * time.Millisecond) // two and a half timeouts
+			time.Sleep(5 * time.Second) // two and a half timeouts
 			closed := false
 			for _, m := range s.Messages() {
 				closed = closed || m.Direction == lynctest.Closed && errors.Is(m.Err, lynctest.ErrKeepAliveTimeout)
