@@ -26,15 +26,7 @@ var encryptionMismatch = sip.NewHeader("ms-client-diagnostics", `52017;reason="E
 // media is echoed once ICE connects.
 func (fe *FrontEnd) inviteAVMCU(req *sip.Request, p *peer, u lync.ConferenceURI) *sip.Response {
 	c := fe.s.conf
-	m := c.meeting(u)
-	if m == nil {
-		return fe.refuse(req, 404, "Not Found", DiagInvalidMCUURI, u.String()+" is not the AV MCU of a meeting of the lab")
-	}
-	from := req.From()
-	if from == nil {
-		return sip.NewResponseFromRequest(req, 400, "Bad Request", nil)
-	}
-	self, refusal := fe.identity(req, from.Address, p)
+	m, self, refusal := fe.participant(req, p, u, DiagInvalidMCUURI, " is not the AV MCU of a meeting of the lab")
 	if refusal != nil {
 		return refusal
 	}

@@ -223,19 +223,28 @@ func (fe *FrontEnd) serviceGRUUCaller(req *sip.Request, p *peer) string {
 	return ""
 }
 
+// participant finds the meeting of u and the identity the request's From
+// asserts, which the peer must be allowed to act for; else the refusal:
+// 404 with notFound (and u, then why) for no such meeting, 400 for no
+// From, or what identity answers.
+func (fe *FrontEnd) participant(req *sip.Request, p *peer, u lync.ConferenceURI, notFound Diagnostic, why string) (*Meeting, lync.SIPAddress, *sip.Response) {
+	m := fe.s.conf.meeting(u)
+	if m == nil {
+		return nil, lync.SIPAddress{}, fe.refuse(req, 404, "Not Found", notFound, u.String()+why)
+	}
+	from := req.From()
+	if from == nil {
+		return nil, lync.SIPAddress{}, sip.NewResponseFromRequest(req, 400, "Bad Request", nil)
+	}
+	self, refusal := fe.identity(req, from.Address, p)
+	return m, self, refusal
+}
+
 // joinFocus answers an INVITE to a meeting's focus carrying C3P addUser
 // (MS-CONFBAS §2.2.3.4): 200 with a C3P success listing the MCUs, the
 // participant entered in the roster.
 func (fe *FrontEnd) joinFocus(req *sip.Request, p *peer, u lync.ConferenceURI) *sip.Response {
-	m := fe.s.conf.meeting(u)
-	if m == nil {
-		return fe.refuse(req, 404, "Not Found", DiagConferenceNotFound, u.String()+" is not a meeting of the lab")
-	}
-	from := req.From()
-	if from == nil {
-		return sip.NewResponseFromRequest(req, 400, "Bad Request", nil)
-	}
-	self, refusal := fe.identity(req, from.Address, p)
+	m, self, refusal := fe.participant(req, p, u, DiagConferenceNotFound, " is not a meeting of the lab")
 	if refusal != nil {
 		return refusal
 	}
