@@ -16,33 +16,10 @@ import (
 // relay on both sides.
 func TestMediaLoopCountsBothWays(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	s, d := lab(t, "two-site.yaml")
-	defer s.Close()
-	r, err := rmxtest.ForLab(s, d.RPP.RMX[0], rmxtest.WithLogger(quiet))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if _, err := r.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cr, err := s.UserCredentials("sip:alice@contoso.com", "edge-east.contoso.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	peer, _, err := rmxtest.GatherRelay(ctx, cr.Relays[0].Address(), cr.Credentials.Username, cr.Credentials.Password, 5*time.Second, quiet)
-	if peer != nil {
-		defer peer.Close()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, b, err := rmxtest.Connect(ctx, r.Agent(), peer)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, a, b, stop := relaySession(t, ctx)
+	defer stop()
 	echoed := make(chan int64, 1)
 	go func() {
 		var n int64

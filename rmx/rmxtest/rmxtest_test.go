@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"testing"
 	"time"
 
@@ -51,38 +52,59 @@ func TestCleanExamplesReachICEReady(t *testing.T) {
 	}
 }
 
+// relaySession brings rmx-east's ICE up in the two-site lab and connects it
+// over ICE, through the Edge relay, to a relay-only pion agent playing a
+// Lync client with alice's MRAS credentials. a is the RMX's side, b the
+// client's; stop releases everything (call it before goleak's check).
+func relaySession(t *testing.T, ctx context.Context) (r *rmxtest.RMX, a, b net.Conn, stop func()) {
+	t.Helper()
+	s, d := lab(t, "two-site.yaml")
+	var undo []func()
+	stop = func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}
+	undo = append(undo, func() { s.Close() })
+	fail := func(err error) {
+		stop()
+		t.Fatal(err)
+	}
+	r, err := rmxtest.ForLab(s, d.RPP.RMX[0], rmxtest.WithLogger(quiet))
+	if err != nil {
+		fail(err)
+	}
+	undo = append(undo, func() { r.Close() })
+	if _, err := r.Start(ctx); err != nil {
+		fail(err)
+	}
+	cr, err := s.UserCredentials("sip:alice@contoso.com", "edge-east.contoso.com")
+	if err != nil {
+		fail(err)
+	}
+	client, _, err := rmxtest.GatherRelay(ctx, cr.Relays[0].Address(), cr.Credentials.Username, cr.Credentials.Password, 5*time.Second, quiet)
+	if client != nil {
+		undo = append(undo, func() { client.Close() })
+	}
+	if err != nil {
+		fail(err)
+	}
+	a, b, err = rmxtest.Connect(ctx, r.Agent(), client)
+	if err != nil {
+		fail(err)
+	}
+	return r, a, b, stop
+}
+
 // TestMediaThroughTheRelay: an ICE session between the RMX stand-in and a
 // Lync client, both relay-only with credentials minted by MRAS, carries
 // bytes both ways.
 func TestMediaThroughTheRelay(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	s, d := lab(t, "two-site.yaml")
-	defer s.Close()
-	r, err := rmxtest.ForLab(s, d.RPP.RMX[0], rmxtest.WithLogger(quiet))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if _, err := r.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cr, err := s.UserCredentials("sip:alice@contoso.com", "edge-east.contoso.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, _, err := rmxtest.GatherRelay(ctx, cr.Relays[0].Address(), cr.Credentials.Username, cr.Credentials.Password, 5*time.Second, quiet)
-	if client != nil {
-		defer client.Close()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, b, err := rmxtest.Connect(ctx, r.Agent(), client)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, a, b, stop := relaySession(t, ctx)
+	defer stop()
 	for _, dir := range []struct {
 		from, to interface {
 			Write([]byte) (int, error)
