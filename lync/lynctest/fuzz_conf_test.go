@@ -57,8 +57,11 @@ func FuzzConferencing(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) { fuzzAlive(t, fe, conf, in) })
 }
 
-// fuzzAlive writes in to the Front End, reads what comes for a moment,
-// then checks that a fresh connection's OPTIONS still gets 200.
+// fuzzAlive writes in to the Front End, then a request of its own, whose
+// answer (or the connection closing) ends the read early — an input that
+// leaves a message unfinished swallows it, and the read runs to its
+// deadline — and then checks that the server is alive: a fresh
+// connection's OPTIONS still gets 200.
 func fuzzAlive(t *testing.T, fe *lynctest.FrontEnd, conf *tls.Config, in []byte) {
 	c := fuzzDial(t, fe.Addr, conf)
 	_ = c.write(in)

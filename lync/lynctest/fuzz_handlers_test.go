@@ -70,39 +70,7 @@ func FuzzFrontEnd(f *testing.F) {
 	// The lab is concurrent: one input's coverage varies from run to run,
 	// so inputs often look new and go test would spend its default 60 s
 	// minimising each. Run it with -fuzzminimizetime 2s (README, .ci/run).
-	f.Fuzz(func(t *testing.T, in []byte) {
-		c := fuzzDial(t, fe.Addr, conf)
-		_ = c.write(in)
-		// A request of our own after the input: its answer (or the
-		// connection closing) ends the read early; an input that
-		// leaves a message unfinished swallows it, and the read runs
-		// to its deadline.
-		probe := rawOptions()
-		_ = c.write(probe.bytes())
-		deadline := time.Now().Add(fuzzRead)
-		for time.Now().Before(deadline) {
-			m, err := c.read(time.Until(deadline))
-			if err != nil {
-				break
-			}
-			if id := m.CallID(); id != nil && id.Value() == probe.callID() {
-				break
-			}
-		}
-		c.close()
-
-		// The server is alive: a fresh connection is served.
-		c = fuzzDial(t, fe.Addr, conf)
-		defer c.close()
-		m := rawOptions()
-		if err := c.write(m.bytes()); err != nil {
-			t.Fatalf("after %q: %v", in, err)
-		}
-		res, err := c.answer(m.callID())
-		if err != nil || res.StatusCode != 200 {
-			t.Fatalf("after %q: a fresh connection's OPTIONS: %v %v", in, res, err)
-		}
-	})
+	f.Fuzz(func(t *testing.T, in []byte) { fuzzAlive(t, fe, conf, in) })
 }
 
 // fuzzDial is rawDial with a certificate issued once.
