@@ -97,7 +97,6 @@ type DMA struct {
 	addr      string
 	ua        *sipgo.UserAgent // endpoints' side: UDP and TCP
 	srv       *sipgo.Server
-	client    *sipgo.Client
 	contact   sip.Uri // the Contact of the DMA's answers
 	udp       net.PacketConn
 	tcp       net.Listener
@@ -156,9 +155,6 @@ func (d *DMA) Start(ctx context.Context) (string, error) {
 	)
 	if err == nil {
 		d.srv, err = sipgo.NewServer(d.ua, sipgo.WithServerLogger(log))
-	}
-	if err == nil {
-		d.client, err = sipgo.NewClient(d.ua, sipgo.WithClientLogger(log), sipgo.WithClientHostname(host), sipgo.WithClientPort(port))
 	}
 	if err != nil {
 		d.closeSockets()
@@ -304,9 +300,6 @@ func (d *DMA) Close() error {
 	var errs []error
 	if d.lync != nil {
 		errs = append(errs, d.lync.close())
-	}
-	if d.client != nil {
-		d.client.Close()
 	}
 	if d.ua != nil {
 		if err := sipudp.Close(d.ua); err != nil {
