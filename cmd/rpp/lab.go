@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -58,18 +57,15 @@ func runLab(inv *invocation, args []string) int {
 		return usageError(inv, "lab", "one deployment at a time: got %d files", len(files))
 	}
 	src := inv.sources(files, rpp.DecodeOptions{MaxNodes: int(opts.maxValues)})[0]
-	var d *rpp.Deployment
-	in := report.Check(inv.ctx, src.name, src.origin, func(ctx context.Context) (*rpp.Deployment, error) {
-		var err error
-		d, err = src.load(ctx)
-		return d, err
-	}, rpp.Options{})
+	// Loaded as check loads it, and its problems printed as check prints
+	// them; the lab runs the rules itself.
+	d, err := src.load(inv.ctx)
 	if inv.ctx.Err() != nil {
 		fmt.Fprintln(inv.stderr, "rpp: interrupted")
 		return exitInterrupted
 	}
-	if in.Err != nil {
-		printProblems(inv.stderr, in)
+	if err != nil {
+		printProblems(inv.stderr, report.Input{Name: src.name, Origin: src.origin, Err: err})
 		return exitInvalid
 	}
 	res, err := lab.Run(inv.ctx, d, lab.Options{})
