@@ -72,15 +72,8 @@ func selectWire(opts []Option, all []About) (*config, map[string]bool, error) {
 	if cfg.custom {
 		return nil, nil, fmt.Errorf("%w: WithCases replaces vectors; wire cases are the kit's own", ErrBadCase)
 	}
-	var unknown []string
-	for id := range cfg.known {
-		if !slices.ContainsFunc(all, func(a About) bool { return a.ID == id }) {
-			unknown = append(unknown, id)
-		}
-	}
-	if len(unknown) > 0 {
-		slices.Sort(unknown)
-		return nil, nil, fmt.Errorf("the known-failing list names an %w: %s", ErrUnknownCase, strings.Join(unknown, ", "))
+	if err := cfg.checkKnown(func(id string) bool { return slices.ContainsFunc(all, func(a About) bool { return a.ID == id }) }); err != nil {
+		return nil, nil, err
 	}
 	selected := map[string]bool{}
 	for _, a := range all {
