@@ -32,6 +32,23 @@ func lab(t testing.TB, example string) (*lynctest.Server, *rpp.Deployment) {
 	return s, d
 }
 
+// startLabDMA makes and starts the stand-in of sys for s (quiet unless opts
+// say otherwise) and tells s where it takes MTLS. Close it before goleak's
+// check.
+func startLabDMA(t testing.TB, s *lynctest.Server, sys dma.System, opts ...dmatest.Option) *dmatest.DMA {
+	t.Helper()
+	dm, err := dmatest.ForLab(s, sys, append([]dmatest.Option{dmatest.WithLogger(quiet)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dm.Start(context.Background()); err != nil {
+		dm.Close()
+		t.Fatal(err)
+	}
+	s.SetComputerAddress(sys.FQDN, sys.SIPPort(), dm.TLSAddr())
+	return dm
+}
+
 func alice(t testing.TB) lync.SIPAddress {
 	a, err := lync.ParseSIPAddress("sip:alice@contoso.com")
 	if err != nil {
@@ -90,15 +107,9 @@ func TestRealConnectResolves(t *testing.T) {
 			sys := d.RPP.DMA[0]
 			sys.RealConnect.DialPrefix = prefix
 			mcu := &recordingMCU{}
-			dm, err := dmatest.ForLab(s, sys, dmatest.WithMCU("rmx-east", mcu), dmatest.WithLogger(quiet))
-			if err != nil {
-				t.Fatal(err)
-			}
+			dm := startLabDMA(t, s, sys, dmatest.WithMCU("rmx-east", mcu))
 			defer dm.Close()
-			addr, err := dm.Start(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
+			addr := dm.Addr()
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			call, err := dmatest.Dial(ctx, addr, prefix+"4411223", dmatest.WithDialLogger(quiet))
@@ -196,15 +207,9 @@ func TestRealConnectFailures(t *testing.T) {
 			if !tc.noMCU {
 				opts = append(opts, dmatest.WithMCU("rmx-east", mcu))
 			}
-			dm, err := dmatest.ForLab(s, sys, opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
+			dm := startLabDMA(t, s, sys, opts...)
 			defer dm.Close()
-			addr, err := dm.Start(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
+			addr := dm.Addr()
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			call, err := dmatest.Dial(ctx, addr, tc.number, dmatest.WithDialLogger(quiet))
@@ -259,15 +264,8 @@ func TestLyncProbesTheDMA(t *testing.T) {
 			if tc.cert != nil {
 				sys.Certificate = tc.cert
 			}
-			dm, err := dmatest.ForLab(s, sys, dmatest.WithLogger(quiet))
-			if err != nil {
-				t.Fatal(err)
-			}
+			dm := startLabDMA(t, s, sys)
 			defer dm.Close()
-			if _, err := dm.Start(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-			s.SetComputerAddress(sys.FQDN, sys.SIPPort(), dm.TLSAddr())
 			r := s.ProbeComputer(context.Background(), sys.FQDN, sys.SIPPort())
 			if tc.ok && (r.Err != nil || r.Status != 200) {
 				t.Errorf("probe: %+v", r)

@@ -211,15 +211,8 @@ func TestTraditionalCertificateRefused(t *testing.T) {
 			if tc.mutate != nil {
 				tc.mutate(d)
 			}
-			dm, err := dmatest.ForLab(s, d.RPP.DMA[0], dmatest.WithLogger(quiet))
-			if err != nil {
-				t.Fatal(err)
-			}
+			dm := startLabDMA(t, s, d.RPP.DMA[0])
 			defer dm.Close()
-			if _, err := dm.Start(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-			s.SetComputerAddress(d.RPP.DMA[0].FQDN, d.RPP.DMA[0].SIPPort(), dm.TLSAddr())
 			call, err := s.Route(context.Background(), firstUser(d), tc.to)
 			if call != nil || !errors.Is(err, lynctest.ErrDeviceCertificate) || !errors.Is(err, tc.why) {
 				t.Fatalf("Route: %+v, %v; want %v", call, err, tc.why)

@@ -267,21 +267,27 @@ func join(t *testing.T, c *client, focus, self string, body []byte, headers ...s
 	return &focusJoin{invite: req, res: res}, nil
 }
 
-// ack confirms a 2xx to an INVITE (RFC 3261 §13.2.2.4), to its Contact.
-func (j *focusJoin) ack(t *testing.T, c *client) {
-	t.Helper()
+// inDialog builds a request of the dialog the join established, sent to
+// the focus's Contact over the client's connection.
+func (j *focusJoin) inDialog(c *client, method sip.RequestMethod, seq uint32) *sip.Request {
 	to := j.invite.Recipient
 	if ct := j.res.Contact(); ct != nil {
 		to = ct.Address
 	}
-	ack := sip.NewRequest(sip.ACK, to)
-	ack.SetTransport("TLS")
-	ack.SetDestination(c.fe.Addr)
-	ack.AppendHeader(sip.HeaderClone(j.invite.From()))
-	ack.AppendHeader(sip.HeaderClone(j.res.To()))
-	ack.AppendHeader(sip.HeaderClone(j.invite.CallID()))
-	ack.AppendHeader(&sip.CSeqHeader{SeqNo: j.invite.CSeq().SeqNo, MethodName: sip.ACK})
-	if err := c.c.WriteRequest(ack); err != nil {
+	req := sip.NewRequest(method, to)
+	req.SetTransport("TLS")
+	req.SetDestination(c.fe.Addr)
+	req.AppendHeader(sip.HeaderClone(j.invite.From()))
+	req.AppendHeader(sip.HeaderClone(j.res.To()))
+	req.AppendHeader(sip.HeaderClone(j.invite.CallID()))
+	req.AppendHeader(&sip.CSeqHeader{SeqNo: seq, MethodName: method})
+	return req
+}
+
+// ack confirms a 2xx to an INVITE (RFC 3261 §13.2.2.4), to its Contact.
+func (j *focusJoin) ack(t *testing.T, c *client) {
+	t.Helper()
+	if err := c.c.WriteRequest(j.inDialog(c, sip.ACK, j.invite.CSeq().SeqNo)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -289,17 +295,7 @@ func (j *focusJoin) ack(t *testing.T, c *client) {
 // bye ends the dialog.
 func (j *focusJoin) bye(t *testing.T, c *client) *sip.Response {
 	t.Helper()
-	to := j.invite.Recipient
-	if ct := j.res.Contact(); ct != nil {
-		to = ct.Address
-	}
-	bye := sip.NewRequest(sip.BYE, to)
-	bye.SetTransport("TLS")
-	bye.SetDestination(c.fe.Addr)
-	bye.AppendHeader(sip.HeaderClone(j.invite.From()))
-	bye.AppendHeader(sip.HeaderClone(j.res.To()))
-	bye.AppendHeader(sip.HeaderClone(j.invite.CallID()))
-	bye.AppendHeader(&sip.CSeqHeader{SeqNo: j.invite.CSeq().SeqNo + 1, MethodName: sip.BYE})
+	bye := j.inDialog(c, sip.BYE, j.invite.CSeq().SeqNo+1)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	res, err := c.c.Do(ctx, bye)
