@@ -98,7 +98,9 @@ func ParseGRUU(s string) (GRUU, error) {
 	switch {
 	case u.HierarhicalSlashes:
 		return bad(PartSyntax, "a SIP URI has no '//' after the scheme")
-	case u.Password != "":
+	case u.Password != "" || strings.Contains(rest, "@") && strings.Contains(rest[:strings.IndexByte(rest, '@')], ":"):
+		// sipgo leaves Password empty for "user:@host", so the raw text is
+		// read too: without the scheme, "user:" would read as one.
 		return bad(PartUser, "contains ':'; the user part is the pool FQDN alone")
 	case u.User == "" || !strings.Contains(rest, "@"):
 		return bad(PartUser, "missing: the user part is the pool FQDN, as in sip:POOL-FQDN@SIP-DOMAIN;gruu;opaque=srvr:APPID:TOKEN")
