@@ -1,7 +1,9 @@
 // Package thirdparty helps tests drive real third-party programs — SIPp,
 // sipsak, stunnel, coturn — against rppkit's stand-ins: finding them (or
 // skipping the test with the Debian package to install), making them die
-// with the test binary, and reading what they report.
+// with the test binary, and reading what they report. It also checks
+// generated PowerShell against the tree-sitter-powershell grammar in Node
+// ([ParsePowerShell]), since no PowerShell runs here.
 //
 // It is imported by tests only.
 package thirdparty
