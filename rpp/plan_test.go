@@ -362,23 +362,11 @@ var guardedCmdlets = map[string]string{
 // the only unguarded commands are Set-Cs… and Enable-CsTopology, which
 // give the same result when repeated, and the read-backs.
 func TestPlanPowerShellRunsTwiceSafely(t *testing.T) {
-	var plans []*rpp.Runbook
-	names, _ := fs.Glob(examples.FS, "*.yaml")
-	for _, n := range names {
-		if rb, err := rpp.Plan(context.Background(), loadExample(t, n), nil); err == nil {
-			plans = append(plans, rb)
-		}
-	}
-	for _, m := range [][2]string{{"new-8.5.yaml", "legacy-8.4.yaml"}, {"new-8.5.yaml", "single-computer-pools.yaml"}, {"new-8.5.yaml", "legacy-8.3.yaml"}} {
-		rb, err := rpp.Plan(context.Background(), loadMigration(t, m[0]), loadMigration(t, m[1]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		plans = append(plans, rb)
-	}
+	plans := plansForScripts(t)
 	identity := regexp.MustCompile(`-Identity '([^']*)'`)
 	guarded := 0
-	for _, rb := range plans {
+	for _, p := range plans {
+		rb := p.rb
 		_, ps1, _ := render(t, rb)
 		script := string(ps1)
 		for _, s := range rb.Steps {
@@ -538,4 +526,34 @@ rpp:
 	if len(rb.Corrections) < 4 {
 		t.Errorf("corrections %+v", rb.Corrections)
 	}
+}
+
+type namedPlan struct {
+	name string
+	rb   *rpp.Runbook
+}
+
+// plansForScripts returns the plans of every example the plan does not
+// refuse, as new integrations, and of the migrations.
+func plansForScripts(t *testing.T) []namedPlan {
+	t.Helper()
+	var plans []namedPlan
+	names, _ := fs.Glob(examples.FS, "*.yaml")
+	for _, n := range names {
+		if rb, err := rpp.Plan(context.Background(), loadExample(t, n), nil); err == nil {
+			plans = append(plans, namedPlan{n, rb})
+		}
+	}
+	for _, m := range [][2]string{{"new-8.5.yaml", "legacy-8.4.yaml"}, {"new-8.5.yaml", "single-computer-pools.yaml"}, {"new-8.5.yaml", "legacy-8.3.yaml"}} {
+		rb, err := rpp.Plan(context.Background(), loadMigration(t, m[0]), loadMigration(t, m[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans = append(plans, namedPlan{m[1] + "-to-" + m[0], rb})
+	}
+	rb, err := rpp.Plan(context.Background(), loadExample(t, "two-site.yaml"), loadMigration(t, "one-pool-two-sites.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(plans, namedPlan{"one-pool-two-sites-to-two-site", rb})
 }
