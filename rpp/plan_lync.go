@@ -401,7 +401,8 @@ func (p *planner) planApplications() {
 		}
 		h := p.haveApp(a)
 		if h != nil && p.poolStage[pk] == stagePrepare && p.hx.Pool(a.Pool) >= 0 && !p.recreated(a.Pool) {
-			if g, err := lync.ParseGRUU(h.ServiceGRUU); err == nil && g.BelongsTo(a.Pool, a.ApplicationID) == nil {
+			// Blanks around a value copied out of the shell are not part of it.
+			if g, err := lync.ParseGRUU(strings.TrimSpace(h.ServiceGRUU)); err == nil && g.BelongsTo(a.Pool, a.ApplicationID) == nil {
 				src.known = g
 			} else {
 				src.read = stagePrepareRead
