@@ -114,4 +114,21 @@
 // guidance it comes from; [Catalogue] lists them and [LookupRule] finds one.
 // Findings carry their fix as data ([Finding.Fixes]) where it is mechanical
 // (the GRUU without sip:, say), so tools can apply it.
+//
+// # Plans
+//
+// [Plan] turns a desired deployment, and optionally the current one, into
+// a [Runbook]: the ordered steps that get there — Management Shell
+// commands for Lync, page-by-page settings for each RMX and DMA — each
+// with what it depends on and whether it needs a topology publish or a
+// reboot, and the outage windows of a migration (legacy to new ICE method,
+// single-computer pools to one pool, one pool to a pool per Edge-paired
+// site). Only the difference is planned. A Service GRUU Lync has yet to
+// assign is read back by a step, and the RMX and DMA steps paste it from
+// there, without and with sip:. Errors the plan can settle (a mechanical
+// fix, an endpoint or an application the guidance derives) are corrected
+// and listed; the others stop it with an [UnplannableError].
+// [Runbook.WriteText] and [Runbook.WritePowerShell] render it; the script
+// guards each New-Cs… and Remove-Cs… with its Get-Cs…, so running it twice
+// is safe.
 package rpp
