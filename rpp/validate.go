@@ -116,3 +116,26 @@ func encodeNode(v reflect.Value) *yaml.Node {
 	// with a message, rather than dropping the value.
 	return scalar(v.String())
 }
+
+// clone returns a deep copy of d, which must be valid (see checkable), with
+// its own record of where each field was written: the copy goes through
+// the same YAML tree and walk as Validate, so it holds exactly what a file
+// holding d would decode to.
+func (d *Deployment) clone() *Deployment {
+	root := encodeNode(reflect.ValueOf(d).Elem())
+	if root == nil {
+		root = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	}
+	dec := newDecoder(context.Background(), d.File(), DefaultMaxNodes)
+	dec.plan(root)
+	c := &Deployment{}
+	dec.value(root, reflect.ValueOf(c).Elem())
+	if d.src != nil {
+		at := make(map[uint64]uint64, len(d.src.at))
+		for k, v := range d.src.at {
+			at[k] = v
+		}
+		c.src = &source{file: d.src.file, at: at}
+	}
+	return c
+}

@@ -35,6 +35,21 @@
 //	      loopback sockets. --run selects cases by ID prefix, --list lists
 //	      them instead. Exit status 0 when no case fails, 1 when one does.
 //
+//	plan [--format text|json|ps1|mermaid] [--diagram topology|realconnect]
+//	     [--from CURRENT] [FILE]
+//	      Print the steps that take the current configuration (the
+//	      deployment file CURRENT; with no --from, a new integration) to the
+//	      one FILE describes, in order, with what each depends on, whether it
+//	      needs a topology publish or a reboot, and the outage windows. Only
+//	      the difference is planned: a deployment planned from itself needs
+//	      no step. text lists every step; ps1 writes the Lync steps as a
+//	      Management Shell script that is safe to run twice and prints the
+//	      Service GRUU in both forms; mermaid draws the desired topology, or
+//	      with --diagram realconnect a RealConnect call through it. FILE is
+//	      read as check reads it. Exit 0 with a plan, 1 when the deployment
+//	      has errors no step can fix (each is printed), 2 for input that is
+//	      not a valid deployment.
+//
 //	lab [--format text|json|mermaid] [FILE]
 //	      Bring the deployment up on loopback (package rpp/lab): a Lync
 //	      Front End and Edge per pool, an RMX stand-in per RMX bringing ICE
@@ -171,6 +186,9 @@ func commands() []command {
 		{"conformance", "rpp conformance [--format text|json|junit] [--run PREFIX] [--level must|should] [--lenient] [--list]",
 			"run the conformance kit against rppkit itself, or list its cases",
 			func() *flagSet { return new(conformanceOptions).flagSet() }, runConformance},
+		{"plan", "rpp plan [--format text|json|ps1|mermaid] [--diagram topology|realconnect] [--from CURRENT] [FILE]",
+			"print the ordered steps that configure Lync, the RMXs and the DMAs",
+			func() *flagSet { return new(planOptions).flagSet() }, runPlan},
 		{"lab", "rpp lab [--format text|json|mermaid] [FILE]",
 			"bring the deployment up on loopback and show what happens on the wire",
 			func() *flagSet { return new(labOptions).flagSet() }, runLab},
