@@ -130,21 +130,24 @@ func (f *flow) draw() {
 		gruu = "(no ServiceGruu set)"
 	}
 	f.say("dma->>fe", "SERVICE "+ff, "C3P getConference ‹conference ID›, over MTLS", "From:", gruu)
-	f.say("fe-->>dma", "200 OK, C3P success: the focus URI", "sip:‹organizer›;gruu;opaque=app:conf:focus:id:‹id›")
+	f.say("fe-->>dma", "200 OK, C3P success: the meeting's focus URI", focusURI("focus"))
 	if r == nil {
 		f.say("Note over dma", s.Name+" manages no RMX: nothing can cascade into the meeting")
 		return
 	}
 	f.say("dma->>rmx", "start a conference cascaded into the meeting", "AV_MCU_FOCUS_URI = the focus URI")
-	f.say("rmx->>focus", "INVITE the focus URI (through "+string(r.SIP.Server)+")", "C3P addUser "+identity(r)+", attendee", "Contact:", contact(r, method))
+	f.say("rmx->>focus", "INVITE "+focusURI("focus"), "through "+string(r.SIP.Server)+", C3P addUser "+identity(r)+", attendee", "Contact:", contact(r, method))
 	f.say("focus-->>rmx", "200 OK, C3P success (conf-uris: the AV MCU URI); ACK")
-	if edge < 0 || method == "" {
-		f.say("Note over rmx", "no Edge to relay through: media cannot reach Lync clients outside")
-	} else {
+	switch {
+	case method == "":
+		f.say("Note over rmx", r.Name+" has no ICE settings: no relay candidates, media cannot reach Lync clients outside")
+	case edge < 0:
+		f.say("Note over rmx", "no Edge for "+r.Name+"'s pool: no relay candidates, media cannot reach Lync clients outside")
+	default:
 		f.say("rmx->>edge", "TURN Allocate with the MRAS user name and password")
 		f.say("edge-->>rmx", "relay address")
 	}
-	f.say("rmx->>avmcu", "INVITE sip:‹organizer›;gruu;opaque=app:conf:audio-video:id:‹id›", "application/sdp, relay candidates, profile "+profile(r))
+	f.say("rmx->>avmcu", "INVITE "+focusURI("audio-video"), "application/sdp, relay candidates, profile "+profile(r))
 	f.say("avmcu-->>rmx", "200 OK with its SDP answer; ACK")
 	if edge >= 0 && method != "" {
 		f.say("rmx<<->>edge", "ICE checks, then media (the RMX controls)")
@@ -181,10 +184,16 @@ func (f *flow) startup(r *rmx.System, method rmx.ICEMethod, edge int) {
 		domain = string(f.d.Lync.SIPDomains[0])
 	}
 	mras := "sip:" + host + "@" + domain + ";gruu;opaque=srvr:MRAS:‹token›"
-	f.say("fe-->>rmx", "200 OK: mrasUri "+mras)
-	f.say("rmx->>edge", "SERVICE mrasUri (through "+string(r.SIP.Server)+")", "From "+id, "Contact:", contact(r, method))
+	f.say("fe-->>rmx", "200 OK: mrasUri, the Edge's MRAS URI")
+	f.say("rmx->>edge", "SERVICE "+mras, "through "+string(r.SIP.Server)+", MRAS credentials for "+id, "Contact:", contact(r, method))
 	f.say("edge-->>rmx", "200 OK: TURN user name, password, relay UDP 3478 / TCP 443")
 	f.p.Printf("    end\n")
+}
+
+// focusURI is the meeting's focus URI, or one of its MCUs' (MS-CONFBAS
+// §4.4.7), with what only the meeting knows left as placeholders.
+func focusURI(kind string) string {
+	return "sip:‹organizer›;gruu;opaque=app:conf:" + kind + ":id:‹id›"
 }
 
 // participant declares one participant with a two-line name.
