@@ -79,9 +79,10 @@ func (f *flow) draw() {
 	if len(s.LyncPeers) > 0 {
 		peer = &s.LyncPeers[0]
 	}
-	edge := -1
+	edge, trusted := -1, false
 	if r != nil {
-		edge = f.x.EdgeFor(f.x.PoolFor(r.FQDN))
+		pool := f.x.PoolFor(r.FQDN)
+		edge, trusted = f.x.EdgeFor(pool), pool >= 0
 	}
 
 	// The RMX stands next to the DMA and the Front End it talks to most,
@@ -110,7 +111,7 @@ func (f *flow) draw() {
 	method := rmx.ICEMethod("")
 	if r != nil {
 		method = rpp.ICEMethod(d, r)
-		f.startup(r, method, edge)
+		f.startup(r, method, edge, trusted)
 	}
 
 	dial := s.RealConnect.DialPrefix + "‹conference ID›"
@@ -136,6 +137,11 @@ func (f *flow) draw() {
 		return
 	}
 	f.say("dma->>rmx", "start a conference cascaded into the meeting", "AV_MCU_FOCUS_URI = the focus URI")
+	if !trusted {
+		f.say("Note over rmx", r.Name+" cannot reach Lync: no cascade")
+		f.say("dma-->>ep", "503 Service Unavailable (the lab's answer when the MCU cannot join)")
+		return
+	}
 	f.say("rmx->>focus", "INVITE "+focusURI("focus"), "through "+string(r.SIP.Server)+", C3P addUser "+identity(r)+", attendee", "Contact:", contact(r, method))
 	f.say("focus-->>rmx", "200 OK, C3P success (conf-uris: the AV MCU URI); ACK")
 	switch {
@@ -161,10 +167,18 @@ func (f *flow) draw() {
 
 // startup draws what the RMX does once when it starts, before any call:
 // register its ICE identity, learn the MRAS URI by in-band provisioning,
-// and get relay credentials from MRAS (PROTOCOLS.md §2, §3).
-func (f *flow) startup(r *rmx.System, method rmx.ICEMethod, edge int) {
+// and get relay credentials from MRAS (PROTOCOLS.md §2, §3) — or be
+// refused at the TLS handshake when no pool holds it.
+func (f *flow) startup(r *rmx.System, method rmx.ICEMethod, edge int, trusted bool) {
 	f.p.Printf("    rect rgb(238, 242, 247)\n")
 	f.say("Note over rmx,edge", "When "+r.Name+" starts, before any call")
+	if !trusted {
+		// Lync trusts only computers of trusted application pools
+		// (PROTOCOLS.md §1); lynctest refuses the handshake.
+		f.say("rmx-xfe", "MTLS to "+string(r.SIP.Server)+" refused:", string(r.FQDN)+" is in no trusted application pool")
+		f.p.Printf("    end\n")
+		return
+	}
 	if method == "" {
 		f.say("Note over rmx", r.Name+" has no ICE settings: no MRAS, no relay")
 		f.p.Printf("    end\n")

@@ -170,6 +170,13 @@ func TestRealConnectFlowGaps(t *testing.T) {
 		want:    []string{"no Edge for rmx-east's pool: no relay candidates", "rmx<<->>avmcu: media without a relay"},
 		notWant: []string{"TURN Allocate"},
 	}, {
+		name: "RMX in no pool",
+		change: func(d *rpp.Deployment) {
+			d.Lync.TrustedApplicationPools[0].Computers = d.Lync.TrustedApplicationPools[0].Computers[:1]
+		},
+		want:    []string{"rmx-xfe: MTLS to fe-east.contoso.com refused:<br/>rmx-east.contoso.com is in no trusted application pool", "rmx-east cannot reach Lync: no cascade", "dma-->>ep: 503"},
+		notWant: []string{"REGISTER", "rmx->>focus"},
+	}, {
 		name: "legacy ICE method",
 		change: func(d *rpp.Deployment) {
 			r := &d.RPP.RMX[0]

@@ -70,7 +70,7 @@ var statement = regexp.MustCompile(`^(flowchart TB|sequenceDiagram|    end|     
 	`|    \w+ (-->|-\.->|---)( \w+|\|"(?P<l4>[^"]*)"\| \w+)` +
 	`|    classDef \w+ [\w:#,.\-]+|    class [\w,]+ \w+|    linkStyle [\d,]+ [\w:#,.\-]+` +
 	`|    participant \w+ as (?P<l5>.*)` +
-	`|    (\w+(->>|-->>|<<->>)\w+|Note over \w+(,\w+)?): (?P<l6>.*))$`)
+	`|    (\w+(->>|-->>|<<->>|-x)\w+|Note over \w+(,\w+)?): (?P<l6>.*))$`)
 
 // unescaped are the characters that must never stand in a label as
 // themselves, once the entities and line breaks the code writes are taken
