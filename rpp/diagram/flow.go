@@ -35,7 +35,7 @@ var ErrNoRealConnect = errors.New("no DMA with RealConnect enabled")
 // stops where the real call would.
 func RealConnectFlow(w io.Writer, d *rpp.Deployment) error {
 	if d == nil {
-		return fmt.Errorf("diagram: %w", ErrNoDeployment)
+		return fmt.Errorf("diagram: %w", rpp.ErrNoDeployment)
 	}
 	di := -1
 	for i := range d.RPP.DMA {

@@ -159,6 +159,17 @@ func TestTopologyMarksProblems(t *testing.T) {
 			}
 		},
 	}, {
+		// A finding about the deployment as a whole (rpp.workflows) has a
+		// node of its own.
+		name:   "whole deployment",
+		change: func(d *rpp.Deployment) { d.RPP.DMA = nil },
+		rule:   "rc-dma-missing",
+		check: func(t *testing.T, g drawn) {
+			if !strings.Contains(g.text, `deployment["The deployment as a whole<br/>rpp check: rc-dma-missing"]`) || g.classOf["deployment"] != "error" {
+				t.Errorf("the deployment's own finding is not drawn:\n%s", g.text)
+			}
+		},
+	}, {
 		name: "sites",
 		change: func(d *rpp.Deployment) {
 			d.Lync.Sites = d.Lync.Sites[:1] // West is named but not declared
@@ -220,10 +231,10 @@ func TestTopologySingleComputerPool(t *testing.T) {
 
 func TestNoDeployment(t *testing.T) {
 	var b bytes.Buffer
-	if err := diagram.Topology(&b, nil); !errors.Is(err, diagram.ErrNoDeployment) {
+	if err := diagram.Topology(&b, nil); !errors.Is(err, rpp.ErrNoDeployment) {
 		t.Errorf("Topology(nil) = %v", err)
 	}
-	if err := diagram.RealConnectFlow(&b, nil); !errors.Is(err, diagram.ErrNoDeployment) {
+	if err := diagram.RealConnectFlow(&b, nil); !errors.Is(err, rpp.ErrNoDeployment) {
 		t.Errorf("RealConnectFlow(nil) = %v", err)
 	}
 	if b.Len() != 0 {
