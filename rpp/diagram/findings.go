@@ -98,11 +98,13 @@ func checkMarks(d *rpp.Deployment, x *lync.Index) (*marks, error) {
 			}
 			target = m.byRoute[i]
 		default:
-			switch kind {
-			case "application":
+			switch {
+			case kind == "application" && i < len(t.TrustedApplications):
 				kind, i = kindPool, x.Pool(t.TrustedApplications[i].Pool)
-			case "endpoint":
+			case kind == "endpoint" && i < len(t.TrustedApplicationEndpoints):
 				kind, i = kindPool, x.Pool(t.TrustedApplicationEndpoints[i].Pool)
+			case kind == "application" || kind == "endpoint":
+				i = -1
 			}
 			if i < 0 { // an application or endpoint of a pool that is not defined
 				if m.overall == nil {

@@ -35,7 +35,7 @@ var ErrNoRealConnect = errors.New("no DMA with RealConnect enabled")
 // stops where the real call would.
 func RealConnectFlow(w io.Writer, d *rpp.Deployment) error {
 	if d == nil {
-		return fmt.Errorf("diagram: %w", ErrNoDeployment)
+		return fmt.Errorf("diagram: %w", rpp.ErrNoDeployment)
 	}
 	di := -1
 	for i := range d.RPP.DMA {
@@ -79,9 +79,10 @@ func (f *flow) draw() {
 	if len(s.LyncPeers) > 0 {
 		peer = &s.LyncPeers[0]
 	}
-	edge := -1
+	edge, trusted := -1, false
 	if r != nil {
-		edge = f.x.EdgeFor(f.x.PoolFor(r.FQDN))
+		pool := f.x.PoolFor(r.FQDN)
+		edge, trusted = f.x.EdgeFor(pool), pool >= 0
 	}
 
 	// The RMX stands next to the DMA and the Front End it talks to most,
@@ -110,7 +111,7 @@ func (f *flow) draw() {
 	method := rmx.ICEMethod("")
 	if r != nil {
 		method = rpp.ICEMethod(d, r)
-		f.startup(r, method, edge)
+		f.startup(r, method, edge, trusted)
 	}
 
 	dial := s.RealConnect.DialPrefix + "‹conference ID›"
@@ -130,21 +131,29 @@ func (f *flow) draw() {
 		gruu = "(no ServiceGruu set)"
 	}
 	f.say("dma->>fe", "SERVICE "+ff, "C3P getConference ‹conference ID›, over MTLS", "From:", gruu)
-	f.say("fe-->>dma", "200 OK, C3P success: the focus URI", "sip:‹organizer›;gruu;opaque=app:conf:focus:id:‹id›")
+	f.say("fe-->>dma", "200 OK, C3P success: the meeting's focus URI", focusURI("focus"))
 	if r == nil {
 		f.say("Note over dma", s.Name+" manages no RMX: nothing can cascade into the meeting")
 		return
 	}
 	f.say("dma->>rmx", "start a conference cascaded into the meeting", "AV_MCU_FOCUS_URI = the focus URI")
-	f.say("rmx->>focus", "INVITE the focus URI (through "+string(r.SIP.Server)+")", "C3P addUser "+identity(r)+", attendee", "Contact:", contact(r, method))
+	if !trusted {
+		f.say("Note over rmx", r.Name+" cannot reach Lync: no cascade")
+		f.say("dma-->>ep", "503 Service Unavailable (the lab's answer when the MCU cannot join)")
+		return
+	}
+	f.say("rmx->>focus", "INVITE "+focusURI("focus"), "through "+string(r.SIP.Server)+", C3P addUser "+identity(r)+", attendee", "Contact:", contact(r, method))
 	f.say("focus-->>rmx", "200 OK, C3P success (conf-uris: the AV MCU URI); ACK")
-	if edge < 0 || method == "" {
-		f.say("Note over rmx", "no Edge to relay through: media cannot reach Lync clients outside")
-	} else {
+	switch {
+	case method == "":
+		f.say("Note over rmx", r.Name+" has no ICE settings: no relay candidates, media cannot reach Lync clients outside")
+	case edge < 0:
+		f.say("Note over rmx", "no Edge for "+r.Name+"'s pool: no relay candidates, media cannot reach Lync clients outside")
+	default:
 		f.say("rmx->>edge", "TURN Allocate with the MRAS user name and password")
 		f.say("edge-->>rmx", "relay address")
 	}
-	f.say("rmx->>avmcu", "INVITE sip:‹organizer›;gruu;opaque=app:conf:audio-video:id:‹id›", "application/sdp, relay candidates, profile "+profile(r))
+	f.say("rmx->>avmcu", "INVITE "+focusURI("audio-video"), "application/sdp, relay candidates, profile "+profile(r))
 	f.say("avmcu-->>rmx", "200 OK with its SDP answer; ACK")
 	if edge >= 0 && method != "" {
 		f.say("rmx<<->>edge", "ICE checks, then media (the RMX controls)")
@@ -158,10 +167,18 @@ func (f *flow) draw() {
 
 // startup draws what the RMX does once when it starts, before any call:
 // register its ICE identity, learn the MRAS URI by in-band provisioning,
-// and get relay credentials from MRAS (PROTOCOLS.md §2, §3).
-func (f *flow) startup(r *rmx.System, method rmx.ICEMethod, edge int) {
+// and get relay credentials from MRAS (PROTOCOLS.md §2, §3) — or be
+// refused at the TLS handshake when no pool holds it.
+func (f *flow) startup(r *rmx.System, method rmx.ICEMethod, edge int, trusted bool) {
 	f.p.Printf("    rect rgb(238, 242, 247)\n")
 	f.say("Note over rmx,edge", "When "+r.Name+" starts, before any call")
+	if !trusted {
+		// Lync trusts only computers of trusted application pools
+		// (PROTOCOLS.md §1); lynctest refuses the handshake.
+		f.say("rmx-xfe", "MTLS to "+string(r.SIP.Server)+" refused:", string(r.FQDN)+" is in no trusted application pool")
+		f.p.Printf("    end\n")
+		return
+	}
 	if method == "" {
 		f.say("Note over rmx", r.Name+" has no ICE settings: no MRAS, no relay")
 		f.p.Printf("    end\n")
@@ -181,10 +198,16 @@ func (f *flow) startup(r *rmx.System, method rmx.ICEMethod, edge int) {
 		domain = string(f.d.Lync.SIPDomains[0])
 	}
 	mras := "sip:" + host + "@" + domain + ";gruu;opaque=srvr:MRAS:‹token›"
-	f.say("fe-->>rmx", "200 OK: mrasUri "+mras)
-	f.say("rmx->>edge", "SERVICE mrasUri (through "+string(r.SIP.Server)+")", "From "+id, "Contact:", contact(r, method))
+	f.say("fe-->>rmx", "200 OK: mrasUri, the Edge's MRAS URI")
+	f.say("rmx->>edge", "SERVICE "+mras, "through "+string(r.SIP.Server)+", MRAS credentials for "+id, "Contact:", contact(r, method))
 	f.say("edge-->>rmx", "200 OK: TURN user name, password, relay UDP 3478 / TCP 443")
 	f.p.Printf("    end\n")
+}
+
+// focusURI is the meeting's focus URI, or one of its MCUs' (MS-CONFBAS
+// §4.4.7), with what only the meeting knows left as placeholders.
+func focusURI(kind string) string {
+	return "sip:‹organizer›;gruu;opaque=app:conf:" + kind + ":id:‹id›"
 }
 
 // participant declares one participant with a two-line name.

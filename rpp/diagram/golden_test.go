@@ -104,3 +104,36 @@ func TestGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeSnippet: the README's pictures are exactly what the code draws
+// for the two-site example.
+func TestReadmeSnippet(t *testing.T) {
+	b, err := os.ReadFile("README-snippet.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	for _, part := range strings.Split(string(b), "```mermaid\n")[1:] {
+		block, _, ok := strings.Cut(part, "```")
+		if !ok {
+			t.Fatal("an unterminated mermaid block")
+		}
+		blocks = append(blocks, block)
+	}
+	var want []string
+	for _, name := range []string{"two-site.topology.mmd", "two-site.realconnect.mmd"} {
+		for _, r := range renderExamples(t) {
+			if r.name == name {
+				want = append(want, string(r.text))
+			}
+		}
+	}
+	if len(blocks) != len(want) {
+		t.Fatalf("README-snippet.md has %d mermaid blocks, want %d", len(blocks), len(want))
+	}
+	for i := range want {
+		if blocks[i] != want[i] {
+			t.Errorf("mermaid block %d of README-snippet.md is not what the code draws:\n%s", i+1, want[i])
+		}
+	}
+}

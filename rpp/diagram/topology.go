@@ -1,7 +1,6 @@
 package diagram
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -11,9 +10,6 @@ import (
 	"github.com/rppkit/rppkit/rmx"
 	"github.com/rppkit/rppkit/rpp"
 )
-
-// ErrNoDeployment is returned (wrapped) when there is no deployment to draw.
-var ErrNoDeployment = errors.New("no deployment to draw")
 
 // Kinds of node; a node's ID is its kind and its index in the deployment's
 // list of that kind, so it is stable, unique and never made from a name.
@@ -44,7 +40,7 @@ func nodeID(kind string, i int) string { return fmt.Sprintf("%s%d", kind, i) }
 // The output depends only on d: everything is written in file order.
 func Topology(w io.Writer, d *rpp.Deployment) error {
 	if d == nil {
-		return fmt.Errorf("diagram: %w", ErrNoDeployment)
+		return fmt.Errorf("diagram: %w", rpp.ErrNoDeployment)
 	}
 	x := d.Lync.Index()
 	m, err := checkMarks(d, x)
