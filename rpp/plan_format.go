@@ -183,7 +183,7 @@ func (r *Runbook) WritePowerShell(w io.Writer, opts PowerShellOptions) error {
 			fmt.Fprintf(b, "Write-Output \"RMX system flag SIP_CONTACT_OVERRIDE_STR (without sip:): $bare%d\"\n", s.Number)
 			fmt.Fprintf(b, "Write-Output \"DMA Lync Integration, CsTrustedApplication ServiceGruu (with sip:): sip:$bare%d\"\n", s.Number)
 		case s.Done != "":
-			fmt.Fprintf(b, "if (-not (%s)) {\n    %s\n}\n", s.Done, s.Command)
+			fmt.Fprintf(b, "if (%s) {\n    %s\n}\n", runWhen(s.Done), s.Command)
 		default:
 			fmt.Fprintf(b, "%s\n", s.Command)
 		}
@@ -200,4 +200,12 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// runWhen is the condition under which a guarded step runs: Done is false.
+func runWhen(done string) string {
+	if inner, ok := strings.CutPrefix(done, "-not ("); ok && strings.HasSuffix(inner, ")") {
+		return strings.TrimSuffix(inner, ")")
+	}
+	return "-not (" + done + ")"
 }

@@ -387,7 +387,13 @@ func TestPlanPowerShellRunsTwiceSafely(t *testing.T) {
 				t.Errorf("step %d (%s): guard %q does not use %s", s.Number, cmdlet, s.Done, get)
 				continue
 			}
-			if want := "if (-not (" + s.Done + ")) {\n    " + s.Command + "\n}\n"; !strings.Contains(script, want) {
+			// Run when not done: if (-not (Done)), or for Done = -not (X),
+			// if (X).
+			want := "if (-not (" + s.Done + ")) {\n    " + s.Command + "\n}\n"
+			if inner, ok := strings.CutPrefix(s.Done, "-not ("); ok {
+				want = "if (" + strings.TrimSuffix(inner, ")") + ") {\n    " + s.Command + "\n}\n"
+			}
+			if !strings.Contains(script, want) {
 				t.Errorf("the script does not guard step %d as\n%s", s.Number, want)
 			}
 			// The guard looks for what the command makes or removes.
