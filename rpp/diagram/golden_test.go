@@ -105,15 +105,21 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestReadmeSnippet: the README's pictures are exactly what the code draws
-// for the two-site example.
+// TestReadmeSnippet: the README's pictures of rpp plan (between its
+// "rpp plan pictures" markers) are exactly what the code draws for the
+// two-site example.
 func TestReadmeSnippet(t *testing.T) {
-	b, err := os.ReadFile("README-snippet.md")
+	b, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
+	_, section, ok := strings.Cut(string(b), "<!-- rpp plan pictures -->")
+	section, _, ok2 := strings.Cut(section, "<!-- end of rpp plan pictures -->")
+	if !ok || !ok2 {
+		t.Fatal("README.md has no <!-- rpp plan pictures --> section")
+	}
 	var blocks []string
-	for _, part := range strings.Split(string(b), "```mermaid\n")[1:] {
+	for _, part := range strings.Split(section, "```mermaid\n")[1:] {
 		block, _, ok := strings.Cut(part, "```")
 		if !ok {
 			t.Fatal("an unterminated mermaid block")
@@ -129,11 +135,11 @@ func TestReadmeSnippet(t *testing.T) {
 		}
 	}
 	if len(blocks) != len(want) {
-		t.Fatalf("README-snippet.md has %d mermaid blocks, want %d", len(blocks), len(want))
+		t.Fatalf("the plan pictures of README.md have %d mermaid blocks, want %d", len(blocks), len(want))
 	}
 	for i := range want {
 		if blocks[i] != want[i] {
-			t.Errorf("mermaid block %d of README-snippet.md is not what the code draws:\n%s", i+1, want[i])
+			t.Errorf("mermaid block %d of the plan pictures of README.md is not what the code draws:\n%s", i+1, want[i])
 		}
 	}
 }
