@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/rppkit/rppkit/internal/thirdparty"
 	"github.com/rppkit/rppkit/rpp/diagram"
 )
 
@@ -21,27 +22,12 @@ import (
 // in one Markdown file so Chromium starts once; mmdc writes one SVG per
 // ```mermaid block, and each must hold the names it was drawn from.
 //
-// mmdc is found on PATH; its puppeteer configuration in
-// RPP_PUPPETEER_CONFIG, or else one pointing at /usr/bin/chromium (Debian's
-// chromium; the npm package's own browser download cannot be fetched here).
-// Without both the test skips and says what to install.
+// thirdparty.RequireMermaidCLI finds mmdc and Chromium, or skips saying
+// what to install.
 func TestMermaidCLIRendersEveryDiagram(t *testing.T) {
-	mmdc, err := exec.LookPath("mmdc")
-	if err != nil {
-		t.Skip("mmdc not found in PATH (npm @mermaid-js/mermaid-cli with PUPPETEER_SKIP_DOWNLOAD=1; .ci/run installs it)")
-	}
+	mmdc, config := thirdparty.RequireMermaidCLI(t)
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	dir := t.TempDir()
-	config := os.Getenv("RPP_PUPPETEER_CONFIG")
-	if config == "" {
-		if _, err := os.Stat("/usr/bin/chromium"); err != nil {
-			t.Skip("no Chromium at /usr/bin/chromium and no RPP_PUPPETEER_CONFIG (Debian package chromium; .ci/run installs it)")
-		}
-		config = filepath.Join(dir, "puppeteer.json")
-		if err := os.WriteFile(config, []byte(`{"executablePath": "/usr/bin/chromium", "args": ["--no-sandbox", "--headless=new"]}`), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
 	all := renderExamples(t)
 	d := hostileDeployment(t)
 	var top, flow bytes.Buffer

@@ -12,6 +12,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/rppkit/rppkit/internal/thirdparty"
 	"github.com/rppkit/rppkit/examples"
 	"github.com/rppkit/rppkit/rpp"
 	"github.com/rppkit/rppkit/rpp/lab"
@@ -22,27 +23,12 @@ import (
 // parser nobody here wrote, which fails on any statement our escaping lets
 // through. All the diagrams go in one Markdown file so Chromium starts once.
 //
-// mmdc is found on PATH; its puppeteer configuration in
-// RPP_PUPPETEER_CONFIG, or else one pointing at /usr/bin/chromium (Debian's
-// chromium; the npm package's own browser download cannot be fetched here).
-// Without both the test skips and says what to install.
+// thirdparty.RequireMermaidCLI finds mmdc and Chromium, or skips saying
+// what to install.
 func TestMermaidCLIRendersEveryLadder(t *testing.T) {
-	mmdc, err := exec.LookPath("mmdc")
-	if err != nil {
-		t.Skip("mmdc not found in PATH (npm @mermaid-js/mermaid-cli with PUPPETEER_SKIP_DOWNLOAD=1; .ci/run installs it)")
-	}
+	mmdc, config := thirdparty.RequireMermaidCLI(t)
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	dir := t.TempDir()
-	config := os.Getenv("RPP_PUPPETEER_CONFIG")
-	if config == "" {
-		if _, err := os.Stat("/usr/bin/chromium"); err != nil {
-			t.Skip("no Chromium at /usr/bin/chromium and no RPP_PUPPETEER_CONFIG (Debian package chromium; .ci/run installs it)")
-		}
-		config = filepath.Join(dir, "puppeteer.json")
-		if err := os.WriteFile(config, []byte(`{"executablePath": "/usr/bin/chromium", "args": ["--no-sandbox", "--headless=new"]}`), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
 	names, err := fs.Glob(examples.FS, "*.yaml")
 	if err != nil {
 		t.Fatal(err)
