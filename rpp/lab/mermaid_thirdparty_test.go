@@ -12,8 +12,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/rppkit/rppkit/internal/thirdparty"
 	"github.com/rppkit/rppkit/examples"
+	"github.com/rppkit/rppkit/internal/thirdparty"
 	"github.com/rppkit/rppkit/rpp"
 	"github.com/rppkit/rppkit/rpp/lab"
 )
