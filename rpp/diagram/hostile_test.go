@@ -25,7 +25,7 @@ var hostile = []string{
 	"[x](y){z}|w|`md`",
 	`<img src=x onerror=alert(1)>&amp;#quot;`,
 	"two\nlines",
-	"Zürich‮ 東京",
+	"Zürich\u202e 東京",
 }
 
 // hostileDeployment is the two-site example with the hostile names in
