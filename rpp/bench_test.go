@@ -202,3 +202,36 @@ func benchParse(b *testing.B, data []byte, ok func(error) bool) {
 	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(len(data)), "kept-B/in-B")
 	runtime.KeepAlive(d)
 }
+
+// BenchmarkPlan measures Plan on the same deployments, as a new
+// integration (every object created, every GRUU read back) and against
+// itself (nothing to do, every object compared): both must stay linear in
+// the size of the deployment.
+func BenchmarkPlan(b *testing.B) {
+	for _, n := range benchSites {
+		d, err := Parse("gen.yaml", generate(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, from := range []struct {
+			name    string
+			current *Deployment
+			steps   func(int) bool
+		}{
+			{"new", nil, func(s int) bool { return s > 10*n }},
+			{"itself", d, func(s int) bool { return s == 0 }},
+		} {
+			b.Run(fmt.Sprintf("sites=%d/from=%s", n, from.name), func(b *testing.B) {
+				runtime.GC() // as in BenchmarkCheck
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					rb, err := Plan(context.Background(), d, from.current)
+					if err != nil || !from.steps(len(rb.Steps)) {
+						b.Fatal(err, len(rb.Steps))
+					}
+				}
+			})
+		}
+	}
+}

@@ -242,6 +242,7 @@ type deviceSteps struct {
 	system       string
 	stage        stage
 	upgradeFirst *Step
+	done         []string      // what the system's steps so far provide
 	pending      []*deviceStep // settings that take effect at the next reboot
 	iceChanged   bool
 }
@@ -254,13 +255,19 @@ type deviceStep struct {
 func (d *deviceSteps) step(action Action, summary, page string, settings ...Setting) *deviceStep {
 	s := &Step{System: d.system, Object: d.system, stage: d.stage, Action: action, Summary: summary, Settings: settings}
 	s.provides = []string{fmt.Sprintf("%s#%d", d.system, len(d.p.steps))}
-	d.p.add(s)
+	d.add(s)
 	ds := &deviceStep{Step: s}
 	if page == pageSIPAdvanced || page == pageSystemFlags || page == pageSIPServers {
 		d.iceChanged = true
 	}
 	d.pending = append(d.pending, ds)
 	return ds
+}
+
+// add adds a step of the system to the plan.
+func (d *deviceSteps) add(s *Step) {
+	d.p.add(s)
+	d.done = append(d.done, s.provides[0])
 }
 
 // rebootIfNeeded adds the one reboot after the settings that need it.
@@ -277,7 +284,7 @@ func (d *deviceSteps) rebootIfNeeded(summary string) {
 	}
 	s := &Step{System: d.system, Object: d.system, stage: d.stage, Action: ActionReboot, Summary: summary, Reboots: true, needs: needs}
 	s.provides = []string{"reboot:" + d.system}
-	d.p.add(s)
+	d.add(s)
 	if d.upgradeFirst != nil {
 		d.p.windows = append(d.p.windows, windowSpec{
 			name: "ice-" + strings.TrimPrefix(d.system, "rmx/"), from: d.upgradeFirst, to: s,
@@ -289,14 +296,9 @@ func (d *deviceSteps) rebootIfNeeded(summary string) {
 
 func (d *deviceSteps) verify(summary string) *Step {
 	s := &Step{System: d.system, Object: d.system, stage: stageVerify, Action: ActionVerify, Summary: summary}
-	s.needs = []string{"reboot:" + d.system}
-	for _, st := range d.p.steps {
-		if st.System == d.system && len(st.provides) > 0 {
-			s.needs = append(s.needs, st.provides[0])
-		}
-	}
+	s.needs = append([]string(nil), d.done...) // everything done on the system so far
 	s.provides = []string{"verify:" + d.system}
-	d.p.add(s)
+	d.add(s)
 	return s
 }
 
@@ -304,26 +306,42 @@ func (d *deviceSteps) upgrade(to, from fmt.Stringer, when string) *deviceStep {
 	s := &Step{System: d.system, Object: d.system, stage: d.stage, Action: ActionUpgrade, Reboots: true,
 		Summary: fmt.Sprintf("Upgrade from %s to %s (%s)", from, to, when)}
 	s.provides = []string{"upgrade:" + d.system}
-	d.p.add(s)
+	d.add(s)
 	return &deviceStep{Step: s}
 }
 
+// haveRMX returns the current RMX of the same name, or one with nothing
+// configured.
 func (p *planner) haveRMX(r *rmx.System) rmx.System {
-	for _, h := range p.have.RPP.RMX {
-		if strings.EqualFold(h.Name, r.Name) {
-			return h
-		}
+	if p.haveRMXs == nil {
+		p.haveRMXs = byName(p.have.RPP.RMX, func(s *rmx.System) string { return s.Name })
+	}
+	if i, ok := p.haveRMXs[strings.ToLower(r.Name)]; ok {
+		return p.have.RPP.RMX[i]
 	}
 	return rmx.System{Name: r.Name, FQDN: r.FQDN, Site: r.Site}
 }
 
+// haveDMA returns the current DMA of the same name, or one with nothing
+// configured.
 func (p *planner) haveDMA(m *dma.System) dma.System {
-	for _, h := range p.have.RPP.DMA {
-		if strings.EqualFold(h.Name, m.Name) {
-			return h
-		}
+	if p.haveDMAs == nil {
+		p.haveDMAs = byName(p.have.RPP.DMA, func(s *dma.System) string { return s.Name })
+	}
+	if i, ok := p.haveDMAs[strings.ToLower(m.Name)]; ok {
+		return p.have.RPP.DMA[i]
 	}
 	return dma.System{Name: m.Name, FQDN: m.FQDN, Site: m.Site}
+}
+
+// byName indexes systems by name without regard to case, the first of a
+// name winning.
+func byName[S any](list []S, name func(*S) string) map[string]int {
+	m := make(map[string]int, len(list))
+	for i := len(list) - 1; i >= 0; i-- {
+		m[strings.ToLower(name(&list[i]))] = i
+	}
+	return m
 }
 
 // poolGRUU returns where the Service GRUU of the pool holding computer
@@ -339,14 +357,8 @@ func (p *planner) poolGRUU(computer lync.FQDN) *gruuSource {
 // identityMoves reports whether the endpoint an RMX uses for ICE is
 // recreated inside the window.
 func (p *planner) identityMoves(r *rmx.System) bool {
-	for _, s := range p.steps {
-		if s.stage == stageMoveCreate && s.Action == ActionCreate && strings.HasPrefix(s.Object, "lync/endpoint/") {
-			if a, err := lync.MakeSIPAddress(r.SIP.UserPart(), r.SIP.ServerDomainName); err == nil && s.Object == "lync/endpoint/"+a.String() {
-				return true
-			}
-		}
-	}
-	return false
+	a, err := lync.MakeSIPAddress(r.SIP.UserPart(), r.SIP.ServerDomainName)
+	return err == nil && p.movedEndpoints[a.Key()]
 }
 
 // identityNeeds are the steps that create r's ICE identity.
@@ -439,9 +451,10 @@ func enabled(b bool) string {
 
 // minus returns the items of a that b lacks, compared without case.
 func minus(a, b []string) []string {
+	in := foldSet(b)
 	var out []string
 	for _, x := range a {
-		if !containsFold(b, x) {
+		if !in[strings.ToLower(x)] {
 			out = append(out, x)
 		}
 	}

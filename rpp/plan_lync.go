@@ -70,6 +70,12 @@ type planner struct {
 	// gruus says, per wanted pool, where its Service GRUU comes from.
 	gruus   map[string]*gruuSource
 	windows []windowSpec
+	// movedEndpoints holds the keys of the endpoints recreated in the
+	// window.
+	movedEndpoints map[string]bool
+	// rppPools holds the keys of the wanted pools that hold an RMX or DMA.
+	rppPools           map[string]bool
+	haveRMXs, haveDMAs map[string]int
 	// moved are the systems (rmx/NAME, dma/NAME) configured inside the
 	// pool-move window.
 	moved map[string]bool
@@ -93,6 +99,7 @@ func newPlanner(want, have *Deployment) *planner {
 		wx: want.Lync.Index(), hx: have.Lync.Index(),
 		moving: map[string]bool{}, poolStage: map[string]stage{},
 		gruus: map[string]*gruuSource{}, moved: map[string]bool{},
+		movedEndpoints: map[string]bool{}, rppPools: map[string]bool{},
 	}
 }
 
@@ -326,13 +333,14 @@ func (p *planner) changePool(w, h *lync.TrustedApplicationPool) {
 	if w.IsSingleComputer() {
 		return
 	}
+	had, has := fqdnSet(h.ComputerFQDNs()), fqdnSet(w.ComputerFQDNs())
 	for _, c := range w.ComputerFQDNs() {
-		if !containsFQDN(h.ComputerFQDNs(), c) {
+		if !had[c.Key()] {
 			p.addComputer(w, c)
 		}
 	}
 	for _, c := range h.ComputerFQDNs() {
-		if containsFQDN(w.ComputerFQDNs(), c) {
+		if has[c.Key()] {
 			continue
 		}
 		st := stageRetire
@@ -484,6 +492,7 @@ func (p *planner) planEndpoints() {
 				needs = append(needs, "gone-endpoint:"+he.SIPAddress.Key())
 			}
 			st = stageMoveCreate
+			p.movedEndpoints[e.SIPAddress.Key()] = true
 		}
 		cmd := shell.Cmd("New-CsTrustedApplicationEndpoint").Str("ApplicationId", e.ApplicationID.Bare()).
 			Str("TrustedApplicationPoolFqdn", string(e.Pool)).Str("SipAddress", e.SIPAddress.String())
@@ -556,13 +565,14 @@ func legacyUsers(d *Deployment, x *lync.Index) []legacyUser {
 // planRoutes plans the static routes: added before anything else, removed
 // at the end.
 func (p *planner) planRoutes() {
+	had, has := routeSet(p.have.Lync.StaticRoutes), routeSet(p.want.Lync.StaticRoutes)
 	for _, w := range p.want.Lync.StaticRoutes {
-		if !containsRoute(p.have.Lync.StaticRoutes, w) {
+		if !had[routeKey(w)] {
 			p.add(routeStep(stagePrepare, ActionCreate, w))
 		}
 	}
 	for _, h := range p.have.Lync.StaticRoutes {
-		if !containsRoute(p.want.Lync.StaticRoutes, h) {
+		if !has[routeKey(h)] {
 			p.add(routeStep(stageRetire, ActionRemove, h))
 		}
 	}
@@ -572,13 +582,20 @@ func routeKey(r lync.StaticRoute) string {
 	return strings.Join([]string{r.Destination.Key(), fmt.Sprint(r.Port.OrDefault(lync.DefaultTLSPort)), string(r.Transport), strings.ToLower(r.MatchURI)}, "|")
 }
 
-func containsRoute(list []lync.StaticRoute, r lync.StaticRoute) bool {
-	for _, x := range list {
-		if routeKey(x) == routeKey(r) {
-			return true
-		}
+func routeSet(list []lync.StaticRoute) map[string]bool {
+	set := make(map[string]bool, len(list))
+	for _, r := range list {
+		set[routeKey(r)] = true
 	}
-	return false
+	return set
+}
+
+func fqdnSet(list []lync.FQDN) map[string]bool {
+	set := make(map[string]bool, len(list))
+	for _, f := range list {
+		set[f.Key()] = true
+	}
+	return set
 }
 
 // routeStep adds or removes a static route through the global static
@@ -641,12 +658,14 @@ func (p *planner) planPublishAndRead() {
 
 // gruuNeeded reports whether an RMX or DMA of the pool needs its GRUU.
 func (p *planner) gruuNeeded(pool lync.FQDN) bool {
-	for _, c := range rppComputers(p.want) {
-		if i := p.wx.PoolOf(c.fqdn); i >= 0 && p.want.Lync.TrustedApplicationPools[i].FQDN.Equal(pool) {
-			return true
+	if len(p.rppPools) == 0 {
+		for _, c := range rppComputers(p.want) {
+			if i := p.wx.PoolOf(c.fqdn); i >= 0 {
+				p.rppPools[p.want.Lync.TrustedApplicationPools[i].FQDN.Key()] = true
+			}
 		}
 	}
-	return false
+	return p.rppPools[pool.Key()]
 }
 
 // compareBase notes what differs in the parts of the topology a plan does

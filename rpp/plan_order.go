@@ -22,53 +22,56 @@ func (p *planner) runbook() *Runbook {
 	for i, s := range p.steps {
 		s.Number = i + 1
 	}
-	var verifies []int
+	p.gate()
+	// Who provides what, in plan order, so that resolving a step's needs
+	// costs what it needs, not the length of the plan.
+	providers := map[string][]int{}
+	for i, s := range p.steps {
+		for _, k := range s.provides {
+			providers[k] = append(providers[k], i)
+		}
+	}
 	lastPublish := -1
 	for i, s := range p.steps {
-		deps := map[int]bool{}
+		var deps []int
 		for _, need := range s.needs {
-			for j := i - 1; j >= 0; j-- {
-				if slices.Contains(p.steps[j].provides, need) {
-					deps[p.steps[j].Number] = true
-					if need == "publish" || strings.HasPrefix(need, "gruu:") {
-						break // the latest one is what counts
-					}
+			list := providers[need]
+			n := sort.SearchInts(list, i) // the providers before s
+			if need == "publish" || strings.HasPrefix(need, "gruu:") {
+				// The latest one is what counts.
+				if n > 0 {
+					deps = append(deps, list[n-1]+1)
 				}
+				continue
+			}
+			for _, j := range list[:n] {
+				deps = append(deps, j+1)
 			}
 		}
-		switch {
-		case s.Action == ActionPublish:
+		if s.Action == ActionPublish {
 			// A publish takes effect for every topology change since the
 			// previous one.
 			for j := lastPublish + 1; j < i; j++ {
 				if p.steps[j].NeedsPublish {
-					deps[p.steps[j].Number] = true
+					deps = append(deps, j+1)
 				}
 			}
 			lastPublish = i
-		case s.stage >= stageRetire:
-			// Nothing is retired before what replaces it is verified.
-			for _, v := range verifies {
-				deps[v] = true
-			}
 		}
-		if s.Action == ActionVerify {
-			verifies = append(verifies, s.Number)
+		slices.Sort(deps)
+		s.DependsOn = slices.Compact(deps)
+		if s.DependsOn == nil {
+			s.DependsOn = []int{}
 		}
-		s.DependsOn = make([]int, 0, len(deps))
-		for n := range deps {
-			s.DependsOn = append(s.DependsOn, n)
-		}
-		slices.Sort(s.DependsOn)
 		for k := range s.Settings {
-			if f := s.Settings[k].From; f != nil {
-				for j := i - 1; j >= 0; j-- {
-					if slices.Contains(p.steps[j].provides, f.key) {
-						f.Step = p.steps[j].Number
-						s.Settings[k].Value += fmt.Sprintf(" (step %d prints it)", f.Step)
-						break
-					}
-				}
+			f := s.Settings[k].From
+			if f == nil {
+				continue
+			}
+			list := providers[f.key]
+			if n := sort.SearchInts(list, i); n > 0 {
+				f.Step = p.steps[list[n-1]].Number
+				s.Settings[k].Value += fmt.Sprintf(" (step %d prints it)", f.Step)
 			}
 		}
 	}
@@ -96,6 +99,45 @@ func (p *planner) runbook() *Runbook {
 		rb.Steps[i] = *s
 	}
 	return rb
+}
+
+// gate puts, before the steps that retire what the new configuration
+// replaces, one step that waits for every check of the plan: nothing is
+// retired before what replaces it is verified, and each retirement depends
+// on the gate rather than on every check. With one check, they depend on
+// it directly.
+func (p *planner) gate() {
+	var verifies []string // the first key each check provides
+	retire := -1
+	for i, s := range p.steps {
+		if s.Action == ActionVerify {
+			verifies = append(verifies, s.provides[0])
+		}
+		if s.stage >= stageRetire && retire < 0 {
+			retire = i
+		}
+	}
+	switch {
+	case retire < 0 || len(verifies) == 0:
+		return
+	case len(verifies) == 1:
+		for _, s := range p.steps[retire:] {
+			s.needs = append(s.needs, verifies[0])
+		}
+		return
+	}
+	g := &Step{System: "rpp", Object: "rpp", Action: ActionVerify, stage: stageVerify,
+		Summary:  "Before retiring anything: every check above has passed",
+		needs:    verifies,
+		provides: []string{"verified"},
+	}
+	p.steps = slices.Insert(p.steps, retire, g)
+	for i, s := range p.steps {
+		s.Number = i + 1
+		if s.stage >= stageRetire {
+			s.needs = append(s.needs, "verified")
+		}
+	}
 }
 
 // moveWindow marks the window in which computers change trusted

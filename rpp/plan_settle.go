@@ -54,10 +54,21 @@ func settle(ctx context.Context, desired *Deployment) (*Deployment, []Correction
 	}
 	var unfixable []Finding
 	var notes []string
+	asWritten := map[string]Finding{}
+	for _, f := range first.Findings {
+		if _, ok := asWritten[f.Rule+" "+f.Object]; !ok {
+			asWritten[f.Rule+" "+f.Object] = f
+		}
+	}
 	for _, f := range final.Findings {
 		switch {
 		case f.Severity == Error && !settledByPlan[f.Rule]:
-			unfixable = append(unfixable, original(first.Findings, f))
+			// Point at what the admin wrote, when the finding was there
+			// before the corrections.
+			if o, ok := asWritten[f.Rule+" "+f.Object]; ok {
+				f = o
+			}
+			unfixable = append(unfixable, f)
 		case f.Severity == Warning:
 			notes = append(notes, fmt.Sprintf("not planned: %s (%s, rpp check warns: %s)", f.Object, f.Rule, f.Message))
 		}
@@ -68,21 +79,14 @@ func settle(ctx context.Context, desired *Deployment) (*Deployment, []Correction
 	return d, s.corrections, notes, nil
 }
 
-// original returns the finding of the desired deployment as written that f
-// (found after corrections) stands for, so that a refusal points at what
-// the admin wrote.
-func original(findings []Finding, f Finding) Finding {
-	for _, o := range findings {
-		if o.Rule == f.Rule && o.Object == f.Object {
-			return o
-		}
-	}
-	return f
-}
-
 type settler struct {
 	d, desired  *Deployment
 	corrections []Correction
+
+	// Endpoints addEndpoints added (indexes by pool key), and their
+	// addresses, which the topology's index does not know.
+	added map[string][]int
+	taken map[string]bool
 }
 
 func (s *settler) correct(rule, object, field, format string, args ...any) {
@@ -127,32 +131,44 @@ func (s *settler) complete() {
 
 // placeComputers puts an RMX or DMA that no trusted application pool holds
 // into the pool PlanPools says its site's systems belong in, if the
-// deployment has that pool (a pool registered with that Front End pool).
+// deployment has that pool (a multiple-computer pool registered with that
+// Front End pool).
 func (s *settler) placeComputers() {
 	t := &s.d.Lync
 	plans, err := PlanPools(s.d)
 	if err != nil {
 		return
 	}
+	x := t.Index() // adding a computer changes no other computer's pool
+	registrarOf := map[string]lync.FQDN{}
+	for _, pp := range plans {
+		for _, c := range pp.Computers {
+			registrarOf[c.Key()] = pp.Registrar
+		}
+	}
+	poolOf := map[string]int{} // registrar → its first multiple-computer pool
+	for i := range t.TrustedApplicationPools {
+		pool := &t.TrustedApplicationPools[i]
+		if _, ok := poolOf[pool.Registrar.Key()]; !ok && !pool.IsSingleComputer() {
+			poolOf[pool.Registrar.Key()] = i
+		}
+	}
 	for _, c := range rppComputers(s.d) {
-		if t.Index().PoolOf(c.fqdn) >= 0 {
+		if x.PoolOf(c.fqdn) >= 0 {
 			continue
 		}
-		for _, pp := range plans {
-			if !containsFQDN(pp.Computers, c.fqdn) {
-				continue
-			}
-			for i := range t.TrustedApplicationPools {
-				pool := &t.TrustedApplicationPools[i]
-				if pool.Registrar.Equal(pp.Registrar) && !pool.IsSingleComputer() {
-					pool.Computers = append(pool.Computers, c.fqdn)
-					s.correct("rpp-component-not-in-topology", c.object, poolPath(i, ".computers"),
-						"%s added to trusted application pool %s, the pool of its site's systems", c.fqdn, pool.FQDN)
-					break
-				}
-			}
-			break
+		reg, ok := registrarOf[c.fqdn.Key()]
+		if !ok {
+			continue
 		}
+		i, ok := poolOf[reg.Key()]
+		if !ok {
+			continue
+		}
+		pool := &t.TrustedApplicationPools[i]
+		pool.Computers = append(pool.Computers, c.fqdn)
+		s.correct("rpp-component-not-in-topology", c.object, poolPath(i, ".computers"),
+			"%s added to trusted application pool %s, the pool of its site's systems", c.fqdn, pool.FQDN)
 	}
 }
 
@@ -165,24 +181,20 @@ func (s *settler) addApplications() {
 	if len(t.TrustedApplications) > 0 {
 		id = lync.ApplicationID(t.TrustedApplications[0].ApplicationID.Bare())
 	}
+	x := t.Index() // an application added to one pool changes no other pool's
+	port := map[int]lync.Port{}
+	for _, c := range rppComputers(s.d) {
+		if i := x.PoolOf(c.fqdn); i >= 0 && port[i] == 0 {
+			port[i] = c.port
+		}
+	}
 	for i, pool := range t.TrustedApplicationPools {
-		x := t.Index()
-		if len(x.Applications(pool.FQDN)) > 0 {
-			continue
+		if port[i] == 0 || len(x.Applications(pool.FQDN)) > 0 {
+			continue // not an RPP pool, or it has its application
 		}
-		port := lync.Port(0)
-		for _, c := range rppComputers(s.d) {
-			if x.PoolOf(c.fqdn) == i {
-				port = c.port
-				break
-			}
-		}
-		if port == 0 {
-			continue // not an RPP pool
-		}
-		t.TrustedApplications = append(t.TrustedApplications, lync.TrustedApplication{ApplicationID: id, Pool: pool.FQDN, Port: port})
+		t.TrustedApplications = append(t.TrustedApplications, lync.TrustedApplication{ApplicationID: id, Pool: pool.FQDN, Port: port[i]})
 		s.correct("lync-app-missing", poolObject(pool.FQDN), poolPath(i, ""),
-			"trusted application %s on port %d added to pool %s", id, port, pool.FQDN)
+			"trusted application %s on port %d added to pool %s", id, port[i], pool.FQDN)
 	}
 }
 
@@ -192,9 +204,11 @@ func (s *settler) addApplications() {
 // application endpoint in its pool, and points its ICE settings at it.
 func (s *settler) addEndpoints() {
 	t := &s.d.Lync
+	x := t.Index() // endpointFor keeps track of the endpoints it adds
+	s.added = map[string][]int{}
+	s.taken = map[string]bool{}
 	for i := range s.d.RPP.RMX {
 		r := &s.d.RPP.RMX[i]
-		x := t.Index()
 		feat := rmx.Capabilities(r.Version)
 		method := rmx.InferICEMethod(r, x)
 		var rule string
@@ -244,7 +258,8 @@ func (s *settler) addEndpoints() {
 // else a new one named after the pool and added to the topology.
 func (s *settler) endpointFor(r *rmx.System, x *lync.Index, pool int, app lync.TrustedApplication) (lync.SIPAddress, bool) {
 	t := &s.d.Lync
-	eps := x.Endpoints(t.TrustedApplicationPools[pool].FQDN)
+	pk := t.TrustedApplicationPools[pool].FQDN.Key()
+	eps := append(x.Endpoints(t.TrustedApplicationPools[pool].FQDN), s.added[pk]...)
 	for _, e := range eps {
 		ep := t.TrustedApplicationEndpoints[e]
 		if strings.EqualFold(ep.SIPAddress.User(), r.SIP.UserPart()) && ep.ApplicationID.Equal(app.ApplicationID) {
@@ -273,9 +288,11 @@ func (s *settler) endpointFor(r *rmx.System, x *lync.Index, pool int, app lync.T
 		if err != nil {
 			return lync.SIPAddress{}, false
 		}
-		if x.User(addr) >= 0 || x.Endpoint(addr) >= 0 {
+		if x.User(addr) >= 0 || x.Endpoint(addr) >= 0 || s.taken[addr.Key()] {
 			continue // taken: an endpoint's address must be free
 		}
+		s.taken[addr.Key()] = true
+		s.added[pk] = append(s.added[pk], len(t.TrustedApplicationEndpoints))
 		t.TrustedApplicationEndpoints = append(t.TrustedApplicationEndpoints,
 			lync.TrustedApplicationEndpoint{SIPAddress: addr, ApplicationID: app.ApplicationID, Pool: app.Pool})
 		s.correct("lync-endpoint-missing", "lync/endpoint/"+addr.String(), "lync.trustedApplicationEndpoints",
@@ -304,29 +321,37 @@ func (s *settler) dropUnneededRoutes() {
 	t.StaticRoutes = kept
 }
 
-// moveVMRs moves meeting rooms defined on an RMX to a DMA that manages it.
+// moveVMRs moves meeting rooms defined on an RMX to the first DMA that
+// manages it.
 func (s *settler) moveVMRs() {
+	manager := managers(s.d.RPP.DMA)
 	for i := range s.d.RPP.RMX {
 		r := &s.d.RPP.RMX[i]
-		if len(r.VMRs) == 0 {
+		j := manager(r)
+		if len(r.VMRs) == 0 || j < 0 {
 			continue
 		}
-		for j := range s.d.RPP.DMA {
-			m := &s.d.RPP.DMA[j]
-			if !m.Manages(r.Name, r.Site) {
-				continue
+		m := &s.d.RPP.DMA[j]
+		have := foldSet(m.VMRs)
+		for _, v := range r.VMRs {
+			if !have[strings.ToLower(v)] {
+				have[strings.ToLower(v)] = true
+				m.VMRs = append(m.VMRs, v)
 			}
-			for _, v := range r.VMRs {
-				if !containsFold(m.VMRs, v) {
-					m.VMRs = append(m.VMRs, v)
-				}
-			}
-			s.correct("rmx-vmr-defined", "rmx/"+r.Name, rmxPath(i, ".vmrs"),
-				"meeting rooms %s moved from the RMX to DMA %s", strings.Join(r.VMRs, ", "), m.Name)
-			r.VMRs = nil
-			break
 		}
+		s.correct("rmx-vmr-defined", "rmx/"+r.Name, rmxPath(i, ".vmrs"),
+			"meeting rooms %s moved from the RMX to DMA %s", strings.Join(r.VMRs, ", "), m.Name)
+		r.VMRs = nil
 	}
+}
+
+// foldSet is the set of list's items, without regard to case.
+func foldSet(list []string) map[string]bool {
+	set := make(map[string]bool, len(list))
+	for _, x := range list {
+		set[strings.ToLower(x)] = true
+	}
+	return set
 }
 
 // rppComputer is an RMX or DMA as a computer Lync must know.
@@ -353,24 +378,6 @@ func rppComputers(d *Deployment) []rppComputer {
 func isRPPComputer(d *Deployment, fqdn lync.FQDN) bool {
 	for _, c := range rppComputers(d) {
 		if c.fqdn.Equal(fqdn) {
-			return true
-		}
-	}
-	return false
-}
-
-func containsFQDN(list []lync.FQDN, f lync.FQDN) bool {
-	for _, x := range list {
-		if x.Equal(f) {
-			return true
-		}
-	}
-	return false
-}
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
 			return true
 		}
 	}

@@ -48,6 +48,16 @@ var textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
 // encodeNode returns the YAML node a deployment file would hold for v, or
 // nil when v is its type's zero value (absent from the file).
 func encodeNode(v reflect.Value) *yaml.Node {
+	return (&encoder{structs: map[reflect.Type]*structInfo{}}).node(v)
+}
+
+// encoder writes values out as YAML nodes, knowing each struct type's
+// fields once.
+type encoder struct {
+	structs map[reflect.Type]*structInfo
+}
+
+func (e *encoder) node(v reflect.Value) *yaml.Node {
 	if !v.IsValid() || v.IsZero() {
 		return nil
 	}
@@ -61,7 +71,7 @@ func encodeNode(v reflect.Value) *yaml.Node {
 	}
 	switch v.Kind() {
 	case reflect.Pointer:
-		return encodeNode(v.Elem())
+		return e.node(v.Elem())
 	case reflect.String:
 		return scalar(v.String())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -71,7 +81,7 @@ func encodeNode(v reflect.Value) *yaml.Node {
 	case reflect.Slice:
 		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 		for i := 0; i < v.Len(); i++ {
-			item := encodeNode(v.Index(i))
+			item := e.node(v.Index(i))
 			switch {
 			case item != nil:
 			case v.Type().Elem().Kind() == reflect.Struct:
@@ -95,7 +105,7 @@ func encodeNode(v reflect.Value) *yaml.Node {
 			return 0
 		})
 		for _, k := range keys {
-			val := encodeNode(v.MapIndex(k))
+			val := e.node(v.MapIndex(k))
 			if val == nil {
 				val = scalar("")
 			}
@@ -104,9 +114,13 @@ func encodeNode(v reflect.Value) *yaml.Node {
 		return n
 	case reflect.Struct:
 		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-		si := structFields(v.Type())
+		si := e.structs[v.Type()]
+		if si == nil {
+			si = structFields(v.Type())
+			e.structs[v.Type()] = si
+		}
 		for _, name := range si.names {
-			if val := encodeNode(v.Field(si.fields[name].index)); val != nil {
+			if val := e.node(v.Field(si.fields[name].index)); val != nil {
 				n.Content = append(n.Content, scalar(name), val)
 			}
 		}
