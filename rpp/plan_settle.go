@@ -125,7 +125,6 @@ func (s *settler) complete() {
 	s.placeComputers()
 	s.addApplications()
 	s.addEndpoints()
-	s.dropUnneededRoutes()
 	s.moveVMRs()
 }
 
@@ -300,25 +299,6 @@ func (s *settler) endpointFor(r *rmx.System, x *lync.Index, pool int, app lync.T
 		return addr, true
 	}
 	return lync.SIPAddress{}, false
-}
-
-// dropUnneededRoutes removes, for a RealConnect-only deployment, the static
-// routes to RPP systems that only the traditional workflow needs.
-func (s *settler) dropUnneededRoutes() {
-	t := &s.d.Lync
-	if NeedsStaticRoute(s.d.RPP.Workflows) {
-		return
-	}
-	kept := t.StaticRoutes[:0]
-	for i, r := range t.StaticRoutes {
-		if isRPPComputer(s.d, r.Destination) {
-			s.correct("lync-static-route-unneeded", routeObject(&t.StaticRoutes[i]), routePath(i, ""),
-				"static route to %s (matching %s) removed: RealConnect needs none", r.Destination, r.MatchURI)
-			continue
-		}
-		kept = append(kept, r)
-	}
-	t.StaticRoutes = kept
 }
 
 // moveVMRs moves meeting rooms defined on an RMX to the first DMA that
