@@ -563,3 +563,35 @@ func plansForScripts(t *testing.T) []namedPlan {
 	}
 	return append(plans, namedPlan{"one-pool-two-sites-to-two-site", rb})
 }
+
+// TestPlanRetiresAfterEveryCheck: what the new configuration replaces (a
+// static route the traditional workflow needed) is retired only after a
+// gate that waits for every check of the plan.
+func TestPlanRetiresAfterEveryCheck(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "plan", "migrations", "one-pool-two-sites.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := regexp.MustCompile(`staticRoutes: \[\].*`).ReplaceAllString(string(src),
+		"staticRoutes: [{destination: dma-west.contoso.com, port: 5061, transport: tls, matchUri: vmr.contoso.com}]")
+	text = strings.Replace(text, "workflows: [realconnect]", "workflows: [realconnect, traditional]", 1)
+	current, err := rpp.Parse("current.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := rpp.Plan(context.Background(), loadExample(t, "two-site.yaml"), current)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rmxCheck := stepIndex(t, rb, "rmx/rmx-west", rpp.ActionVerify, `ICE`)
+	dmaCheck := stepIndex(t, rb, "dma/dma-west", rpp.ActionVerify, `RealConnect`)
+	gate := stepIndex(t, rb, "rpp", rpp.ActionVerify, `every check above`)
+	route := stepIndex(t, rb, "lync", rpp.ActionRemove, `Set-CsStaticRoutingConfiguration -Identity 'global' -Route \(@\{Remove=`)
+	inOrder(t, rb, rmxCheck, dmaCheck, gate, route)
+	dependsOn(t, rb, gate, rmxCheck)
+	dependsOn(t, rb, gate, dmaCheck)
+	dependsOn(t, rb, route, gate)
+	if got := rb.Steps[route].DependsOn; len(got) != 1 {
+		t.Errorf("the route's removal depends on %v, want the gate alone", got)
+	}
+}

@@ -149,3 +149,29 @@ func TestPlanMermaid(t *testing.T) {
 		t.Errorf("--diagram bogus: exit %d", r.code)
 	}
 }
+
+// TestPlanREADME: the plan the README shows is what rpp plan prints for
+// the same files.
+func TestPlanREADME(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const cmd = "$ rpp plan --from legacy-8.3.yaml new-8.5.yaml\n"
+	_, shown, ok := strings.Cut(string(readme), cmd)
+	shown, _, ok2 := strings.Cut(shown, "```")
+	if !ok || !ok2 {
+		t.Fatalf("README.md does not show %q in a code block", cmd)
+	}
+	dir := filepath.Join("..", "..", "rpp", "testdata", "plan", "migrations")
+	r := runRpp(t, "plan", "--from", filepath.Join(dir, "legacy-8.3.yaml"), filepath.Join(dir, "new-8.5.yaml"))
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	got := strings.ReplaceAll(r.stdout, dir+string(filepath.Separator), "")
+	// The README leaves out the windows and notes after the steps.
+	got, _, _ = strings.Cut(got, "\nOutage windows:")
+	if strings.TrimSpace(shown) != strings.TrimSpace(got) {
+		t.Errorf("README.md shows:\n%s\nrpp plan prints:\n%s", shown, got)
+	}
+}
