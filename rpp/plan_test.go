@@ -595,3 +595,28 @@ func TestPlanRetiresAfterEveryCheck(t *testing.T) {
 		t.Errorf("the route's removal depends on %v, want the gate alone", got)
 	}
 }
+
+// TestPlanNotesWhatItLeavesOut: Front End and Edge pools and SIP domains
+// are Topology Builder's to deploy; a plan from a topology without them
+// says so rather than planning them or staying silent.
+func TestPlanNotesWhatItLeavesOut(t *testing.T) {
+	rb, err := rpp.Plan(context.Background(), loadExample(t, "two-site.yaml"), loadExample(t, "single-site.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(rb.Notes, "\n")
+	for _, want := range []string{
+		"Front End pool fe-east.contoso.com is not in the current topology",
+		"Edge pool edge-west.contoso.com is not in the current topology",
+		"SIP domain contoso.com is not in the current topology",
+	} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+	for _, s := range rb.Steps {
+		if strings.Contains(s.Command, "fe-east") && s.Action == rpp.ActionCreate && strings.Contains(s.Command, "New-CsPool") {
+			t.Errorf("step %d deploys a Front End pool: %s", s.Number, s.Command)
+		}
+	}
+}
