@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/rppkit/rppkit/internal/mermaid"
 	"github.com/rppkit/rppkit/internal/textfmt"
 	"github.com/rppkit/rppkit/rpp"
 )
@@ -119,7 +120,7 @@ func (r *Result) WriteMermaid(w io.Writer) error {
 		}
 		v := fmt.Sprintf("p%d", len(ids)+1)
 		ids[name] = v
-		p.Printf("    participant %s as %s\n", v, mermaidText(name))
+		p.Printf("    participant %s as %s\n", v, mermaid.Text(name))
 		return v
 	}
 	// Participants first, in order of appearance, so Mermaid draws them in
@@ -137,39 +138,12 @@ func (r *Result) WriteMermaid(w io.Writer) error {
 		case s.Status != 0:
 			arrow = "-->>"
 		}
-		p.Printf("    %s%s%s: %s\n", from, arrow, to, mermaidText(s.Message))
+		p.Printf("    %s%s%s: %s\n", from, arrow, to, mermaid.Text(s.Message))
 		if s.Diagnostics != "" {
-			p.Printf("    Note over %s,%s: %s\n", from, to, mermaidText(s.Diagnostics))
+			p.Printf("    Note over %s,%s: %s\n", from, to, mermaid.Text(s.Diagnostics))
 		}
 	}
 	return p.Err()
-}
-
-// mermaidText escapes what would end or change a Mermaid statement: ';'
-// separates statements, '#' starts an entity, and angle brackets and quotes
-// could be read as markup.
-func mermaidText(s string) string {
-	s = textfmt.Sanitize(s)
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '#':
-			b.WriteString("#35;")
-		case ';':
-			b.WriteString("#59;")
-		case '<':
-			b.WriteString("#lt;")
-		case '>':
-			b.WriteString("#gt;")
-		case '"':
-			b.WriteString("#quot;")
-		case '\n', '\r':
-			b.WriteByte(' ')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // callLine says what a test call did, in a line.
