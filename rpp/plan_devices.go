@@ -46,6 +46,7 @@ func (p *planner) planRMXs() {
 			p.moved[obj] = true
 		}
 		dev := &deviceSteps{p: p, system: obj, stage: st}
+		p.notePort(obj, r.SIPPort(), h.SIPPort())
 
 		upgradeLater := false
 		if !h.Version.IsZero() && h.Version.Compare(r.Version) != 0 {
@@ -119,6 +120,16 @@ func (p *planner) planRMXs() {
 	}
 }
 
+// notePort notes a system whose SIP listening port changes: where the
+// port is set differs between releases, so the plan says so rather than
+// name a page that may not be there. Lync's side (the trusted
+// application's port) is planned.
+func (p *planner) notePort(system string, want, have lync.Port) {
+	if want != have {
+		p.notes = append(p.notes, fmt.Sprintf("not planned: %s is to listen for SIP over TLS on port %d instead of %d; change it on the system, in the same window as the trusted application's port", system, want, have))
+	}
+}
+
 // vmrNeeds are the steps that give the DMAs managing r the meeting rooms
 // taken off it.
 func vmrNeeds(d *Deployment, r *rmx.System) []string {
@@ -147,6 +158,7 @@ func (p *planner) planDMAs() {
 			p.moved[obj] = true
 		}
 		dev := &deviceSteps{p: p, system: obj, stage: st}
+		p.notePort(obj, m.SIPPort(), h.SIPPort())
 		if cert := certChange(pageDMACert, m.Certificate, h.Certificate); cert != nil {
 			dev.step(ActionChange, "Install the DMA's certificate: a SAN certificate naming its FQDN (never a wildcard)", pageDMACert, cert...)
 		}

@@ -620,3 +620,33 @@ func TestPlanNotesWhatItLeavesOut(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanPortChange: an application's port that moves is planned in Lync
+// (Set-CsTrustedApplication), and the systems' own listening port is
+// noted, not guessed.
+func TestPlanPortChange(t *testing.T) {
+	cur := loadExample(t, "two-site.yaml")
+	want := loadExample(t, "two-site.yaml")
+	for _, f := range [][2]string{
+		{"lync.trustedApplications[0].port", "5062"},
+		{"rpp.rmx[0].listenPort", "5062"},
+		{"rpp.dma[0].listenPort", "5062"},
+	} {
+		if err := want.Set(f[0], f[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rb, err := rpp.Plan(context.Background(), want, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := stepIndex(t, rb, "lync", rpp.ActionChange, `Set-CsTrustedApplication -Identity 'rpp-east.contoso.com/urn:application:video' -Port 5062`)
+	pub := stepIndex(t, rb, "lync", rpp.ActionPublish, `.`)
+	inOrder(t, rb, set, pub)
+	notes := strings.Join(rb.Notes, "\n")
+	for _, sys := range []string{"rmx/rmx-east", "dma/dma-east"} {
+		if !strings.Contains(notes, sys+" is to listen for SIP over TLS on port 5062 instead of 5061") {
+			t.Errorf("no note on %s's port:\n%s", sys, notes)
+		}
+	}
+}
