@@ -79,6 +79,14 @@ func TestPlanInputLikeCheck(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, "--from") {
 		t.Errorf("two files: exit %d\n%s", r.code, r.stderr)
 	}
+	r = rppWith(t, strings.NewReader(string(src)), nil, "plan", "--from", "-")
+	if r.code != 2 || !strings.Contains(r.stderr, "standard input cannot hold both deployments") {
+		t.Errorf("both from standard input: exit %d\n%s", r.code, r.stderr)
+	}
+	r = rppWith(t, strings.NewReader(string(src)), nil, "plan", "--from", "-", examplePath("single-site.yaml"))
+	if r.code != 0 || !strings.Contains(r.stdout, "Nothing to do") || !strings.Contains(r.stdout, "From: <stdin>") {
+		t.Errorf("current from standard input: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 }
 
 // TestPlanFrom: a deployment planned from itself has nothing to do; a

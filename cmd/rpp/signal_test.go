@@ -15,7 +15,8 @@ import (
 )
 
 // TestInterruptStopsCheck: Ctrl-C stops rpp check while it waits on a FIFO
-// that nobody writes to, named as a file or piped as standard input.
+// that nobody writes to, named as a file or piped as standard input, and
+// rpp plan while it waits on one as the desired or the current deployment.
 func TestInterruptStopsCheck(t *testing.T) {
 	bin := buildRpp(t)
 	fifo := filepath.Join(t.TempDir(), "deployment.yaml")
@@ -33,6 +34,8 @@ func TestInterruptStopsCheck(t *testing.T) {
 			// reader then blocks, as on a pipe nobody writes to.
 			return os.OpenFile(fifo, os.O_RDWR, 0)
 		}},
+		{"plan of a FIFO", []string{"plan", fifo}, nil},
+		{"plan from a FIFO", []string{"plan", "--from", fifo, filepath.Join("..", "..", "examples", "two-site.yaml")}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := exec.Command(bin, tc.args...)
@@ -67,7 +70,7 @@ func TestInterruptStopsCheck(t *testing.T) {
 				}
 			case <-time.After(30 * time.Second): // a hang guard, not a speed test
 				cmd.Process.Kill()
-				t.Fatal("Ctrl-C did not stop rpp check")
+				t.Fatalf("Ctrl-C did not stop rpp %s", tc.args[0])
 			}
 		})
 	}
