@@ -88,7 +88,7 @@ func (p *planner) runbook() *Runbook {
 	}
 	for _, s := range p.steps {
 		if (s.Action == ActionReboot || s.Action == ActionUpgrade) && s.Window == "" {
-			name := fmt.Sprintf("restart %s (step %d)", s.System, s.Number)
+			name := fmt.Sprintf("restart %d", s.Number)
 			s.Window = name
 			rb.Windows = append(rb.Windows, Window{Name: name, From: s.Number, To: s.Number, Systems: []string{s.System},
 				Why: "the system restarts: its calls drop until it is back"})
