@@ -2,10 +2,6 @@ package diagram_test
 
 import (
 	"bytes"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -25,9 +21,8 @@ import (
 // thirdparty.RequireMermaidCLI finds mmdc and Chromium, or skips saying
 // what to install.
 func TestMermaidCLIRendersEveryDiagram(t *testing.T) {
-	mmdc, config := thirdparty.RequireMermaidCLI(t)
+	thirdparty.RequireMermaidCLI(t)
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	dir := t.TempDir()
 	all := renderExamples(t)
 	d := hostileDeployment(t)
 	var top, flow bytes.Buffer
@@ -38,42 +33,23 @@ func TestMermaidCLIRendersEveryDiagram(t *testing.T) {
 		t.Fatal(err)
 	}
 	all = append(all, rendered{"hostile.topology.mmd", top.Bytes()}, rendered{"hostile.realconnect.mmd", flow.Bytes()})
-
-	var md strings.Builder
-	for _, r := range all {
-		fmt.Fprintf(&md, "# %s\n\n```mermaid\n%s```\n\n", r.name, r.text)
-	}
-	in, out := filepath.Join(dir, "diagrams.md"), filepath.Join(dir, "rendered.md")
-	if err := os.WriteFile(in, []byte(md.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(mmdc, "-p", config, "-i", in, "-o", out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("mmdc: %v\n%s", err, b)
-	}
-	// mmdc numbers the SVGs of a Markdown file from 1, in order.
+	texts := make([]string, len(all))
 	for i, r := range all {
-		p := filepath.Join(dir, fmt.Sprintf("rendered-%d.svg", i+1))
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Errorf("%s: no SVG: %v", r.name, err)
-			continue
-		}
-		svg := string(b)
+		texts[i] = string(r.text)
+	}
+	for i, svg := range thirdparty.RenderMermaid(t, texts) {
+		name := all[i].name
 		if !strings.Contains(svg, "<svg") || strings.Contains(svg, "Syntax error") {
-			t.Errorf("%s: %s is not a rendered diagram", r.name, p)
+			t.Errorf("%s: not a rendered diagram", name)
 		}
-		// Each diagram shows the Front End pool or the DMA it was drawn
-		// from: the names reached the picture.
+		// Each diagram shows the Front End pool or the AV MCU it was
+		// drawn from: the names reached the picture.
 		want := "Front End"
-		if strings.HasSuffix(r.name, ".realconnect.mmd") {
+		if strings.HasSuffix(name, ".realconnect.mmd") {
 			want = "AV MCU"
 		}
 		if !strings.Contains(svg, want) {
-			t.Errorf("%s: the SVG does not show %q", r.name, want)
+			t.Errorf("%s: the SVG does not show %q", name, want)
 		}
-	}
-	if svgs, _ := filepath.Glob(filepath.Join(dir, "rendered-*.svg")); len(svgs) != len(all) {
-		t.Errorf("mmdc wrote %d SVGs for %d diagrams", len(svgs), len(all))
 	}
 }

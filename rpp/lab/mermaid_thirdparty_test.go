@@ -2,11 +2,7 @@ package lab_test
 
 import (
 	"context"
-	"fmt"
 	"io/fs"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -26,14 +22,13 @@ import (
 // thirdparty.RequireMermaidCLI finds mmdc and Chromium, or skips saying
 // what to install.
 func TestMermaidCLIRendersEveryLadder(t *testing.T) {
-	mmdc, config := thirdparty.RequireMermaidCLI(t)
+	thirdparty.RequireMermaidCLI(t)
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	dir := t.TempDir()
 	names, err := fs.Glob(examples.FS, "*.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var md strings.Builder
+	var ladders []string
 	for _, n := range names {
 		d, err := rpp.LoadFS(context.Background(), examples.FS, n)
 		if err != nil {
@@ -46,31 +41,15 @@ func TestMermaidCLIRendersEveryLadder(t *testing.T) {
 		if len(res.Ladder) == 0 {
 			continue // nothing reached the wire: no diagram to draw
 		}
-		fmt.Fprintf(&md, "# %s\n\n```mermaid\n", n)
-		if err := res.WriteMermaid(&md); err != nil {
+		var b strings.Builder
+		if err := res.WriteMermaid(&b); err != nil {
 			t.Fatal(err)
 		}
-		md.WriteString("```\n\n")
+		ladders = append(ladders, b.String())
 	}
-	in, out := filepath.Join(dir, "ladders.md"), filepath.Join(dir, "rendered.md")
-	if err := os.WriteFile(in, []byte(md.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(mmdc, "-p", config, "-i", in, "-o", out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("mmdc: %v\n%s\ninput:\n%s", err, b, md.String())
-	}
-	svgs, _ := filepath.Glob(filepath.Join(dir, "rendered-*.svg"))
-	if want := strings.Count(md.String(), "```mermaid"); len(svgs) != want {
-		t.Fatalf("mmdc wrote %d SVGs, want %d", len(svgs), want)
-	}
-	for _, p := range svgs {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(b), "<svg") || !strings.Contains(string(b), "200 OK") && !strings.Contains(string(b), "refused") {
-			t.Errorf("%s does not look like a rendered ladder", p)
+	for i, svg := range thirdparty.RenderMermaid(t, ladders) {
+		if !strings.Contains(svg, "<svg") || !strings.Contains(svg, "200 OK") && !strings.Contains(svg, "refused") {
+			t.Errorf("ladder %d does not look like a rendered ladder", i+1)
 		}
 	}
 }
