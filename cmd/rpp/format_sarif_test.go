@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/rppkit/rppkit"
+	"github.com/rppkit/rppkit/internal/thirdparty"
 	"github.com/rppkit/rppkit/rpp"
 )
 
@@ -249,7 +250,7 @@ func TestSARIFBadInputAndStdin(t *testing.T) {
 func TestSARIFMultitool(t *testing.T) {
 	tool, err := exec.LookPath("sarif-multitool")
 	if err != nil {
-		t.Skip("sarif-multitool is not on PATH (npm install @microsoft/sarif-multitool)")
+		thirdparty.Missing(t, "sarif-multitool is not on PATH (npm install @microsoft/sarif-multitool)")
 	}
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")

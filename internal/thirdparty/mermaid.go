@@ -19,14 +19,14 @@ func RequireMermaidCLI(t testing.TB) (mmdc, config string) {
 	t.Helper()
 	mmdc, err := exec.LookPath("mmdc")
 	if err != nil {
-		t.Skip("mmdc not found in PATH (npm @mermaid-js/mermaid-cli with PUPPETEER_SKIP_DOWNLOAD=1; .ci/run installs it)")
+		Missing(t, "mmdc not found in PATH (npm @mermaid-js/mermaid-cli with PUPPETEER_SKIP_DOWNLOAD=1; .ci/run installs it)")
 	}
 	config = os.Getenv("RPP_PUPPETEER_CONFIG")
 	if config != "" {
 		return mmdc, config
 	}
 	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
-		t.Skip("no Chromium at /usr/bin/chromium and no RPP_PUPPETEER_CONFIG (Debian package chromium; .ci/run installs it)")
+		Missing(t, "no Chromium at /usr/bin/chromium and no RPP_PUPPETEER_CONFIG (Debian package chromium; .ci/run installs it)")
 	}
 	config = filepath.Join(t.TempDir(), "puppeteer.json")
 	if err := os.WriteFile(config, []byte(`{"executablePath": "/usr/bin/chromium", "args": ["--no-sandbox", "--headless=new"]}`), 0o600); err != nil {

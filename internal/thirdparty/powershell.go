@@ -165,7 +165,7 @@ func RequirePowerShellParser(t testing.TB) string {
 	t.Helper()
 	dir, err := PowerShellParserDir()
 	if err != nil {
-		t.Skip(err)
+		Missing(t, "%v", err)
 	}
 	return dir
 }

@@ -28,8 +28,24 @@ func NeedBinary(t testing.TB, pkg string, names ...string) string {
 			return p
 		}
 	}
-	t.Skipf("%s not found in PATH (Debian package %s; CI installs it with apt-get)", strings.Join(names, " or "), pkg)
+	Missing(t, "%s not found in PATH (Debian package %s; CI installs it with apt-get)", strings.Join(names, " or "), pkg)
 	return ""
+}
+
+// RequireEnv is the environment variable that turns a missing third-party
+// program from a skipped test into a failed one. CI sets it, so a test
+// that checks output with a program nobody here wrote never passes there
+// for not having run.
+const RequireEnv = "RPP_REQUIRE_THIRD_PARTY"
+
+// Missing says that a program a test needs is missing: the test skips,
+// or fails when RequireEnv is set.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv(RequireEnv) != "" {
+		t.Fatalf(format+" (and %s is set)", append(args, RequireEnv)...)
+	}
+	t.Skipf(format, args...)
 }
 
 // SIPpStats reads the last row of a SIPp -trace_stat file into a map from

@@ -144,10 +144,7 @@ func coturnCredentials(secret, name string, expires time.Time) (user, pass strin
 // it too, and media flows between them; coturn refuses credentials not
 // made with its secret or expired.
 func TestThirdpartyCoturnRelay(t *testing.T) {
-	bin, err := exec.LookPath("turnserver")
-	if err != nil {
-		t.Skip("turnserver not found in PATH (Debian package coturn; CI installs it with apt-get)")
-	}
+	bin := thirdparty.NeedBinary(t, "coturn", "turnserver")
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	raw := make([]byte, 16)
 	if _, err := rand.Read(raw); err != nil {
