@@ -214,10 +214,13 @@ func Plan(ctx context.Context, desired, current *Deployment) (*Runbook, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	p := newPlanner(target, current)
 	p.plan()
 	rb := p.runbook()
 	rb.Corrections = corrections
 	rb.Notes = append(notes, rb.Notes...)
-	return rb, ctx.Err()
+	return rb, nil
 }

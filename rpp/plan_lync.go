@@ -161,9 +161,11 @@ func lyncStep(st stage, action Action, object, summary string, cmd *shell.Comman
 	return &Step{System: "lync", stage: st, Action: action, Object: object, Summary: summary, Command: cmd.String(), Done: done}
 }
 
-// exists is the Done expression of a step that creates what get finds.
+// exists is the Done expression of a step that creates what get finds:
+// get with its "not found" error silenced, which is true when it returns
+// the object.
 func exists(get *shell.Command) string {
-	return get.Switch("ErrorAction").String() + " SilentlyContinue"
+	return get.String() + " -ErrorAction SilentlyContinue"
 }
 
 // absent is the Done expression of a step that removes what get finds.
