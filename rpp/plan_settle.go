@@ -355,11 +355,3 @@ func rppComputers(d *Deployment) []rppComputer {
 	return cs
 }
 
-func isRPPComputer(d *Deployment, fqdn lync.FQDN) bool {
-	for _, c := range rppComputers(d) {
-		if c.fqdn.Equal(fqdn) {
-			return true
-		}
-	}
-	return false
-}
