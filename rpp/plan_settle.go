@@ -354,4 +354,3 @@ func rppComputers(d *Deployment) []rppComputer {
 	}
 	return cs
 }
-
