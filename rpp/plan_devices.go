@@ -404,9 +404,11 @@ func (p *planner) gruuSetting(g *gruuSource, page, name, form, old string) (Sett
 	return s, "", !same
 }
 
-// changed appends the setting when want differs from have.
+// changed appends the setting when want differs from have. Case does not
+// count: the settings planned this way are host names, SIP user and domain
+// names, and choices, none of which it changes.
 func changed(list []Setting, page, name, want, have string) []Setting {
-	if want == have {
+	if strings.EqualFold(want, have) {
 		return list
 	}
 	return append(list, Setting{Page: page, Name: name, Value: want, Old: have})

@@ -650,3 +650,28 @@ func TestPlanPortChange(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanIgnoresCase: host names, SIP names and choices that differ only
+// in case are the same settings, and need no step.
+func TestPlanIgnoresCase(t *testing.T) {
+	cur := loadExample(t, "two-site.yaml")
+	want := loadExample(t, "two-site.yaml")
+	for _, f := range [][2]string{
+		{"rpp.rmx[0].sip.server", "FE-East.Contoso.com"},
+		{"rpp.rmx[0].sip.serverDomainName", "Contoso.COM"},
+		{"rpp.rmx[0].sip.iceEnvironment", "MS"},
+		{"rpp.dma[0].lyncPeers[0].address", "FE-EAST.contoso.com"},
+	} {
+		if err := want.Set(f[0], f[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rb, err := rpp.Plan(context.Background(), want, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rb.Empty() {
+		text, _, _ := render(t, rb)
+		t.Errorf("case alone made steps:\n%s", text)
+	}
+}
