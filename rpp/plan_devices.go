@@ -420,9 +420,9 @@ func certChange(page string, want, have *lync.Certificate) []Setting {
 	if want == nil || want.IsZero() {
 		return nil
 	}
-	if have != nil && want.CommonName() == have.CommonName() && slices.Equal(want.SAN, have.SAN) &&
-		want.FingerprintKey() == have.FingerprintKey() {
-		return nil
+	if have != nil && strings.EqualFold(want.CommonName(), have.CommonName()) &&
+		slices.EqualFunc(want.SAN, have.SAN, strings.EqualFold) && want.FingerprintKey() == have.FingerprintKey() {
+		return nil // DNS names are the same in any case
 	}
 	var old, oldSAN string
 	if have != nil {

@@ -661,6 +661,7 @@ func TestPlanIgnoresCase(t *testing.T) {
 		{"rpp.rmx[0].sip.serverDomainName", "Contoso.COM"},
 		{"rpp.rmx[0].sip.iceEnvironment", "MS"},
 		{"rpp.dma[0].lyncPeers[0].address", "FE-EAST.contoso.com"},
+		{"rpp.rmx[1].certificate.san", "[RMX-West.contoso.com]"},
 	} {
 		if err := want.Set(f[0], f[1]); err != nil {
 			t.Fatal(err)
