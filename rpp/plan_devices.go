@@ -77,7 +77,11 @@ func (p *planner) planRMXs() {
 		if method == rmx.ICENew && g != nil {
 			old, _ := h.Flags.ContactOverride()
 			if set, need, ok := p.gruuSetting(g, pageSystemFlags, rmx.FlagContactOverride, GRUUWithoutScheme, old); ok {
-				s := dev.step(ActionChange, "Add the system flag "+rmx.FlagContactOverride+": the pool's Service GRUU without sip:", pageSystemFlags, set)
+				verb := "Add the system flag (New Flag) "
+				if old != "" {
+					verb = "Change the system flag "
+				}
+				s := dev.step(ActionChange, verb+rmx.FlagContactOverride+": the pool's Service GRUU without sip:", pageSystemFlags, set)
 				s.reboot = true
 				if need != "" {
 					s.needs = append(s.needs, need)

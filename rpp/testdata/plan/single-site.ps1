@@ -52,7 +52,7 @@ Write-Output "DMA Lync Integration, CsTrustedApplication ServiceGruu (with sip:)
 #   10. [rmx/rmx1] Install the RMX's own certificate: a SAN certificate naming its signalling FQDN (never a wildcard)
 #   11. [rmx/rmx1] Set the SIP server and the SIP domain of the ICE identity; save, and defer the reboot the RMX asks for
 #   12. [rmx/rmx1] Set ICE to the new method (the trusted application endpoint sip:rpp@fabrikam.com); save, and defer the reboot the RMX asks for
-#   13. [rmx/rmx1] Add the system flag SIP_CONTACT_OVERRIDE_STR: the pool's Service GRUU without sip:
+#   13. [rmx/rmx1] Add the system flag (New Flag) SIP_CONTACT_OVERRIDE_STR: the pool's Service GRUU without sip:
 #   14. [rmx/rmx1] Reboot the RMX once, so the settings above take effect together
 #   15. [rmx/rmx1] Set conference profile default's encryption to whenAvailable
 #   16. [rmx/rmx2] Install the RMX's own certificate: a SAN certificate naming its signalling FQDN (never a wildcard)

@@ -37,7 +37,7 @@ Write-Output "DMA Lync Integration, CsTrustedApplication ServiceGruu (with sip:)
 #   7. [rmx/rmx] Install the RMX's own certificate: a SAN certificate naming its signalling FQDN (never a wildcard)
 #   8. [rmx/rmx] Set the SIP server and the SIP domain of the ICE identity; save, and defer the reboot the RMX asks for
 #   9. [rmx/rmx] Set ICE to the new method (the trusted application endpoint sip:rpp@wingtip.com); save, and defer the reboot the RMX asks for
-#   10. [rmx/rmx] Add the system flag SIP_CONTACT_OVERRIDE_STR: the pool's Service GRUU without sip:
+#   10. [rmx/rmx] Add the system flag (New Flag) SIP_CONTACT_OVERRIDE_STR: the pool's Service GRUU without sip:
 #   11. [rmx/rmx] Reboot the RMX once, so the settings above take effect together
 #   12. [rmx/rmx] Set conference profile lync's encryption to whenAvailable
 #   13. [dma/dma] Install the DMA's certificate: a SAN certificate naming its FQDN (never a wildcard)

@@ -64,13 +64,13 @@ Write-Output "DMA Lync Integration, CsTrustedApplication ServiceGruu (with sip:)
 #   12. [rmx/rmx-east] Install the RMX's own certificate: a SAN certificate naming its signalling FQDN (never a wildcard)
 #   13. [rmx/rmx-east] Set the SIP server and the SIP domain of the ICE identity; save, and defer the reboot the RMX asks for
 #   14. [rmx/rmx-east] Set ICE to the new method (the trusted application endpoint sip:rpp-east@contoso.com); save, and defer the reboot the RMX asks for
-#   15. [rmx/rmx-east] Add the system flag SIP_CONTACT_OVERRIDE_STR: the pool's Service GRUU without sip:
+#   15. [rmx/rmx-east] Add the system flag (New Flag) SIP_CONTACT_OVERRIDE_STR: the pool's Service GRUU without sip:
 #   16. [rmx/rmx-east] Reboot the RMX once, so the settings above take effect together
 #   17. [rmx/rmx-east] Set conference profile lync-hd's encryption to whenAvailable
 #   18. [rmx/rmx-west] Install the RMX's own certificate: a SAN certificate naming its signalling FQDN (never a wildcard)
 #   19. [rmx/rmx-west] Set the SIP server and the SIP domain of the ICE identity; save, and defer the reboot the RMX asks for
 #   20. [rmx/rmx-west] Set ICE to the new method (the trusted application endpoint sip:rpp-west@contoso.com); save, and defer the reboot the RMX asks for
-#   21. [rmx/rmx-west] Add the system flag SIP_CONTACT_OVERRIDE_STR: the pool's Service GRUU without sip:
+#   21. [rmx/rmx-west] Add the system flag (New Flag) SIP_CONTACT_OVERRIDE_STR: the pool's Service GRUU without sip:
 #   22. [rmx/rmx-west] Reboot the RMX once, so the settings above take effect together
 #   23. [rmx/rmx-west] Set conference profile lync-hd's encryption to whenAvailable
 #   24. [dma/dma-east] Install the DMA's certificate: a SAN certificate naming its FQDN (never a wildcard)
