@@ -220,7 +220,10 @@ func Plan(ctx context.Context, desired, current *Deployment) (*Runbook, error) {
 	p := newPlanner(target, current)
 	p.plan()
 	rb := p.runbook()
-	rb.Corrections = corrections
-	rb.Notes = append(notes, rb.Notes...)
+	rb.Corrections = append([]Correction{}, corrections...) // [] rather than null in JSON
+	rb.Notes = append(append([]string{}, notes...), rb.Notes...)
+	if rb.Windows == nil {
+		rb.Windows = []Window{}
+	}
 	return rb, nil
 }
