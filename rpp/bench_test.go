@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"strings"
 	"testing"
@@ -233,5 +234,33 @@ func BenchmarkPlan(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkPlanText measures writing a new integration's plan as text and
+// as a script: linear too, however many steps and windows it has.
+func BenchmarkPlanText(b *testing.B) {
+	for _, n := range benchSites {
+		b.Run(fmt.Sprintf("sites=%d", n), func(b *testing.B) {
+			d, err := Parse("gen.yaml", generate(n))
+			if err != nil {
+				b.Fatal(err)
+			}
+			rb, err := Plan(context.Background(), d, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC() // as in BenchmarkCheck
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := rb.WriteText(io.Discard); err != nil {
+					b.Fatal(err)
+				}
+				if err := rb.WritePowerShell(io.Discard, PowerShellOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -329,9 +329,6 @@ func (d *deviceSteps) upgrade(to, from fmt.Stringer, when string) *deviceStep {
 // haveRMX returns the current RMX of the same name, or one with nothing
 // configured.
 func (p *planner) haveRMX(r *rmx.System) rmx.System {
-	if p.haveRMXs == nil {
-		p.haveRMXs = byName(p.have.RPP.RMX, func(s *rmx.System) string { return s.Name })
-	}
 	if i, ok := p.haveRMXs[strings.ToLower(r.Name)]; ok {
 		return p.have.RPP.RMX[i]
 	}
@@ -341,9 +338,6 @@ func (p *planner) haveRMX(r *rmx.System) rmx.System {
 // haveDMA returns the current DMA of the same name, or one with nothing
 // configured.
 func (p *planner) haveDMA(m *dma.System) dma.System {
-	if p.haveDMAs == nil {
-		p.haveDMAs = byName(p.have.RPP.DMA, func(s *dma.System) string { return s.Name })
-	}
 	if i, ok := p.haveDMAs[strings.ToLower(m.Name)]; ok {
 		return p.have.RPP.DMA[i]
 	}

@@ -18,10 +18,14 @@ func (r *Runbook) WriteText(w io.Writer) error {
 	if r.Empty() {
 		fmt.Fprintln(b, "Nothing to do: the current configuration is the desired one.")
 	}
+	windows := make(map[string]*Window, len(r.Windows))
+	for i := range r.Windows {
+		windows[r.Windows[i].Name] = &r.Windows[i]
+	}
 	window := ""
 	for _, s := range r.Steps {
 		if s.Window != window && s.Window != "" && !strings.HasPrefix(s.Window, "restart ") {
-			if win := r.window(s.Window); win != nil && win.From == s.Number {
+			if win := windows[s.Window]; win != nil && win.From == s.Number {
 				fmt.Fprintf(b, "--- outage window %s begins (to step %d): %s\n", win.Name, win.To, strings.Join(win.Systems, ", "))
 			}
 		}
@@ -49,7 +53,7 @@ func (r *Runbook) WriteText(w io.Writer) error {
 		if len(tags) > 0 {
 			fmt.Fprintf(b, "      (%s)\n", strings.Join(tags, "; "))
 		}
-		if win := r.window(s.Window); win != nil && win.To == s.Number && !strings.HasPrefix(win.Name, "restart ") {
+		if win := windows[s.Window]; win != nil && win.To == s.Number && !strings.HasPrefix(win.Name, "restart ") {
 			fmt.Fprintf(b, "--- outage window %s ends\n", win.Name)
 		}
 		window = s.Window
@@ -79,15 +83,6 @@ func (r *Runbook) WriteText(w io.Writer) error {
 		}
 	}
 	return b.Flush()
-}
-
-func (r *Runbook) window(name string) *Window {
-	for i := range r.Windows {
-		if r.Windows[i].Name == name && name != "" {
-			return &r.Windows[i]
-		}
-	}
-	return nil
 }
 
 func orNone(v string) string {

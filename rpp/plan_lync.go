@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rppkit/rppkit/dma"
 	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/lync/shell"
 	"github.com/rppkit/rppkit/rmx"
@@ -94,13 +95,21 @@ func newPlanner(want, have *Deployment) *planner {
 	if have == nil {
 		have = baseline(want)
 	}
-	return &planner{
+	p := &planner{
 		want: want, have: have,
 		wx: want.Lync.Index(), hx: have.Lync.Index(),
 		moving: map[string]bool{}, poolStage: map[string]stage{},
 		gruus: map[string]*gruuSource{}, moved: map[string]bool{},
 		movedEndpoints: map[string]bool{}, rppPools: map[string]bool{},
+		haveRMXs: byName(have.RPP.RMX, func(s *rmx.System) string { return s.Name }),
+		haveDMAs: byName(have.RPP.DMA, func(s *dma.System) string { return s.Name }),
 	}
+	for _, c := range rppComputers(want) {
+		if i := p.wx.PoolOf(c.fqdn); i >= 0 {
+			p.rppPools[want.Lync.TrustedApplicationPools[i].FQDN.Key()] = true
+		}
+	}
+	return p
 }
 
 // baseline is what a new integration starts from: want's Lync topology
@@ -659,16 +668,7 @@ func (p *planner) planPublishAndRead() {
 }
 
 // gruuNeeded reports whether an RMX or DMA of the pool needs its GRUU.
-func (p *planner) gruuNeeded(pool lync.FQDN) bool {
-	if len(p.rppPools) == 0 {
-		for _, c := range rppComputers(p.want) {
-			if i := p.wx.PoolOf(c.fqdn); i >= 0 {
-				p.rppPools[p.want.Lync.TrustedApplicationPools[i].FQDN.Key()] = true
-			}
-		}
-	}
-	return p.rppPools[pool.Key()]
-}
+func (p *planner) gruuNeeded(pool lync.FQDN) bool { return p.rppPools[pool.Key()] }
 
 // compareBase notes what differs in the parts of the topology a plan does
 // not build: Front End and Edge pools, sites, SIP domains.

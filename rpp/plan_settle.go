@@ -42,15 +42,15 @@ func settle(ctx context.Context, desired *Deployment) (*Deployment, []Correction
 	d := desired.clone()
 	s := &settler{d: d, desired: desired}
 	s.complete()
-	var final Report
-	for round := 0; ; round++ {
+	final := first // the copy holds what desired does until something changes it
+	if len(s.corrections) > 0 {
 		final = Check(ctx, d, Options{})
-		if final.Err != nil {
-			return nil, nil, nil, final.Err
-		}
-		if round == maxFixRounds || !s.applyFixes(final.Findings) {
-			break
-		}
+	}
+	for round := 0; final.Err == nil && round < maxFixRounds && s.applyFixes(final.Findings); round++ {
+		final = Check(ctx, d, Options{})
+	}
+	if final.Err != nil {
+		return nil, nil, nil, final.Err
 	}
 	var unfixable []Finding
 	var notes []string
