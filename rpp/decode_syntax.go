@@ -580,7 +580,7 @@ func (s *synScan) pushLevels(start synMark, known bool) {
 	i := start.off
 	col := start.col
 	for {
-		isEntry := s.b[i] == '-' && (i+1 == len(s.b) || s.b[i+1] == ' ' || s.b[i+1] == '\t')
+		isEntry := entryAt(s.b, i)
 		at := synMark{off: i, line: start.line, col: col, idx: start.idx + col - start.col}
 		switch {
 		case known && !isEntry:
@@ -600,10 +600,17 @@ func (s *synScan) pushLevels(start synMark, known bool) {
 		for i < len(s.b) && (s.b[i] == ' ' || s.b[i] == '\t') {
 			i, col = i+1, col+1
 		}
-		if i == len(s.b) || lineBreakAt(s.b, i) > 0 || s.b[i] == '#' || !lineHasKey(s.b, i) && !(s.b[i] == '-' && i+1 < len(s.b) && (s.b[i+1] == ' ' || s.b[i+1] == '\t')) {
+		if i == len(s.b) || lineBreakAt(s.b, i) > 0 || s.b[i] == '#' || !lineHasKey(s.b, i) && !entryAt(s.b, i) {
 			return
 		}
 	}
+}
+
+// entryAt reports whether b[i] is the '-' of a block list entry: followed
+// by a blank, a line break or the end of the text (an empty entry, or one
+// whose node is on the lines below).
+func entryAt(b []byte, i int) bool {
+	return i < len(b) && b[i] == '-' && (i+1 == len(b) || b[i+1] == ' ' || b[i+1] == '\t' || lineBreakAt(b, i+1) > 0)
 }
 
 // lineHasKey reports whether the line from b[i] holds a block key: a
