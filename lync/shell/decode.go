@@ -62,24 +62,23 @@ func fromUTF16(b []byte, le bool, bad func(int, string, ...any) error) ([]byte, 
 	if len(b)%2 != 0 {
 		return nil, bad(0, "UTF-16 text that ends in half a character (an odd number of bytes)")
 	}
-	units := make([]uint16, len(b)/2)
-	for i := range units {
+	n := len(b) / 2
+	unit := func(i int) rune {
 		if le {
-			units[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
-		} else {
-			units[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+			return rune(b[2*i]) | rune(b[2*i+1])<<8
 		}
+		return rune(b[2*i])<<8 | rune(b[2*i+1])
 	}
-	out := make([]byte, 0, len(units))
+	out := make([]byte, 0, n)
 	line := 1
-	for i := 0; i < len(units); i++ {
-		u := rune(units[i])
+	for i := 0; i < n; i++ {
+		u := unit(i)
 		switch {
 		case u == 0:
 			return nil, bad(line, "a NUL character: not a text file")
 		case utf16.IsSurrogate(u):
-			if i+1 < len(units) {
-				if r := utf16.DecodeRune(u, rune(units[i+1])); r != utf8.RuneError {
+			if i+1 < n {
+				if r := utf16.DecodeRune(u, unit(i+1)); r != utf8.RuneError {
 					out = utf8.AppendRune(out, r)
 					i++
 					continue
