@@ -7,75 +7,21 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"sync"
-	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/rppkit/rppkit/internal/ctxio"
 )
 
-// readChunk is how much is read between two looks at the context.
-const readChunk = 1 << 20
-
-// deadliner is what can interrupt a read that blocks: os.File for pipes
-// and FIFOs, net.Conn.
-type deadliner interface {
-	SetReadDeadline(time.Time) error
-}
-
-// readDeployment reads all of r, up to MaxFileSize, in chunks, returning
-// ctx.Err() as soon as ctx ends. A read that blocks (a pipe or FIFO whose
-// writer is silent) is interrupted through r's read deadline when r has
-// one; otherwise ctx is seen between reads. size is r's size when known,
-// to read into one buffer of the right size.
+// readDeployment reads all of r, up to MaxFileSize, stopping as soon as ctx
+// ends (see ctxio.ReadAll). size is r's size when known.
 func readDeployment(ctx context.Context, r io.Reader, size int64) ([]byte, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	data, err := ctxio.ReadAll(ctx, r, size, MaxFileSize)
+	if errors.Is(err, ctxio.ErrTooLarge) {
+		return nil, fmt.Errorf("%w (more than %d MiB)", ErrTooLarge, MaxFileSize>>20)
 	}
-	if dl, ok := r.(deadliner); ok {
-		var fired sync.WaitGroup
-		fired.Add(1)
-		stop := context.AfterFunc(ctx, func() {
-			defer fired.Done()
-			_ = dl.SetReadDeadline(time.Unix(1, 0)) // fails harmlessly where reads cannot block
-		})
-		defer func() {
-			if !stop() {
-				// The deadline was set: take it off again, so that the
-				// caller's file is left as it was.
-				fired.Wait()
-				_ = dl.SetReadDeadline(time.Time{})
-			}
-		}()
-	}
-	capacity := int64(512)
-	if size > 0 {
-		capacity = min(size, MaxFileSize) + 1 // +1 to see EOF without growing
-	}
-	data := make([]byte, 0, capacity)
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
-		end := min(cap(data), len(data)+readChunk)
-		n, err := r.Read(data[len(data):end])
-		data = data[:len(data)+n]
-		if len(data) > MaxFileSize {
-			return nil, fmt.Errorf("%w (more than %d MiB)", ErrTooLarge, MaxFileSize>>20)
-		}
-		if errors.Is(err, io.EOF) {
-			return data, nil
-		}
-		if err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, ctxErr // the deadline that ctx set
-			}
-			return nil, err
-		}
-	}
+	return data, err
 }
 
 // fileSize returns the size of f when it is a regular file, else 0.

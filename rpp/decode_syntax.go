@@ -134,6 +134,10 @@ type synScan struct {
 	depth      int
 	// values counts the scalars, aliases and flow collections seen.
 	values int
+	// untracked is set at a construct whose indentation the scan does not
+	// model (a block '?' explicit key): the scan stops there, having found
+	// nothing, and the caller says what yaml.v3 says instead.
+	untracked bool
 }
 
 func (s *synScan) eof() bool { return s.m.off >= len(s.b) }
@@ -220,7 +224,7 @@ func (s *synScan) skipLine() {
 
 // run scans until the first problem or the end of the text.
 func (s *synScan) run() {
-	for s.prob == nil {
+	for s.prob == nil && !s.untracked {
 		s.skipToToken()
 		if s.eof() {
 			s.atEnd()
@@ -295,6 +299,11 @@ func (s *synScan) token() {
 	case c == '?' && (flow || s.blankzAt(1)):
 		if flow {
 			s.question(start)
+		} else if !s.structural {
+			// An explicit block key opens levels at the column of what
+			// follows it; no deployment file uses one, so rather than
+			// guess, the scan gives up.
+			s.untracked = true
 		}
 		s.next()
 	case c == ':' && (flow || s.blankzAt(1)):

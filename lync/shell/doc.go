@@ -12,8 +12,15 @@
 // typed as given. Script layout (guards such as if (-not (Get-Cs…)) { … })
 // is the caller's.
 //
-// Issue 11 will add here the reader of what the shell prints back
-// (Format-List output of Get-Cs… cmdlets).
+// The other direction is reading what the shell prints. [Parse] reads a
+// saved session — Format-List records (Get-CsTrustedApplication | fl, and
+// the default view of objects with many properties) and Format-Table rows
+// ($app.ComputerGruus) — into [Record] values, whatever the file's
+// encoding (UTF-16 with a byte-order mark, as Windows PowerShell's Out-File
+// writes, or UTF-8), joining the values the console wrapped at its width.
+// [SplitList] and [SplitProperties] take apart the collections ({a, b})
+// and the objects printed by their ToString() (MatchUri=…;Enabled=True)
+// that values hold; [Truncated] tells a value the console cut short.
 //
 // Windows PowerShell 5.1 reads a .ps1 file without a byte order mark in the
 // system's ANSI code page, not UTF-8: a script holding non-ASCII names should

@@ -1,0 +1,35 @@
+package shell
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// userOutput is what Get-CsUser | Format-List SipAddress,Enabled,RegistrarPool
+// prints for n users, in the UTF-16 that Out-File writes.
+func userOutput(n int) []byte {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "\r\nSipAddress    : sip:user%06d@contoso.com\r\nEnabled       : True\r\nRegistrarPool : fe-east.contoso.com\r\n", i)
+	}
+	return utf16Bytes(b.String(), true, true)
+}
+
+// BenchmarkParse reads the users of a large deployment, as Out-File saved
+// them. Run: go test ./lync/shell -run '^$' -bench Parse -benchmem
+func BenchmarkParse(b *testing.B) {
+	for _, n := range []int{1000, 100000} {
+		data := userOutput(n)
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for i := 0; i < b.N; i++ {
+				out, err := ParseBytes("users.txt", data)
+				if err != nil || len(out.Records) != n {
+					b.Fatalf("%v, %d records", err, len(out.Records))
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,173 @@
+package shell
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// parser walks the lines of one output. The layouts it reads are those of
+// PowerShell's formatter:
+//
+//   - Format-List (fl, and the default view of an object with five or more
+//     properties): records separated by blank lines; each field a line
+//     "Label : value", the labels of one record padded to the same width;
+//     a value longer than the console wraps onto lines indented to the
+//     value's column; "Label :" when the value is empty.
+//   - Format-Table (ft, and the default view of an object with up to four
+//     properties): a header line, a line of dashes under each column, and
+//     one row per line, each column starting where its dashes start.
+//
+// Blank lines, PowerShell prompt lines (PS C:\> …) and transcript banners
+// (lines of '*') separate records.
+type parser struct {
+	out   *Output
+	lines []string
+	i     int
+}
+
+// checkEvery is how many lines are read between two looks at the context.
+const checkEvery = 1024
+
+func (p *parser) run(ctx context.Context) error {
+	for p.i < len(p.lines) {
+		if p.i%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		line := p.lines[p.i]
+		switch {
+		case separates(line):
+			p.i++
+		case isBanner(line):
+			p.skipBanner()
+		case p.i+1 < len(p.lines) && isDashes(p.lines[p.i+1]):
+			// A header may begin with blanks: a right-aligned first column.
+			if err := p.table(ctx); err != nil {
+				return err
+			}
+		case !startsBlank(line) && isField(line):
+			p.list()
+		default:
+			p.unplaceable(p.i, 0)
+		}
+	}
+	return nil
+}
+
+// separates reports whether line ends a record: a blank line or a prompt.
+func separates(line string) bool {
+	return line == "" || strings.HasPrefix(line, "PS>") || strings.HasPrefix(line, "PS ") && strings.Contains(line, ">")
+}
+
+func startsBlank(line string) bool { return line != "" && (line[0] == ' ' || line[0] == '\t') }
+
+// isBanner reports whether line is a transcript banner: Start-Transcript
+// frames its header and each command between lines of asterisks.
+func isBanner(line string) bool {
+	return len(line) >= 10 && strings.Trim(line, "*") == ""
+}
+
+// skipBanner skips a banner line and, when another closes it within a few
+// lines, what lies between them (the transcript's start time, user and
+// host, which are not Name : Value lines).
+func (p *parser) skipBanner() {
+	for j := p.i + 1; j < len(p.lines) && j <= p.i+24; j++ {
+		if isBanner(p.lines[j]) {
+			p.i = j + 1
+			return
+		}
+	}
+	p.i++
+}
+
+// fieldSep returns the byte index of the " : " (or the final " :") that
+// ends line's label, or -1.
+func fieldSep(line string) int {
+	if i := strings.Index(line, " : "); i > 0 {
+		return i
+	}
+	if strings.HasSuffix(line, " :") && len(line) > 2 {
+		return len(line) - 2
+	}
+	return -1
+}
+
+func isField(line string) bool {
+	return fieldSep(line) > 0 && strings.TrimSpace(line[:fieldSep(line)]) != ""
+}
+
+// list reads one Format-List record, from p.i to the next separator.
+func (p *parser) list() {
+	rec := &Record{File: p.out.File, Line: p.i + 1}
+	cur := -1     // the field the next continuation line belongs to
+	valueCol := 0 // the column, in characters, where its value begins
+	for ; p.i < len(p.lines) && !separates(p.lines[p.i]) && !isBanner(p.lines[p.i]); p.i++ {
+		line := p.lines[p.i]
+		if startsBlank(line) {
+			if cur < 0 {
+				p.unplaceable(p.i, rec.Line)
+				return
+			}
+			rec.Fields[cur].Value += continuation(line, valueCol)
+			continue
+		}
+		sep := fieldSep(line)
+		if sep <= 0 {
+			p.unplaceable(p.i, rec.Line)
+			return
+		}
+		value := ""
+		if sep+3 <= len(line) {
+			value = line[sep+3:]
+		}
+		rec.Fields = append(rec.Fields, Field{Name: strings.TrimRight(line[:sep], " "), Value: value, Line: p.i + 1})
+		cur = len(rec.Fields) - 1
+		valueCol = utf8.RuneCountInString(line[:sep]) + 3
+	}
+	p.out.Records = append(p.out.Records, rec)
+}
+
+// continuation returns the part of a wrapped line that continues a value
+// beginning at column valueCol: the console indents it to that column, so
+// exactly that indentation is dropped and any blank beyond it kept. A line
+// indented less (re-indented by an editor) loses all its indentation.
+func continuation(line string, valueCol int) string {
+	blanks := len(line) - len(strings.TrimLeft(line, " "))
+	if blanks >= valueCol {
+		return line[valueCol:]
+	}
+	return strings.TrimLeft(line, " \t")
+}
+
+// unplaceable reports the line at index i, which fits no layout, and skips
+// it with the lines after it up to the next separator. recordLine is the
+// line of the record it breaks (0 when it is outside any).
+func (p *parser) unplaceable(i, recordLine int) {
+	end := i + 1
+	for end < len(p.lines) && !separates(p.lines[end]) && !isBanner(p.lines[end]) {
+		end++
+	}
+	what := fmt.Sprintf("%q is neither a \"Name : Value\" line, nor the continuation of one, nor part of a table", clip(p.lines[i]))
+	switch {
+	case recordLine > 0:
+		what += fmt.Sprintf("; the record that begins on line %d is left out", recordLine)
+	case end-i == 2:
+		what += " (nor is the line after it)"
+	case end-i > 2:
+		what += fmt.Sprintf(" (nor are the %d lines after it, up to the next blank line)", end-i-1)
+	}
+	p.out.Problems = append(p.out.Problems, &ParseError{File: p.out.File, Line: i + 1, Err: fmt.Errorf("%w: %s", ErrLayout, what)})
+	p.i = end
+}
+
+// clip shortens a line quoted in a message.
+func clip(s string) string {
+	const max = 60
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max]) + "…"
+}
