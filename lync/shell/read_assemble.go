@@ -218,4 +218,3 @@ func (rd *reading) settleRoutes() {
 		delete(rd.covered, PartStaticRoutes)
 	}
 }
-

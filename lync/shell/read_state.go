@@ -35,16 +35,16 @@ type reading struct {
 
 func newReading() *reading {
 	return &reading{
-		covered:   map[string]bool{},
-		domains:   map[string]lync.FQDN{},
-		sites:     map[string]*siteFact{},
-		frontEnds: map[string]*frontEndFact{},
-		edges:     map[string]*edgeFact{},
-		pools:     map[string]*poolFact{},
-		apps:      map[string]*appFact{},
-		endpoints: map[string]*endpointFact{},
-		users:     map[string]lync.SIPAddress{},
-		routes:    map[string]*routeFact{},
+		covered:      map[string]bool{},
+		domains:      map[string]lync.FQDN{},
+		sites:        map[string]*siteFact{},
+		frontEnds:    map[string]*frontEndFact{},
+		edges:        map[string]*edgeFact{},
+		pools:        map[string]*poolFact{},
+		apps:         map[string]*appFact{},
+		endpoints:    map[string]*endpointFact{},
+		users:        map[string]lync.SIPAddress{},
+		routes:       map[string]*routeFact{},
 		routeMatches: map[string]bool{},
 	}
 }
@@ -175,8 +175,8 @@ func show(v string) string {
 	return v
 }
 
-func sameFQDN(a, b string) bool { return lync.FQDN(a).Equal(lync.FQDN(b)) }
-func sameFold(a, b string) bool { return strings.EqualFold(a, b) }
+func sameFQDN(a, b string) bool  { return lync.FQDN(a).Equal(lync.FQDN(b)) }
+func sameFold(a, b string) bool  { return strings.EqualFold(a, b) }
 func sameExact(a, b string) bool { return a == b }
 
 // sameGRUU compares Service GRUUs as lync.GRUU.Equal does.
