@@ -189,6 +189,7 @@ func commands() []command {
 		{"plan", "rpp plan [--format text|json|ps1|mermaid] [--diagram topology|realconnect] [--from CURRENT] [FILE]",
 			"print the ordered steps that configure Lync, the RMXs and the DMAs",
 			func() *flagSet { return new(planOptions).flagSet() }, runPlan},
+		{"import", "rpp import lync [--into FILE] SHELL-OUTPUT...", "read Lync Management Shell output into a deployment file's lync: part", func() *flagSet { return new(importOptions).flagSet() }, runImport},
 		{"lab", "rpp lab [--format text|json|mermaid] [FILE]",
 			"bring the deployment up on loopback and show what happens on the wire",
 			func() *flagSet { return new(labOptions).flagSet() }, runLab},
