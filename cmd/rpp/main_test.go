@@ -107,7 +107,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"chek"}, `unknown command chek (did you mean check?)`},
 		{[]string{"chekc"}, `unknown command chekc (did you mean check?)`}, // a transposition
 		{[]string{"frobnicate"}, `unknown command frobnicate`},
-		{[]string{"import"}, `unknown command import`}, // not built yet, so not offered
+		{[]string{"import"}, `name the kind of output to read: lync`},
 		{[]string{"plan", "--form", "ps1"}, "unknown flag --form (did you mean --from?)"},
 		{[]string{"plan", "--format", "sarif"}, `unknown format "sarif" (want text, json, ps1 or mermaid)`},
 		{[]string{"check", "--frob"}, "unknown flag --frob (rpp help check lists the flags)"},
