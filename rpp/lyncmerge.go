@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -214,6 +215,7 @@ type merger struct {
 	t      *lync.Topology
 	covers func(string) bool
 	report *MergeReport
+	merged *yaml.Node // the lync: mapping as it must read back
 	lines  []int // byte offset where each line (1-based index-1) starts
 }
 
@@ -298,6 +300,7 @@ func (m *merger) mergedLync(old *yaml.Node) (*yaml.Node, []*keyMerge, error) {
 	if lyncNode == nil {
 		lyncNode = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	}
+	m.merged = lyncNode
 	var merges []*keyMerge
 	for _, p := range lyncParts {
 		if !m.covers(p.key) {
@@ -939,6 +942,9 @@ func (m *merger) apply(edits []textEdit) []byte {
 			edits[j], edits[j-1] = edits[j-1], edits[j]
 		}
 	}
+	for i := range edits {
+		edits[i].repl = m.keepOriginalLines(edits[i].repl, edits[i].start, edits[i].end)
+	}
 	var b bytes.Buffer
 	at := 0
 	for _, e := range edits {
@@ -952,6 +958,31 @@ func (m *merger) apply(edits []textEdit) []byte {
 	b.Write(m.text[at:])
 	return b.Bytes()
 }
+
+// keepOriginalLines puts back the admin's own text for each rewritten line
+// that differs from a line of the replaced region only in the blanks
+// before its comment (yaml.v3 writes one), so an aligned comment stays
+// aligned when its item is rewritten for another field's sake.
+func (m *merger) keepOriginalLines(repl []byte, start, end int) []byte {
+	if start >= end || len(repl) == 0 {
+		return repl
+	}
+	orig := map[string][]byte{}
+	for _, line := range bytes.SplitAfter(m.text[start:end], []byte("\n")) {
+		orig[string(commentGap.ReplaceAll(line, []byte(" #")))] = line
+	}
+	var out []byte
+	for _, line := range bytes.SplitAfter(repl, []byte("\n")) {
+		if o, ok := orig[string(commentGap.ReplaceAll(line, []byte(" #")))]; ok && bytes.HasSuffix(o, []byte("\n")) == bytes.HasSuffix(line, []byte("\n")) {
+			line = o
+		}
+		out = append(out, line...)
+	}
+	return out
+}
+
+// commentGap is the blanks before a line comment.
+var commentGap = regexp.MustCompile(`[ \t]+#`)
 
 // ensureNewline makes an insertion at the end of a text without a final
 // newline start on a line of its own.
@@ -1218,7 +1249,12 @@ func (m *merger) verify(out []byte) error {
 		return &FieldError{Pos: Position{File: m.name}, Err: fmt.Errorf("%w: the result is not a mapping", ErrMergeUnsafe)}
 	}
 	if b == nil || b.Kind != yaml.MappingNode {
-		return nil // a new file
+		// A new file: its lync: part is all the merge's.
+		_, av, _ := lookup(a, "lync")
+		if av == nil {
+			return &FieldError{Pos: Position{File: m.name}, Err: fmt.Errorf("%w: the new file has no lync: part", ErrMergeUnsafe)}
+		}
+		return m.verifyCovered(av)
 	}
 	for i := 0; i+1 < len(b.Content); i += 2 {
 		key := b.Content[i].Value
@@ -1227,6 +1263,9 @@ func (m *merger) verify(out []byte) error {
 		if key == "lync" && bv.Kind == yaml.MappingNode {
 			if av == nil || av.Kind != yaml.MappingNode {
 				return &FieldError{Pos: Position{File: m.name}, Err: fmt.Errorf("%w: lync: lost", ErrMergeUnsafe)}
+			}
+			if err := m.verifyCovered(av); err != nil {
+				return err
 			}
 			for j := 0; j+1 < len(bv.Content); j += 2 {
 				lk := bv.Content[j].Value
@@ -1245,6 +1284,25 @@ func (m *merger) verify(out []byte) error {
 		}
 		if av == nil || !sameTree(bv, av) {
 			return &FieldError{Pos: Position{File: m.name}, Field: key, Err: fmt.Errorf("%w: %s changed", ErrMergeUnsafe, key)}
+		}
+	}
+	return nil
+}
+
+// verifyCovered checks that each covered key reads back as merged.
+func (m *merger) verifyCovered(got *yaml.Node) error {
+	if m.merged == nil || !m.report.Changed() {
+		return nil
+	}
+	for _, p := range lyncParts {
+		if !m.covers(p.key) {
+			continue
+		}
+		_, want, _ := lookup(m.merged, p.key)
+		_, have, _ := lookup(got, p.key)
+		if (want == nil) != (have == nil) || want != nil && !sameTree(want, have) {
+			return &FieldError{Pos: Position{File: m.name}, Field: "lync." + p.key,
+				Err: fmt.Errorf("%w: it does not read back as the import says", ErrMergeUnsafe)}
 		}
 	}
 	return nil
