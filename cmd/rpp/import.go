@@ -148,7 +148,7 @@ func runImport(inv *invocation, args []string) int {
 	}
 	what := mr.String()
 	if mr.Created {
-		what = "created with the imported lync: part and an rpp: skeleton to fill in"
+		what = "written with the imported lync: part and an rpp: skeleton to fill in"
 	}
 	fmt.Fprintf(inv.stdout, "%s: %s\n", textfmt.Sanitize(opts.into), what)
 	printIncomplete(inv.stderr, opts.into, mr)

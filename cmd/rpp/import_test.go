@@ -168,7 +168,7 @@ func TestImportGolden(t *testing.T) {
 func TestImportNewFile(t *testing.T) {
 	into := filepath.Join(t.TempDir(), "new.yaml")
 	r := runRpp(t, append([]string{"import", "lync", "--into", into}, eastWestOutputs()...)...)
-	if r.code != exitOK || !strings.Contains(r.stdout, "created") {
+	if r.code != exitOK || r.stdout != into+": written with the imported lync: part and an rpp: skeleton to fill in\n" {
 		t.Fatalf("rpp import = %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 	got, err := os.ReadFile(into)
