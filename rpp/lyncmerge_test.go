@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -335,5 +336,20 @@ func TestMergeLyncReport(t *testing.T) {
 	}
 	if len(report.Keys) != len(c.Covers) {
 		t.Errorf("report lists %d keys, want the %d covered", len(report.Keys), len(c.Covers))
+	}
+}
+
+// TestLyncKeysCoverTopology: every field of lync.Topology is a key the
+// merge knows, in the struct's order, so a field added later cannot be
+// silently left out of an import.
+func TestLyncKeysCoverTopology(t *testing.T) {
+	var want []string
+	typ := reflect.TypeFor[lync.Topology]()
+	for i := 0; i < typ.NumField(); i++ {
+		key, _, _ := strings.Cut(typ.Field(i).Tag.Get("yaml"), ",")
+		want = append(want, key)
+	}
+	if d := cmp.Diff(want, LyncKeys()); d != "" {
+		t.Errorf("LyncKeys() and lync.Topology's keys differ (-topology +LyncKeys):\n%s", d)
 	}
 }
