@@ -154,12 +154,21 @@ func MergeLync(name string, doc []byte, t lync.Topology, covers func(key string)
 	if _, err := Parse(name, doc); err != nil && (errors.Is(err, ErrSyntax) || errors.Is(err, ErrEncoding) || errors.Is(err, ErrTooLarge)) {
 		return nil, nil, asDecodeError(name, err)
 	}
-	// yaml.v3 hangs comments on the wrong nodes in CRLF text; a file
-	// written with CRLF throughout is merged as LF and written back as CRLF.
-	crlf := bytes.Count(text, []byte("\r\n")) > 0 && bytes.Count(text, []byte("\r\n")) == bytes.Count(text, []byte("\n"))
-	if crlf {
-		text = bytes.ReplaceAll(text, []byte("\r\n"), []byte("\n"))
+	// The text is edited by lines ending in LF. yaml.v3 hangs comments on
+	// the wrong nodes in CRLF text, and YAML also ends lines at a lone CR:
+	// a file written with CRLF or CR throughout is merged as LF and
+	// written back as it was.
+	eol := "\n"
+	crlf, lf, cr := bytes.Count(text, []byte("\r\n")), bytes.Count(text, []byte("\n")), bytes.Count(text, []byte("\r"))
+	switch {
+	case crlf > 0 && crlf == lf && crlf == cr:
+		eol = "\r\n"
+	case cr > 0 && lf == 0:
+		eol = "\r"
+	case cr > crlf:
+		return nil, nil, &FieldError{Pos: Position{File: name}, Err: fmt.Errorf("%w: lines end with a lone carriage return (CR) among line feeds; save the file with LF or CRLF line ends", ErrMergeLayout)}
 	}
+	text = bytes.ReplaceAll(text, []byte(eol), []byte("\n"))
 	m := &merger{name: name, text: text, t: &t, covers: covers, report: &MergeReport{}}
 	var out []byte
 	if isJSON(text) && json.Valid(text) {
@@ -177,14 +186,16 @@ func MergeLync(name string, doc []byte, t lync.Topology, covers func(key string)
 		return nil, nil, err
 	}
 	if _, perr := Parse(name, out); perr != nil {
+		if errors.Is(perr, ErrSyntax) || errors.Is(perr, ErrTooLarge) {
+			// The input read as YAML; the output must too.
+			return nil, nil, &FieldError{Pos: Position{File: name}, Err: fmt.Errorf("%w: the result would not read: %w", ErrMergeUnsafe, perr)}
+		}
 		m.report.Problems = perr
 	}
 	if bytes.Equal(out, text) {
 		return doc, m.report, nil
 	}
-	if crlf {
-		out = bytes.ReplaceAll(out, []byte("\n"), []byte("\r\n"))
-	}
+	out = bytes.ReplaceAll(out, []byte("\n"), []byte(eol))
 	return enc.encode(out), m.report, nil
 }
 

@@ -256,6 +256,7 @@ func TestMergeLyncRefused(t *testing.T) {
 		{"flow-style lync", "lync: {product: lync2013}\nrpp: {workflows: [realconnect]}\n", ErrMergeLayout, 1, 7, false},
 		{"lync is a list", "lync: [a]\nrpp: {}\n", ErrMergeLayout, 1, 7, false},
 		{"alias in a covered key", "lync:\n  sites: &s [{name: East}]\nrpp:\n  x: *s\n", ErrMergeLayout, 2, 10, false},
+		{"lone CR among LF", "lync:\r  product: sfb2015\nrpp: {}\n", ErrMergeLayout, 0, 0, false},
 		{"two documents", "lync: {}\n---\nrpp: {}\n", ErrSyntax, 2, 0, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -279,7 +280,7 @@ func TestMergeLyncRefused(t *testing.T) {
 }
 
 // TestMergeLyncKeepsEncoding: a UTF-16 file with a BOM, or one with CRLF
-// line ends, comes back the same way, merged as its UTF-8 LF twin is.
+// or CR line ends, comes back the same way, merged as its UTF-8 LF twin is.
 func TestMergeLyncKeepsEncoding(t *testing.T) {
 	src, err := os.ReadFile("testdata/lyncmerge/refresh.before.yaml")
 	if err != nil {
@@ -305,7 +306,8 @@ func TestMergeLyncKeepsEncoding(t *testing.T) {
 		}
 		return out
 	}
-	for name, conv := range map[string]func([]byte) []byte{"CRLF": crlf, "UTF-16LE": utf16le} {
+	cr := func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("\n"), []byte("\r")) }
+	for name, conv := range map[string]func([]byte) []byte{"CRLF": crlf, "CR": cr, "UTF-16LE": utf16le} {
 		got, _, err := MergeLync("d.yaml", conv(src), c.Topology, c.covers)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -53,13 +53,15 @@ func (m *merger) mergeYAML() ([]byte, error) {
 	if old == nil {
 		// No lync: mapping yet: write it whole, before the first key (after
 		// the file's opening comments), or in place of an empty lync:.
-		block := m.emit(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{scalarNode("lync", 0), merged}}, 0)
+		// At the indentation of the document's keys, which may not be 0.
+		rootIndent := root.Content[0].Column - 1
+		block := m.emit(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{scalarNode("lync", 0), merged}}, rootIndent)
 		if lv != nil {
 			start, end := m.lineStart(lk.Line), m.regionEnd(lv, lk.Column)
 			lineComment := lk.LineComment + lv.LineComment
 			if lineComment != "" {
 				block = m.emit(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
-					{Kind: yaml.ScalarNode, Tag: "!!str", Value: "lync", LineComment: lineComment}, merged}}, 0)
+					{Kind: yaml.ScalarNode, Tag: "!!str", Value: "lync", LineComment: lineComment}, merged}}, rootIndent)
 			}
 			edits = append(edits, textEdit{start, end, block})
 		} else {
