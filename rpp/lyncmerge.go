@@ -121,8 +121,10 @@ func (r *MergeReport) String() string {
 // by itself. A matched item keeps its place and its comments, and, when
 // nothing about it changed, its exact text; a field t leaves empty (a
 // site's ID that Get-CsSite was not asked for, an edgePool the output did
-// not show) keeps the file's value; list fields such as a pool's computers
-// are replaced. New items are appended, in the style of the examples (flow
+// not show, an empty Service GRUU, a pool's computers when t lists none)
+// keeps the file's value, since an import cannot tell "none" from "not
+// shown" there; a list field t fills (a pool's computers) is merged value
+// by value like the lists above. New items are appended, in the style of the examples (flow
 // mappings for the small objects, block mappings for pools and
 // applications); items t lacks are removed with the comment lines directly
 // above them. product is replaced. Keys covers says were not covered keep
