@@ -227,7 +227,9 @@ type merger struct {
 	covers func(string) bool
 	report *MergeReport
 	merged *yaml.Node // the lync: mapping as it must read back
-	lines  []int      // byte offset where each line (1-based index-1) starts
+	// emitErr is the first node the YAML encoder could not write.
+	emitErr error
+	lines   []int // byte offset where each line (1-based index-1) starts
 }
 
 // syntaxError reads doc with the deployment decoder, whose syntax errors

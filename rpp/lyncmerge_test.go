@@ -355,3 +355,18 @@ func TestLyncKeysCoverTopology(t *testing.T) {
 		t.Errorf("LyncKeys() and lync.Topology's keys differ (-topology +LyncKeys):\n%s", d)
 	}
 }
+
+// TestEncodeYAMLNodeNeverPanics: what yaml.v3's encoder refuses (an alias
+// to nothing) or panics on (a nil item) comes back as an error for
+// MergeLync to return.
+func TestEncodeYAMLNodeNeverPanics(t *testing.T) {
+	for name, n := range map[string]*yaml.Node{
+		"alias to nothing": {Kind: yaml.AliasNode},
+		"nil item":         {Kind: yaml.SequenceNode, Content: []*yaml.Node{nil}},
+	} {
+		var b bytes.Buffer
+		if err := encodeYAMLNode(&b, n); err == nil {
+			t.Errorf("encoding %s: no error, wrote %q", name, b.String())
+		}
+	}
+}

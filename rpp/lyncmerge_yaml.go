@@ -69,6 +69,9 @@ func (m *merger) mergeYAML() ([]byte, error) {
 			at := m.lineStart(first.Line) - len(m.commentBlockAbove(first.Line, first.HeadComment))
 			edits = append(edits, textEdit{at, at, append(block, m.newline()...)})
 		}
+		if m.emitErr != nil {
+			return nil, m.emitErr
+		}
 		return m.apply(edits), nil
 	}
 	indent := old.Content[0].Column - 1
@@ -91,6 +94,9 @@ func (m *merger) mergeYAML() ([]byte, error) {
 			m.stripOutside(&k, v, start, end)
 			edits = append(edits, textEdit{start, end, m.emitPair(&k, v, indent)})
 		}
+	}
+	if m.emitErr != nil {
+		return nil, m.emitErr
 	}
 	return m.apply(edits), nil
 }
@@ -376,15 +382,17 @@ func (m *merger) newline() string {
 
 // emit writes n as YAML with two-space indentation, every line indented by
 // indent spaces, in the file's line ending.
+// A node the encoder refuses (or panics on) leaves m.emitErr set, which
+// the merge returns; the text is then not used.
 func (m *merger) emit(n *yaml.Node, indent int) []byte {
 	var b bytes.Buffer
-	e := yaml.NewEncoder(&b)
-	e.SetIndent(2)
-	if err := e.Encode(n); err != nil {
-		// Nodes built here and from a parsed file always encode.
-		panic(fmt.Sprintf("rpp: encoding the lync: part: %v", err))
+	if err := encodeYAMLNode(&b, n); err != nil {
+		if m.emitErr == nil {
+			m.emitErr = &FieldError{Pos: Position{File: m.name, Line: n.Line, Column: n.Column},
+				Err: fmt.Errorf("%w: writing the lync: part: %v", ErrMergeUnsafe, err)}
+		}
+		return nil
 	}
-	e.Close()
 	pad := strings.Repeat(" ", indent)
 	var out strings.Builder
 	for _, line := range strings.SplitAfter(b.String(), "\n") {
@@ -398,6 +406,23 @@ func (m *merger) emit(n *yaml.Node, indent int) []byte {
 		out.WriteString(m.newline())
 	}
 	return []byte(out.String())
+}
+
+// encodeYAMLNode runs yaml.v3's encoder, whose panics on nodes it cannot
+// write (yaml.v3 recovers only its own errors) become errors: the nodes
+// come from the admin's file, and bad input must not crash rpp.
+func encodeYAMLNode(w *bytes.Buffer, n *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the YAML encoder failed: %v", r)
+		}
+	}()
+	e := yaml.NewEncoder(w)
+	e.SetIndent(2)
+	if err := e.Encode(n); err != nil {
+		return err
+	}
+	return e.Close()
 }
 
 func (m *merger) emitPair(k, v *yaml.Node, indent int) []byte {
@@ -432,6 +457,9 @@ func (m *merger) newFile() ([]byte, error) {
 	}
 	b.Write(m.emit(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{scalarNode("lync", 0), merged}}, 0))
 	b.WriteString(strings.ReplaceAll(RPPSkeleton, "\n", m.newline()))
+	if m.emitErr != nil {
+		return nil, m.emitErr
+	}
 	return b.Bytes(), nil
 }
 
