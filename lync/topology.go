@@ -88,7 +88,7 @@ func (p *TrustedApplicationPool) IsSingleComputer() bool {
 type TrustedApplication struct {
 	ApplicationID ApplicationID `yaml:"applicationId" json:"applicationId" rpp:"required"`
 	Pool          FQDN          `yaml:"pool" json:"pool" rpp:"required"`
-	Port          Port          `yaml:"port" json:"port,omitempty"`
+	Port          Port          `yaml:"port,omitempty" json:"port,omitempty"`
 	// ServiceGRUU is kept as written, so that a malformed value can be
 	// reported rather than refused; parse it with ParseGRUU.
 	ServiceGRUU string `yaml:"serviceGruu" json:"serviceGruu"`
@@ -134,7 +134,7 @@ type StaticRoute struct {
 	// Destination is an FQDN; a TLS route to an IP address fails certificate
 	// validation, so it is reported rather than refused here.
 	Destination FQDN      `yaml:"destination" json:"destination" rpp:"required"`
-	Port        Port      `yaml:"port" json:"port,omitempty"`
+	Port        Port      `yaml:"port,omitempty" json:"port,omitempty"`
 	Transport   Transport `yaml:"transport" json:"transport"`
 	MatchURI    string    `yaml:"matchUri" json:"matchUri"`
 }

@@ -33,3 +33,17 @@ func BenchmarkParse(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkParseLongValue reads one value wrapped over 100,000 lines: the
+// time must grow with the lines, not with their square.
+func BenchmarkParseLongValue(b *testing.B) {
+	data := []byte("Description : x\n" + strings.Repeat("              continued\n", 100000))
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for i := 0; i < b.N; i++ {
+		out, err := ParseBytes("long.txt", data)
+		if err != nil || len(out.Records[0].Fields[0].Value) != 1+9*100000 {
+			b.Fatal(err)
+		}
+	}
+}

@@ -23,6 +23,9 @@ package shell
 //   - Property lists are written @('a', 'b'): PowerShell takes a, b as
 //     well, but the grammar the tests check the snippet with
 //     (tree-sitter-powershell 0.26.4) does not.
+//   - Lync has no Get-CsContact: the contacts whose SIP addresses an
+//     endpoint must not reuse come from one cmdlet per kind; meeting rooms
+//     (Get-CsMeetingRoom) only from Lync Server 2013 on, hence the guard.
 //   - Out-File -Width 4096 keeps long values (GRUUs, Transport) on one line;
 //     Read also takes values wrapped at the console's width.
 const CollectScript = `# Collect what 'rpp import lync' reads into rpp-lync.txt.
@@ -44,7 +47,13 @@ try {
         Get-CsStaticRoutingConfiguration | Format-List *
         Get-CsStaticRoutingConfiguration | Select-Object -ExpandProperty Route | Format-List *
         Get-CsUser | Format-List -Property @('SipAddress', 'UserPrincipalName', 'SamAccountName', 'Enabled')
-        Get-CsContact | Format-List -Property @('SipAddress', 'DisplayName', 'RegistrarPool', 'Enabled')
+        Get-CsAdContact | Format-List -Property @('SipAddress', 'DisplayName', 'RegistrarPool', 'Enabled')
+        Get-CsCommonAreaPhone | Format-List -Property @('SipAddress', 'DisplayName', 'RegistrarPool', 'Enabled')
+        Get-CsAnalogDevice | Format-List -Property @('SipAddress', 'DisplayName', 'RegistrarPool', 'Enabled')
+        Get-CsExUmContact | Format-List -Property @('SipAddress', 'DisplayName', 'RegistrarPool', 'Enabled')
+        if (Get-Command Get-CsMeetingRoom -ErrorAction SilentlyContinue) {
+            Get-CsMeetingRoom | Format-List -Property @('SipAddress', 'DisplayName', 'RegistrarPool', 'Enabled')
+        }
     } | Out-File -FilePath rpp-lync.txt -Width 4096
 }
 finally {

@@ -22,6 +22,24 @@
 // and the objects printed by their ToString() (MatchUri=…;Enabled=True)
 // that values hold; [Truncated] tells a value the console cut short.
 //
+// [Read] turns what Parse read into a lync.Topology. It recognises each
+// record's cmdlet by its fields, not by file or order:
+// Get-CsTrustedApplicationPool, Get-CsTrustedApplicationComputer,
+// Get-CsTrustedApplication with its ComputerGruus,
+// Get-CsTrustedApplicationEndpoint, Get-CsStaticRoutingConfiguration and
+// its expanded routes, Get-CsPool, Get-CsService -Registrar (the Edge
+// association), Get-CsSite, Get-CsSipDomain, Get-CsUser, the contact
+// cmdlets, and the server version line of [CollectScript]. Records about
+// one object from several outputs are merged; a disagreement is reported
+// with both places. Every problem is a [Diagnostic] with file and line: an
+// error when a recognised record could not be read or the console cut a
+// value (the object is left out), a warning for an unknown record, an
+// empty ServiceGruu or a route printed without its destination, and info
+// for inferences and for objects the deployment model has no place for.
+// [Import.Parts] names the deployment-file keys the output covered, so that
+// a refresh replaces only those. [CollectScript] is the snippet that saves
+// everything Read reads into one file.
+//
 // Windows PowerShell 5.1 reads a .ps1 file without a byte order mark in the
 // system's ANSI code page, not UTF-8: a script holding non-ASCII names should
 // be written with a UTF-8 BOM so the names reach the cmdlets unchanged.

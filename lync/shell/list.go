@@ -102,16 +102,24 @@ func isField(line string) bool {
 // list reads one Format-List record, from p.i to the next separator.
 func (p *parser) list() {
 	rec := &Record{File: p.out.File, Line: p.i + 1}
-	cur := -1     // the field the next continuation line belongs to
-	valueCol := 0 // the column, in characters, where its value begins
+	// The value being read, kept in a builder until its field ends so that
+	// a value wrapped over many lines costs time in proportion to them.
+	var value strings.Builder
+	valueCol := 0 // the column, in characters, where it begins
+	done := func() {
+		if n := len(rec.Fields); n > 0 {
+			rec.Fields[n-1].Value = value.String()
+		}
+		value.Reset()
+	}
 	for ; p.i < len(p.lines) && !separates(p.lines[p.i]) && !isBanner(p.lines[p.i]); p.i++ {
 		line := p.lines[p.i]
 		if startsBlank(line) {
-			if cur < 0 {
+			if len(rec.Fields) == 0 {
 				p.unplaceable(p.i, rec.Line)
 				return
 			}
-			rec.Fields[cur].Value += continuation(line, valueCol)
+			value.WriteString(continuation(line, valueCol))
 			continue
 		}
 		sep := fieldSep(line)
@@ -119,14 +127,14 @@ func (p *parser) list() {
 			p.unplaceable(p.i, rec.Line)
 			return
 		}
-		value := ""
+		done()
 		if sep+3 <= len(line) {
-			value = line[sep+3:]
+			value.WriteString(line[sep+3:])
 		}
-		rec.Fields = append(rec.Fields, Field{Name: strings.TrimRight(line[:sep], " "), Value: value, Line: p.i + 1})
-		cur = len(rec.Fields) - 1
+		rec.Fields = append(rec.Fields, Field{Name: strings.TrimRight(line[:sep], " "), Line: p.i + 1})
 		valueCol = utf8.RuneCountInString(line[:sep]) + 3
 	}
+	done()
 	p.out.Records = append(p.out.Records, rec)
 }
 

@@ -13,7 +13,10 @@ import (
 // recognised; the order of recordKinds settles the overlaps (an
 // application endpoint has a SipAddress, like a user, and an OwnerUrn).
 type recordKind struct {
-	Cmdlet           string
+	Cmdlet string
+	// Also names the other cmdlets whose records read the same way (the
+	// several kinds of contact object that hold a SIP address).
+	Also             []string
 	IdentityPrefix   string
 	IdentityContains string
 	Fields           [][]string
@@ -105,7 +108,13 @@ var recordKinds = []recordKind{
 		read:   readUser,
 	},
 	{
-		Cmdlet: "Get-CsContact",
+		// Contact objects that hold a SIP address no endpoint may reuse.
+		// Lync has no Get-CsContact: each kind has its own cmdlet (the
+		// multi-forest contacts of Get-CsAdContact, common area phones,
+		// analog devices, Exchange UM contacts, meeting rooms), and all of
+		// them print SipAddress with RegistrarPool and Enabled.
+		Cmdlet: "Get-CsAdContact",
+		Also:   []string{"Get-CsCommonAreaPhone", "Get-CsAnalogDevice", "Get-CsExUmContact", "Get-CsMeetingRoom"},
 		Fields: [][]string{{"SipAddress", "RegistrarPool"}, {"SipAddress", "Enabled"}, {"SipAddress", "HomeServer"}},
 		read:   readUser,
 	},
