@@ -1,6 +1,8 @@
 package rpp
 
 import (
+	"github.com/rppkit/rppkit/internal/ctxio"
+
 	"bytes"
 	"cmp"
 	"context"
@@ -176,12 +178,12 @@ func ParseContext(ctx context.Context, file string, data []byte) (*Deployment, e
 
 // Load is the package's Load with these options.
 func (o DecodeOptions) Load(ctx context.Context, path string) (*Deployment, error) {
-	f, err := openPath(ctx, path)
+	f, err := ctxio.Open(ctx, path)
 	if err != nil {
 		return nil, err // an *fs.PathError, which names the file, or ctx.Err()
 	}
 	defer f.Close()
-	return o.read(ctx, path, f, fileSize(f))
+	return o.read(ctx, path, f, ctxio.Size(f))
 }
 
 // LoadFS is the package's LoadFS with these options. An fs.FS cannot be
@@ -189,12 +191,12 @@ func (o DecodeOptions) Load(ctx context.Context, path string) (*Deployment, erro
 // FIFO in an os.DirFS), LoadFS returns ctx.Err() and a goroutine stays in
 // fsys.Open until it returns, then closes the file.
 func (o DecodeOptions) LoadFS(ctx context.Context, fsys fs.FS, name string) (*Deployment, error) {
-	f, err := openFS(ctx, fsys, name)
+	f, err := ctxio.OpenFS(ctx, fsys, name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return o.read(ctx, name, f, fileSize(f))
+	return o.read(ctx, name, f, ctxio.Size(f))
 }
 
 // ReadFile reads the bytes of the deployment file at path as Load does
@@ -202,12 +204,12 @@ func (o DecodeOptions) LoadFS(ctx context.Context, fsys fs.FS, name string) (*De
 // tool that needs the text as well as the deployment: rpp check --fix reads
 // with it, then decodes with Parse and rewrites with ApplyFixes.
 func ReadFile(ctx context.Context, path string) ([]byte, error) {
-	f, err := openPath(ctx, path)
+	f, err := ctxio.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return readNamed(ctx, path, f, fileSize(f))
+	return readNamed(ctx, path, f, ctxio.Size(f))
 }
 
 // ReadAll reads a deployment's bytes from r as DecodeNamed does.

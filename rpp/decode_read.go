@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
@@ -22,14 +21,6 @@ func readDeployment(ctx context.Context, r io.Reader, size int64) ([]byte, error
 		return nil, fmt.Errorf("%w (more than %d MiB)", ErrTooLarge, MaxFileSize>>20)
 	}
 	return data, err
-}
-
-// fileSize returns the size of f when it is a regular file, else 0.
-func fileSize(f fs.File) int64 {
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-		return fi.Size()
-	}
-	return 0
 }
 
 // ctxReader hands yaml.v3 the text in the pieces it asks for (512 bytes),

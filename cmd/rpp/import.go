@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -192,9 +191,9 @@ To collect what rpp import reads, run this in the Management Shell:
 %s`, shell.CollectScript)
 }
 
-// readShellOutput reads and parses one SHELL-OUTPUT argument. A file is
-// read as the deployment loader reads one (rpp.ReadFile: Ctrl-C stops it
-// even while it waits on a FIFO); a directory is refused.
+// readShellOutput reads and parses one SHELL-OUTPUT argument: "-" is
+// standard input; a file is read by shell.ParseFile (Ctrl-C stops it even
+// while it waits on a FIFO; a directory is refused).
 func readShellOutput(inv *invocation, name string) (*shell.Output, error) {
 	if name == "-" {
 		stdin := inv.stdin
@@ -203,21 +202,7 @@ func readShellOutput(inv *invocation, name string) (*shell.Output, error) {
 		}
 		return shell.Parse(inv.ctx, stdinName, stdin)
 	}
-	st, err := os.Stat(name)
-	if err != nil {
-		return nil, err
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s is a directory; give the files saved from the Management Shell", name)
-	}
-	data, err := rpp.ReadFile(inv.ctx, name)
-	if errors.Is(err, rpp.ErrTooLarge) {
-		return nil, fmt.Errorf("%s: %w: more than %d MiB of shell output", name, shell.ErrTooLarge, rpp.MaxFileSize>>20)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return shell.Parse(inv.ctx, name, bytes.NewReader(data))
+	return shell.ParseFile(inv.ctx, name)
 }
 
 // readInto reads the --into file; one that does not exist yet reads as

@@ -221,7 +221,7 @@ func TestImportExitStatus(t *testing.T) {
 		{"into stdout", []string{"import", "lync", "--into", "-", "x.txt"}, exitInvalid, "", "--into takes a deployment file", ""},
 		{"stdin twice", []string{"import", "lync", "-", "-"}, exitInvalid, "", "read once", ""},
 		{"missing file", []string{"import", "lync", filepath.Join(dir, "nope.txt")}, exitInvalid, "", "nope.txt: no such file", ""},
-		{"directory", []string{"import", "lync", dir}, exitInvalid, "", "is a directory", ""},
+		{"directory", []string{"import", "lync", dir}, exitInvalid, "", "a directory, not a file saved from the Management Shell", ""},
 		{"nothing recognised", []string{"import", "lync", filepath.Join("testdata", "import", "unknown-only.txt")}, exitInvalid, "",
 			"unknown-only.txt:4: warning: not a record of any cmdlet", ""},
 		{"unreadable record, stdout", []string{"import", "lync", filepath.Join("testdata", "import", "unreadable-pool.txt")}, exitFindings,

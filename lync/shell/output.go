@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/rppkit/rppkit/internal/ctxio"
@@ -77,6 +78,8 @@ var (
 	ErrEncoding = errors.New("not UTF-8 or UTF-16 text")
 	// ErrLayout: a line is not part of Format-List or Format-Table output.
 	ErrLayout = errors.New("not Format-List or Format-Table output")
+	// ErrNotOutput: what was named is not a file that can hold output.
+	ErrNotOutput = errors.New("not shell output")
 	// ErrTooLarge: the output is longer than MaxOutputSize.
 	ErrTooLarge = errors.New("shell output too large")
 )
@@ -115,6 +118,23 @@ func Parse(ctx context.Context, file string, rd io.Reader) (*Output, error) {
 		return nil, err
 	}
 	return parse(ctx, file, data)
+}
+
+// ParseFile is Parse on the file at path: a saved session, a FIFO or a
+// device. Opening and reading stop when ctx ends, even while the open
+// waits for a FIFO's writer; a directory is refused.
+func ParseFile(ctx context.Context, path string) (*Output, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, &ParseError{File: path, Err: fmt.Errorf("%w: a directory, not a file saved from the Management Shell", ErrNotOutput)}
+	}
+	data, err := ctxio.ReadFile(ctx, path, MaxOutputSize)
+	switch {
+	case errors.Is(err, ctxio.ErrTooLarge):
+		return nil, &ParseError{File: path, Err: fmt.Errorf("%w (more than %d MiB)", ErrTooLarge, MaxOutputSize>>20)}
+	case err != nil:
+		return nil, err
+	}
+	return parse(ctx, path, data)
 }
 
 // ParseBytes is Parse on output already in memory.

@@ -316,3 +316,16 @@ func TestSplitProperties(t *testing.T) {
 		t.Errorf("route (-want +got):\n%s", d)
 	}
 }
+
+func TestParseFile(t *testing.T) {
+	out, err := ParseFile(context.Background(), "testdata/parse/list.txt")
+	if err != nil || len(out.Records) != 2 || out.File != "testdata/parse/list.txt" {
+		t.Fatalf("ParseFile = %v, %v", out, err)
+	}
+	if _, err := ParseFile(context.Background(), "testdata"); !errors.Is(err, ErrNotOutput) {
+		t.Errorf("ParseFile(directory) = %v", err)
+	}
+	if _, err := ParseFile(context.Background(), "testdata/missing.txt"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ParseFile(missing) = %v", err)
+	}
+}

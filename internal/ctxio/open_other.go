@@ -1,9 +1,9 @@
 //go:build !unix
 
-package rpp
+package ctxio
 
 import "io/fs"
 
 // wakeOpen returns nil: outside Unix there is no way to release an open
-// that blocks, and openWait leaves it to finish on its own.
+// that blocks, and OpenWait leaves it to finish on its own.
 func wakeOpen(string, fs.FileInfo) func() { return nil }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package rpp
+package ctxio
 
 import (
 	"io/fs"

@@ -1,4 +1,4 @@
-package rpp
+package ctxio
 
 import (
 	"context"
@@ -8,28 +8,28 @@ import (
 	"time"
 )
 
-// openPath opens the file at path for reading, giving up when ctx ends. A
+// Open opens the file at path for reading, giving up when ctx ends. A
 // file whose open may block (a FIFO, a device) is opened in a goroutine
-// (see openWait), released on ctx's end by wakeOpen where the platform
+// (see OpenWait), released on ctx's end by wakeOpen where the platform
 // allows.
-func openPath(ctx context.Context, path string) (*os.File, error) {
+func Open(ctx context.Context, path string) (*os.File, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	fi, err := os.Stat(path)
-	if err != nil || !mayBlock(fi.Mode()) {
+	if err != nil || !MayBlock(fi.Mode()) {
 		return os.Open(path)
 	}
-	return openWait(ctx, func() (*os.File, error) { return os.Open(path) }, wakeOpen(path, fi))
+	return OpenWait(ctx, func() (*os.File, error) { return os.Open(path) }, wakeOpen(path, fi))
 }
 
-// openWait runs open, which may block (opening a FIFO blocks until a writer
+// OpenWait runs open, which may block (opening a FIFO blocks until a writer
 // opens it), in a goroutine and waits for it or for ctx. When ctx ends
 // first, it calls wake, if given, every few milliseconds until open
 // returns, then closes what open opened; nothing is left running. Without
 // wake, or if open has not returned a second after ctx ended, the goroutine
 // is left behind: it ends, closing what it opened, when open returns.
-func openWait[F io.Closer](ctx context.Context, open func() (F, error), wake func()) (F, error) {
+func OpenWait[F io.Closer](ctx context.Context, open func() (F, error), wake func()) (F, error) {
 	type opened struct {
 		f   F
 		err error
@@ -71,21 +71,40 @@ func openWait[F io.Closer](ctx context.Context, open func() (F, error), wake fun
 	return zero, ctx.Err()
 }
 
-// mayBlock reports whether opening a file of mode m can block: a FIFO, or
+// MayBlock reports whether opening a file of mode m can block: a FIFO, or
 // a device such as a terminal or a serial line.
-func mayBlock(m fs.FileMode) bool {
+func MayBlock(m fs.FileMode) bool {
 	return m&(fs.ModeNamedPipe|fs.ModeDevice|fs.ModeCharDevice|fs.ModeSocket|fs.ModeIrregular) != 0
 }
 
-// openFS opens name in fsys. A file whose open may block is opened as
-// openWait says, without a way to wake it: if ctx ends first, a goroutine
+// OpenFS opens name in fsys. A file whose open may block is opened as
+// OpenWait says, without a way to wake it: if ctx ends first, a goroutine
 // waits in fsys.Open until it returns.
-func openFS(ctx context.Context, fsys fs.FS, name string) (fs.File, error) {
+func OpenFS(ctx context.Context, fsys fs.FS, name string) (fs.File, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if fi, err := fs.Stat(fsys, name); err != nil || !mayBlock(fi.Mode()) {
+	if fi, err := fs.Stat(fsys, name); err != nil || !MayBlock(fi.Mode()) {
 		return fsys.Open(name)
 	}
-	return openWait(ctx, func() (fs.File, error) { return fsys.Open(name) }, nil)
+	return OpenWait(ctx, func() (fs.File, error) { return fsys.Open(name) }, nil)
+}
+
+// Size returns the size of f when it is a regular file, else 0: a hint for
+// ReadAll.
+func Size(f fs.File) int64 {
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		return fi.Size()
+	}
+	return 0
+}
+
+// ReadFile opens path as Open does and reads it as ReadAll does.
+func ReadFile(ctx context.Context, path string, limit int64) ([]byte, error) {
+	f, err := Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadAll(ctx, f, Size(f), limit)
 }
