@@ -50,6 +50,19 @@
 //	      has errors no step can fix (each is printed), 2 for input that is
 //	      not a valid deployment.
 //
+//	import lync [--into FILE] SHELL-OUTPUT...
+//	      Read saved Lync Server / Skype for Business Server Management
+//	      Shell output (Format-List or Format-Table, UTF-16 or UTF-8; "-"
+//	      is standard input) and write the topology it describes as a
+//	      deployment file's lync: part: with --into, refresh FILE in place
+//	      (created if missing), keeping its rpp: part, its comments and
+//	      the keys the output did not cover; else print a new deployment
+//	      with an rpp: skeleton. Problems go to standard error as
+//	      "file:line: severity: message". rpp import --help prints the
+//	      snippet that collects the output. Exit 0 imported, 1 some record
+//	      could not be read (FILE is then left unchanged), 2 unreadable
+//	      input or a FILE that is not a deployment file.
+//
 //	lab [--format text|json|mermaid] [FILE]
 //	      Bring the deployment up on loopback (package rpp/lab): a Lync
 //	      Front End and Edge per pool, an RMX stand-in per RMX bringing ICE
