@@ -15,13 +15,26 @@ import (
 )
 
 // TestInterruptStopsCheck: Ctrl-C stops rpp check while it waits on a FIFO
-// that nobody writes to, named as a file or piped as standard input, and
-// rpp plan while it waits on one as the desired or the current deployment.
+// that nobody writes to, named as a file or piped as standard input; rpp
+// plan while it waits on one as the desired or the current deployment; and
+// rpp import while it waits on one as shell output, leaving its --into
+// file as it was.
 func TestInterruptStopsCheck(t *testing.T) {
 	bin := buildRpp(t)
-	fifo := filepath.Join(t.TempDir(), "deployment.yaml")
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "silent.fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("mkfifo: %v", err)
+	}
+	openFIFO := func() (*os.File, error) {
+		// O_RDWR opens a FIFO without waiting for a writer; the reader
+		// then blocks, as on a pipe nobody writes to.
+		return os.OpenFile(fifo, os.O_RDWR, 0)
+	}
+	into := copyFile(t, filepath.Join(eastWestDir, "deployment.yaml"), dir, 0o644)
+	before, err := os.ReadFile(into)
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, tc := range []struct {
 		name  string
@@ -29,13 +42,11 @@ func TestInterruptStopsCheck(t *testing.T) {
 		stdin func() (*os.File, error)
 	}{
 		{"FIFO as a file", []string{"check", fifo}, nil},
-		{"FIFO as standard input", []string{"check"}, func() (*os.File, error) {
-			// O_RDWR opens a FIFO without waiting for a writer; the
-			// reader then blocks, as on a pipe nobody writes to.
-			return os.OpenFile(fifo, os.O_RDWR, 0)
-		}},
+		{"FIFO as standard input", []string{"check"}, openFIFO},
 		{"plan of a FIFO", []string{"plan", fifo}, nil},
 		{"plan from a FIFO", []string{"plan", "--from", fifo, filepath.Join("..", "..", "examples", "two-site.yaml")}, nil},
+		{"import of a FIFO", []string{"import", "lync", "--into", into, eastWestOutputs()[1], fifo}, nil},
+		{"import from standard input", []string{"import", "lync", "--into", into, "-"}, openFIFO},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := exec.Command(bin, tc.args...)
@@ -71,6 +82,9 @@ func TestInterruptStopsCheck(t *testing.T) {
 			case <-time.After(30 * time.Second): // a hang guard, not a speed test
 				cmd.Process.Kill()
 				t.Fatalf("Ctrl-C did not stop rpp %s", tc.args[0])
+			}
+			if after, _ := os.ReadFile(into); !bytes.Equal(before, after) {
+				t.Error("the --into file changed")
 			}
 		})
 	}
