@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -80,7 +82,7 @@ func fixOne(inv *invocation, s source, diff bool, dec rpp.DecodeOptions) (report
 	case s.origin == report.FromStdin:
 		_, err = inv.stdout.Write(fixed)
 	case string(fixed) != string(src):
-		err = writeFileAtomic(s.name, fixed)
+		err = writeFileAtomic(s.name, fixed, 0o644)
 		if err == nil {
 			fmt.Fprintf(inv.stderr, "rpp: fixed %s (%d of %d findings had a fix)\n", s.name, countFixable(before), len(before.Report.Findings))
 		}
@@ -127,14 +129,17 @@ func parseBytes(dec rpp.DecodeOptions, name string, data []byte) func(context.Co
 }
 
 // writeFileAtomic replaces the file at path with data: written beside it,
-// with the same permissions, then renamed over it, so that an interruption
-// never leaves half a file.
-func writeFileAtomic(path string, data []byte) error {
+// with the same permissions (or mode, when there is no file yet), then
+// renamed over it, so that an interruption never leaves half a file.
+func writeFileAtomic(path string, data []byte, mode fs.FileMode) error {
 	st, err := os.Stat(path)
-	if err != nil {
+	switch {
+	case err == nil:
+		mode = st.Mode().Perm()
+	case !errors.Is(err, fs.ErrNotExist):
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".rpp-fix-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".rpp-*")
 	if err != nil {
 		return err
 	}
@@ -143,7 +148,7 @@ func writeFileAtomic(path string, data []byte) error {
 		tmp.Close()
 		return err
 	}
-	if err := tmp.Chmod(st.Mode().Perm()); err != nil {
+	if err := tmp.Chmod(mode); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/rppkit/rppkit/internal/textfmt"
@@ -221,28 +220,10 @@ func readInto(ctx context.Context, path string) ([]byte, error) {
 	return rpp.ReadFile(ctx, path)
 }
 
-// writeInto replaces (or creates) the --into file atomically.
+// writeInto replaces (or creates, readable by all as a new file is) the
+// --into file atomically.
 func writeInto(path string, data []byte) error {
-	if _, err := os.Stat(path); err == nil {
-		return writeFileAtomic(path, data)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".rpp-import-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename, there is nothing to remove
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return writeFileAtomic(path, data, 0o644)
 }
 
 // printDiagnostics prints the reader's diagnostics, one a line as

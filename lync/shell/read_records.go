@@ -64,11 +64,7 @@ func readSite(x *rec) {
 		id = n
 	}
 	x.cover(PartSites)
-	s := x.rd.sites[strings.ToLower(name)]
-	if s == nil {
-		s = &siteFact{name: name}
-		x.rd.sites[strings.ToLower(name)] = s
-	}
+	s := factFor(x.rd.sites, strings.ToLower(name), func() *siteFact { return &siteFact{name: name} })
 	if id != 0 {
 		x.rd.put(&s.id, strconv.Itoa(id), x.fieldAt("SiteId"), sameExact, x.kind.Cmdlet, "site "+name+"'s SiteId")
 	}
@@ -140,24 +136,12 @@ func readPool(x *rec) {
 		rd.otherPools = append(rd.otherPools, x.at)
 	case roleFrontEnd:
 		x.cover(PartFrontEndPools)
-		p := rd.frontEnds[fqdn.Key()]
-		if p == nil {
-			p = &frontEndFact{fqdn: fqdn, at: x.at}
-			rd.frontEnds[fqdn.Key()] = p
-		}
-		if site != "" {
-			rd.put(&p.site, site, x.fieldAt("Site"), sameFold, x.kind.Cmdlet, "Front End pool "+fqdn.String()+"'s site")
-		}
+		p := factFor(rd.frontEnds, fqdn.Key(), func() *frontEndFact { return &frontEndFact{fqdn: fqdn, at: x.at} })
+		x.putSite(&p.site, site, "Front End pool "+fqdn.String())
 	case roleEdge:
 		x.cover(PartEdgePools)
-		p := rd.edges[fqdn.Key()]
-		if p == nil {
-			p = &edgeFact{fqdn: fqdn, at: x.at}
-			rd.edges[fqdn.Key()] = p
-		}
-		if site != "" {
-			rd.put(&p.site, site, x.fieldAt("Site"), sameFold, x.kind.Cmdlet, "Edge pool "+fqdn.String()+"'s site")
-		}
+		p := factFor(rd.edges, fqdn.Key(), func() *edgeFact { return &edgeFact{fqdn: fqdn, at: x.at} })
+		x.putSite(&p.site, site, "Edge pool "+fqdn.String())
 	case roleTrustedApplication:
 		computers, listed := x.fqdnList("Computers")
 		if x.bad {
@@ -165,9 +149,7 @@ func readPool(x *rec) {
 		}
 		x.cover(PartTrustedApplicationPools)
 		p := rd.pool(fqdn, x.at)
-		if site != "" {
-			rd.put(&p.site, site, x.fieldAt("Site"), sameFold, x.kind.Cmdlet, "trusted application pool "+fqdn.String()+"'s site")
-		}
+		x.putSite(&p.site, site, "trusted application pool "+fqdn.String())
 		if listed {
 			p.addComputers(computers...)
 			p.computersSeen = true
@@ -176,12 +158,26 @@ func readPool(x *rec) {
 }
 
 func (rd *reading) pool(fqdn lync.FQDN, at place) *poolFact {
-	p := rd.pools[fqdn.Key()]
-	if p == nil {
-		p = &poolFact{fqdn: fqdn, at: at}
-		rd.pools[fqdn.Key()] = p
+	return factFor(rd.pools, fqdn.Key(), func() *poolFact { return &poolFact{fqdn: fqdn, at: at} })
+}
+
+// factFor returns the fact m holds under key, adding the one made by add
+// when there is none yet: the first record about an object places it.
+func factFor[T any](m map[string]*T, key string, add func() *T) *T {
+	f := m[key]
+	if f == nil {
+		f = add()
+		m[key] = f
 	}
-	return p
+	return f
+}
+
+// putSite records the site of the record's Site field for what, when the
+// record names one.
+func (x *rec) putSite(slot *slot, site, what string) {
+	if site != "" {
+		x.rd.put(slot, site, x.fieldAt("Site"), sameFold, x.kind.Cmdlet, what+"'s site")
+	}
 }
 
 func (p *poolFact) addComputers(cs ...lync.FQDN) {
@@ -397,11 +393,7 @@ func readTrustedApplication(x *rec) {
 	x.cover(PartTrustedApplications)
 	rd := x.rd
 	key := pool.Key() + "/" + app.Key()
-	a := rd.apps[key]
-	if a == nil {
-		a = &appFact{pool: pool, app: app, at: x.at}
-		rd.apps[key] = a
-	}
+	a := factFor(rd.apps, key, func() *appFact { return &appFact{pool: pool, app: app, at: x.at} })
 	what := "trusted application " + pool.String() + "/" + app.URN()
 	if port != 0 {
 		rd.put(&a.port, strconv.Itoa(int(port)), x.fieldAt("Port"), sameExact, x.kind.Cmdlet, what+"'s port")
@@ -464,11 +456,7 @@ func readEndpoint(x *rec) {
 	}
 	x.cover(PartTrustedApplicationEndpoints)
 	rd := x.rd
-	e := rd.endpoints[addr.Key()]
-	if e == nil {
-		e = &endpointFact{addr: addr, at: x.at}
-		rd.endpoints[addr.Key()] = e
-	}
+	e := factFor(rd.endpoints, addr.Key(), func() *endpointFact { return &endpointFact{addr: addr, at: x.at} })
 	what := "trusted application endpoint " + addr.String()
 	rd.put(&e.app, app.Bare(), x.fieldAt("OwnerUrn"), sameFold, x.kind.Cmdlet, what+"'s application")
 	rd.put(&e.pool, pool.String(), x.fieldAt("RegistrarPool"), sameFQDN, x.kind.Cmdlet, what+"'s pool")
