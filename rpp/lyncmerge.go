@@ -278,7 +278,7 @@ func (m *merger) parse() (*yaml.Node, error) {
 	}
 	if root.Kind != yaml.MappingNode {
 		return nil, &FieldError{Pos: Position{File: m.name, Line: root.Line, Column: root.Column},
-			Err: fmt.Errorf("%w: the file holds %s, not a mapping with lync: and rpp:", ErrWrongType, kindName(root))}
+			Err: fmt.Errorf("%w: the file holds %s, not a mapping with the keys lync and rpp", ErrWrongType, kindName(root))}
 	}
 	return root, nil
 }
