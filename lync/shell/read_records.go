@@ -279,12 +279,18 @@ func normalizeGRUU(v string) string {
 
 // gruu reads a GRUU from a value (or a list item), reporting it under name.
 func (x *rec) gruu(name, v string) (lync.GRUU, bool) {
-	g, err := lync.ParseGRUU(normalizeGRUU(v))
+	return parsed(x, name, normalizeGRUU(v), lync.ParseGRUU)
+}
+
+// parsed reads v, the value of the record's field name, with parse; a
+// value parse refuses is reported as the record's failure, under name.
+func parsed[T any](x *rec, name, v string, parse func(string) (T, error)) (T, bool) {
+	t, err := parse(v)
 	if err != nil {
 		x.fail(name, err)
-		return lync.GRUU{}, false
+		return t, false
 	}
-	return g, true
+	return t, true
 }
 
 // emptyGRUUHint is what to try when Lync printed a ServiceGruu empty: some
@@ -310,26 +316,23 @@ func readTrustedApplication(x *rec) {
 			x.fail("Identity", fmt.Errorf("%q is not POOL-FQDN/urn:application:ID", id))
 			return
 		}
-		f, err := lync.ParseFQDN(p)
-		if err != nil {
-			x.fail("Identity", err)
+		f, ok := parsed(x, "Identity", p, lync.ParseFQDN)
+		if !ok {
 			return
 		}
-		aid, err := lync.ParseApplicationID(a)
-		if err != nil {
-			x.fail("Identity", err)
+		aid, ok := parsed(x, "Identity", a, lync.ParseApplicationID)
+		if !ok {
 			return
 		}
 		pool, app = f, lync.ApplicationID(aid.Bare())
 	}
 	if v := x.str("ApplicationId"); v != "" && !x.bad {
-		aid, err := lync.ParseApplicationID(v)
-		if err != nil {
-			x.fail("ApplicationId", err)
-		} else if app != "" && !app.Equal(aid) {
-			x.fail("ApplicationId", fmt.Errorf("%s, but the Identity names %s", aid, app))
-		} else {
-			app = lync.ApplicationID(aid.Bare())
+		if aid, ok := parsed(x, "ApplicationId", v, lync.ParseApplicationID); ok {
+			if app != "" && !app.Equal(aid) {
+				x.fail("ApplicationId", fmt.Errorf("%s, but the Identity names %s", aid, app))
+			} else {
+				app = lync.ApplicationID(aid.Bare())
+			}
 		}
 	}
 	if f := x.fqdn("TrustedApplicationPoolFqdn", ""); f != "" && !x.bad {
@@ -341,11 +344,7 @@ func readTrustedApplication(x *rec) {
 	}
 	var port lync.Port
 	if v := x.str("Port"); v != "" && !x.bad {
-		p, err := lync.ParsePort(v)
-		if err != nil {
-			x.fail("Port", err)
-		}
-		port = p
+		port, _ = parsed(x, "Port", v, lync.ParsePort)
 	}
 	gruuText, hasGRUU := x.val("ServiceGruu")
 	var gruu lync.GRUU
@@ -440,14 +439,12 @@ func readEndpoint(x *rec) {
 	if x.bad {
 		return
 	}
-	addr, err := lync.ParseSIPAddress(addrText)
-	if err != nil {
-		x.fail("SipAddress", err)
+	addr, ok := parsed(x, "SipAddress", addrText, lync.ParseSIPAddress)
+	if !ok {
 		return
 	}
-	app, err := lync.ParseApplicationID(appText)
-	if err != nil {
-		x.fail("OwnerUrn", err)
+	app, ok := parsed(x, "OwnerUrn", appText, lync.ParseApplicationID)
+	if !ok {
 		return
 	}
 	if pool == "" {
@@ -618,9 +615,8 @@ func readUser(x *rec) {
 		x.report("SipAddress", SeverityInfo, fmt.Sprintf("%s record: %s; left out", x.kind.Cmdlet, what), "", ErrLeftOut)
 		return
 	}
-	a, err := lync.ParseSIPAddress(v)
-	if err != nil {
-		x.fail("SipAddress", err)
+	a, ok := parsed(x, "SipAddress", v, lync.ParseSIPAddress)
+	if !ok {
 		return
 	}
 	x.cover(PartUsers)
