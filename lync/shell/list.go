@@ -3,6 +3,7 @@ package shell
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -43,6 +44,12 @@ func (p *parser) run(ctx context.Context) error {
 			p.i++
 		case isBanner(line):
 			p.skipBanner()
+		case isStreamMessage(line):
+			p.i++
+		case isServerVersion(line):
+			p.out.Records = append(p.out.Records, &Record{File: p.out.File, Line: p.i + 1,
+				Fields: []Field{{Name: ServerVersionField, Value: line, Line: p.i + 1}}})
+			p.i++
 		case p.i+1 < len(p.lines) && isDashes(p.lines[p.i+1]):
 			// A header may begin with blanks: a right-aligned first column.
 			if err := p.table(ctx); err != nil {
@@ -63,6 +70,31 @@ func separates(line string) bool {
 }
 
 func startsBlank(line string) bool { return line != "" && (line[0] == ' ' || line[0] == '\t') }
+
+// isStreamMessage reports whether line is a message PowerShell prints
+// beside the output, from its warning, verbose or debug stream: in a
+// console copy, not in a file Out-File wrote (which takes the output
+// stream only).
+func isStreamMessage(line string) bool {
+	for _, p := range []string{"WARNING: ", "VERBOSE: ", "DEBUG: "} {
+		if strings.HasPrefix(line, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// ServerVersionField names the one field of the record Parse makes of the
+// line Get-CsServerVersion prints, "Skype for Business Server 2015
+// (6.0.9319.0): Volume license key installed." — a string, not an object,
+// so not Name : Value.
+const ServerVersionField = "ServerVersion"
+
+// serverVersion matches Get-CsServerVersion's line: the product's name,
+// its version in parentheses, a colon.
+var serverVersion = regexp.MustCompile(`^(Microsoft )?(Lync|Skype for Business) Server \d{4} \(\d+(\.\d+)+\):`)
+
+func isServerVersion(line string) bool { return serverVersion.MatchString(line) }
 
 // isBanner reports whether line is a transcript banner: Start-Transcript
 // frames its header and each command between lines of asterisks.
@@ -114,6 +146,9 @@ func (p *parser) list() {
 	}
 	for ; p.i < len(p.lines) && !separates(p.lines[p.i]) && !isBanner(p.lines[p.i]); p.i++ {
 		line := p.lines[p.i]
+		if isStreamMessage(line) {
+			continue // printed between the record's lines, not part of it
+		}
 		if startsBlank(line) {
 			if len(rec.Fields) == 0 {
 				p.unplaceable(p.i, rec.Line)

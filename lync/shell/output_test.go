@@ -151,7 +151,7 @@ func TestParseProblems(t *testing.T) {
 		"garbled line without a separator",
 		"SiteId   : 2",
 		"",
-		"Skype for Business Server 2015 (6.0.9319.0): Volume license key installed.", // 8
+		"Skype for Business Server 2015 (6.0.9319.0) Volume license key installed and more text", // 8
 		"and more",
 		"",
 		"   continuation with no record", // 11
@@ -175,7 +175,7 @@ func TestParseProblems(t *testing.T) {
 	}
 	want := []string{
 		`p.txt:5: not Format-List or Format-Table output: "garbled line without a separator" is neither a "Name : Value" line, nor the continuation of one, nor part of a table; the record that begins on line 4 is left out`,
-		`p.txt:8: not Format-List or Format-Table output: "Skype for Business Server 2015 (6.0.9319.0): Volume license …" is neither a "Name : Value" line, nor the continuation of one, nor part of a table (nor is the line after it)`,
+		`p.txt:8: not Format-List or Format-Table output: "Skype for Business Server 2015 (6.0.9319.0) Volume license k…" is neither a "Name : Value" line, nor the continuation of one, nor part of a table (nor is the line after it)`,
 		`p.txt:11: not Format-List or Format-Table output: "   continuation with no record" is neither a "Name : Value" line, nor the continuation of one, nor part of a table`,
 	}
 	if d := cmp.Diff(want, got); d != "" {
@@ -327,5 +327,33 @@ func TestParseFile(t *testing.T) {
 	}
 	if _, err := ParseFile(context.Background(), "testdata/missing.txt"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("ParseFile(missing) = %v", err)
+	}
+}
+
+// A console copy holds lines that are not records: PowerShell's warnings
+// (skipped) and Get-CsServerVersion's answer, a string (read as a record
+// of one field, ServerVersion).
+func TestParseConsoleLines(t *testing.T) {
+	text := strings.Join([]string{
+		"PS C:\\> Get-CsServerVersion",
+		"Skype for Business Server 2015 (6.0.9319.0): Volume license key installed.",
+		"PS C:\\> Get-CsSipDomain",
+		"WARNING: The command returned results from a cached copy.",
+		"Identity  : contoso.com",
+		"IsDefault : True",
+		"VERBOSE: done",
+		"",
+		"Lync Server 2013 is not a version line",
+	}, "\n")
+	out := mustParse(t, "c.txt", []byte(text))
+	want := []*Record{
+		{File: "c.txt", Line: 2, Fields: []Field{{Name: ServerVersionField, Value: "Skype for Business Server 2015 (6.0.9319.0): Volume license key installed.", Line: 2}}},
+		{File: "c.txt", Line: 5, Fields: []Field{{Name: "Identity", Value: "contoso.com", Line: 5}, {Name: "IsDefault", Value: "True", Line: 6}}},
+	}
+	if d := cmp.Diff(want, out.Records); d != "" {
+		t.Errorf("records (-want +got):\n%s", d)
+	}
+	if len(out.Problems) != 1 || out.Problems[0].Line != 9 {
+		t.Errorf("problems: %v", out.Problems)
 	}
 }

@@ -30,10 +30,11 @@ type recordKind struct {
 // examples show the Format-List output.
 var recordKinds = []recordKind{
 	{
-		// Not a property of any cmdlet: CollectScript prints
-		// Get-CsServerVersion's one line as "ServerVersion : …".
+		// Not a property of any cmdlet: Parse reads Get-CsServerVersion's
+		// one line as a record of this one field, and CollectScript prints
+		// it as "ServerVersion : …".
 		Cmdlet: "Get-CsServerVersion",
-		Fields: [][]string{{"ServerVersion"}},
+		Fields: [][]string{{ServerVersionField}},
 		read:   readServerVersion,
 	},
 	{

@@ -491,7 +491,7 @@ func TestReadComputerGruus(t *testing.T) {
 // Lines the parser could not place are errors: the record around them is
 // lost, so the import is partial.
 func TestReadReportsParseProblems(t *testing.T) {
-	im := readFiles(t, map[string]string{"a.txt": "WARNING: something\n\n" + tapEast})
+	im := readFiles(t, map[string]string{"a.txt": "something garbled\n\n" + tapEast})
 	d := wantOne(t, im, ErrLayout, SeverityError, 1)
 	if d.File != "a.txt" {
 		t.Errorf("%v", d)
@@ -590,6 +590,20 @@ func TestRecordKindsReachable(t *testing.T) {
 		}
 		if got := kindOf(r); got != &recordKinds[i] {
 			t.Errorf("a record with %v is read as %v, not kind %d (%s)", r.Fields, got, i, k.Cmdlet)
+		}
+	}
+}
+
+// Get-CsServerVersion copied from a console, as it prints (a line, not a
+// record), gives the product; so does the snippet's labelled form.
+func TestReadServerVersionLine(t *testing.T) {
+	for text, want := range map[string]lync.Product{
+		"PS C:\\> Get-CsServerVersion\nSkype for Business Server 2015 (6.0.9319.0): Volume license key installed.\n": lync.SfB2015,
+		"ServerVersion : Lync Server 2013 (5.0.8308.0): Volume license key installed.\n":                             lync.Lync2013,
+	} {
+		im := readFiles(t, map[string]string{"v.txt": text})
+		if im.Topology.Product != want || !im.Covers(PartProduct) || len(im.Diagnostics) != 0 {
+			t.Errorf("%q: product %q, parts %v, diagnostics %v", text, im.Topology.Product, im.Parts, im.Diagnostics)
 		}
 	}
 }
