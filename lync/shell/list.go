@@ -65,8 +65,23 @@ func (p *parser) run(ctx context.Context) error {
 }
 
 // separates reports whether line ends a record: a blank line or a prompt.
-func separates(line string) bool {
-	return line == "" || strings.HasPrefix(line, "PS>") || strings.HasPrefix(line, "PS ") && strings.Contains(line, ">")
+func separates(line string) bool { return line == "" || isPrompt(line) }
+
+// isPrompt reports whether line is a PowerShell prompt with what was typed
+// after it: "PS C:\Users\admin> Get-CsPool", "PS>", or in a remote session
+// "[lyncfe01]: PS C:\> …". A field whose name begins with PS is told
+// apart by its " : " before the '>'.
+func isPrompt(line string) bool {
+	if rest, ok := strings.CutPrefix(line, "["); ok {
+		if _, after, ok := strings.Cut(rest, "]: "); ok {
+			line = after
+		}
+	}
+	if strings.HasPrefix(line, "PS>") {
+		return true
+	}
+	before, _, ok := strings.Cut(line, ">")
+	return ok && strings.HasPrefix(line, "PS ") && !strings.Contains(before, " : ")
 }
 
 func startsBlank(line string) bool { return line != "" && (line[0] == ' ' || line[0] == '\t') }

@@ -119,7 +119,7 @@ func TestParseSeparatorsAndBanners(t *testing.T) {
 		"Identity  : contoso.com",
 		"Name      : contoso.com",
 		"IsDefault : True",
-		"PS C:\\> Get-CsSite | fl Identity",
+		"[lyncfe01]: PS C:\\> Get-CsSite | fl Identity",
 		"Identity : Site:East",
 		"",
 		"Identity : Site:West",
