@@ -2,11 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"github.com/rppkit/rppkit/internal/textfmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,6 +24,10 @@ const stdinName = "<stdin>"
 type checkOptions struct {
 	format    formatFlag
 	strict    bool
+	failOn    severityFlag
+	enable    listFlag
+	disable   listFlag
+	outputs   outputsFlag
 	fix       bool
 	diff      bool
 	maxValues intFlag
@@ -29,9 +35,13 @@ type checkOptions struct {
 
 func (o *checkOptions) flagSet() *flagSet {
 	fs := newFlagSet("check")
-	o.format = newFormatFlag("text", "json", "sarif", "junit")
-	fs.Var(&o.format, "format", "output `format`: "+orList(o.format.allowed))
-	fs.Bool(&o.strict, "strict", "exit 1 on warnings too, not only on errors")
+	o.format = newFormatFlag(formatNames()...)
+	fs.Var(&o.format, "format", "standard output's `format`: "+orList(o.format.allowed))
+	fs.Var(&o.outputs, "output", "also write the report as `FORMAT=FILE` (FILE - is standard output); repeatable")
+	fs.Var(&o.failOn, "fail-on", "exit 1 when a finding is at least this `severity`: error (the default), warning or info")
+	fs.Bool(&o.strict, "strict", "exit 1 on warnings too, not only on errors (--fail-on warning)")
+	fs.Var(&o.enable, "enable", "run only these rules: `RULE-ID[,...]`; repeatable")
+	fs.Var(&o.disable, "disable", "do not run these rules: `RULE-ID[,...]`; repeatable")
 	fs.Bool(&o.fix, "fix", "apply the findings' fixes to the files (YAML or JSON; comments and layout are kept)")
 	fs.Bool(&o.diff, "diff", "with --fix, print the changes as a unified diff instead of writing them")
 	fs.Var(&o.maxValues, "max-values", fmt.Sprintf("read files of up to `N` values (mappings, lists, keys and scalars; default %d)", rpp.DefaultMaxNodes))
@@ -67,14 +77,29 @@ func runCheck(inv *invocation, args []string) int {
 	if opts.diff && !opts.fix {
 		return usageError(inv, "check", "--diff previews --fix; give both")
 	}
+	failOn, err := opts.threshold()
+	if err != nil {
+		return usageError(inv, "check", "%v", err)
+	}
+	rules, err := report.SelectRules(rpp.Catalogue(), opts.enable, opts.disable)
+	if err != nil {
+		return usageError(inv, "check", "%v", err)
+	}
+	outputs := opts.reportOutputs()
+	if err := report.CheckOutputs(outputs); err != nil {
+		return usageError(inv, "check", "%v", err)
+	}
 	sources := inv.sources(files, rpp.DecodeOptions{MaxNodes: int(opts.maxValues)})
 	if opts.fix {
-		return runFix(inv, sources, opts.diff, rpp.DecodeOptions{MaxNodes: int(opts.maxValues)})
+		if len(opts.outputs) > 0 {
+			return usageError(inv, "check", "--output writes a check's reports; --fix prints what is left as text")
+		}
+		return runFix(inv, sources, opts.diff, rpp.DecodeOptions{MaxNodes: int(opts.maxValues)}, rpp.Options{Rules: rules}, failOn)
 	}
 
 	inputs := make([]report.Input, len(sources))
 	for i, s := range sources {
-		inputs[i] = report.Check(inv.ctx, s.name, s.origin, s.load, rpp.Options{})
+		inputs[i] = report.Check(inv.ctx, s.name, s.origin, s.load, rpp.Options{Rules: rules})
 		if err := inv.ctx.Err(); err != nil {
 			// Interrupted: the inputs not reached were not checked, and
 			// a report that left them out would pass for a clean one.
@@ -85,28 +110,151 @@ func runCheck(inv *invocation, args []string) int {
 	for _, in := range inputs {
 		printProblems(inv.stderr, in)
 	}
-	failOn := rpp.Error
-	if opts.strict {
-		failOn = rpp.Warning
-	}
 	code := report.ExitCode(inputs, failOn)
-
-	format, _ := report.ParseFormat(opts.format.value)
-	out := bufio.NewWriter(inv.stdout)
-	err = report.Write(out, format, inputs, report.Options{
-		Tool:         report.Tool{Name: "rpp", Version: rppkit.Version()},
-		FailOn:       failOn,
-		Color:        format == report.Text && report.ColorFor(inv.stdout, inv.env),
-		HideProblems: true, // printed to standard error above
-	})
-	if err == nil {
-		err = out.Flush()
-	}
-	if err != nil {
-		fmt.Fprintf(inv.stderr, "rpp: writing the %s report: %v\n", opts.format.value, err)
-		return exitInvalid
+	for _, o := range outputs {
+		if err := inv.writeReport(o, inputs, report.Options{
+			Rules:        rules,
+			Tool:         report.Tool{Name: "rpp", Version: rppkit.Version()},
+			FailOn:       failOn,
+			HideProblems: true, // printed to standard error above
+		}); err != nil {
+			fmt.Fprintf(inv.stderr, "rpp: writing the %s report to %s: %v\n", o.Format, outputName(o.Path), err)
+			return exitInvalid
+		}
 	}
 	return code
+}
+
+// threshold is the least severity that fails the check: --fail-on, or
+// warning with --strict, or error. --strict with a --fail-on other than
+// warning asks for two things at once and is refused.
+func (o *checkOptions) threshold() (rpp.Severity, error) {
+	switch {
+	case o.failOn.set && o.strict && o.failOn.value != rpp.Warning:
+		return 0, fmt.Errorf("--strict means --fail-on warning, but --fail-on %s was given; give one", o.failOn.value)
+	case o.failOn.set:
+		return o.failOn.value, nil
+	case o.strict:
+		return rpp.Warning, nil
+	}
+	return rpp.Error, nil
+}
+
+// reportOutputs are the reports to write: --format's on standard output,
+// then each --output. When --format is not given and an --output names
+// standard output, that one takes its place instead of the text report.
+func (o *checkOptions) reportOutputs() []report.Output {
+	format, _ := report.ParseFormat(o.format.value)
+	primary := []report.Output{{Format: format, Path: report.Stdout}}
+	if !o.format.set && slices.ContainsFunc(o.outputs, func(out report.Output) bool { return out.Path == report.Stdout }) {
+		primary = nil
+	}
+	return append(primary, o.outputs...)
+}
+
+// writeReport writes one report: to standard output (coloured text when it
+// is a terminal that wants colour), or to its file atomically, so a CI step
+// that reads the file never sees half a report.
+func (inv *invocation) writeReport(o report.Output, inputs []report.Input, opts report.Options) error {
+	if o.Path == report.Stdout {
+		opts.Color = o.Format == report.Text && report.ColorFor(inv.stdout, inv.env)
+		out := bufio.NewWriter(inv.stdout)
+		if err := report.Write(out, o.Format, inputs, opts); err != nil {
+			return err
+		}
+		return out.Flush()
+	}
+	var buf bytes.Buffer
+	if err := report.Write(&buf, o.Format, inputs, opts); err != nil {
+		return err
+	}
+	return writeFileAtomic(o.Path, buf.Bytes(), 0o644)
+}
+
+func outputName(path string) string {
+	if path == report.Stdout {
+		return "standard output"
+	}
+	return quoteArg(path)
+}
+
+// formatNames are the formats check writes, as --format and --output take
+// them.
+func formatNames() []string {
+	var names []string
+	for _, f := range report.Formats() {
+		names = append(names, string(f))
+	}
+	return names
+}
+
+// severityFlag is --fail-on's value; set tells a given value from the
+// default.
+type severityFlag struct {
+	value rpp.Severity
+	set   bool
+}
+
+func (f *severityFlag) String() string {
+	if f == nil || !f.set {
+		return "error"
+	}
+	return f.value.String()
+}
+
+func (f *severityFlag) Set(s string) error {
+	v, err := rpp.ParseSeverity(s)
+	if err != nil {
+		return err
+	}
+	f.value, f.set = v, true
+	return nil
+}
+
+// listFlag gathers comma-separated words over repeated flags:
+// --enable a,b --enable c is [a b c]. An empty word is refused, so a
+// stray comma is not taken for a rule.
+type listFlag []string
+
+func (l *listFlag) String() string {
+	if l == nil {
+		return ""
+	}
+	return strings.Join(*l, ",")
+}
+
+func (l *listFlag) Set(s string) error {
+	for _, w := range strings.Split(s, ",") {
+		w = strings.TrimSpace(w)
+		if w == "" {
+			return fmt.Errorf("want RULE-ID[,RULE-ID...], got %q", s)
+		}
+		*l = append(*l, w)
+	}
+	return nil
+}
+
+// outputsFlag gathers --output FORMAT=FILE over repeated flags.
+type outputsFlag []report.Output
+
+func (o *outputsFlag) String() string {
+	if o == nil {
+		return ""
+	}
+	var parts []string
+	for _, out := range *o {
+		parts = append(parts, out.String())
+	}
+	return strings.Join(parts, " ")
+}
+
+func (o *outputsFlag) Set(s string) error {
+	out, err := report.ParseOutput(s)
+	if err != nil {
+		return err
+	}
+	*o = append(*o, out)
+	return nil
 }
 
 // sources turns the command line's files into inputs. With no file it reads

@@ -22,7 +22,7 @@ import (
 // rpp.ApplyFixes), or with diff prints what it would change; standard input
 // is fixed to standard output. Then it reports what is left, as check does,
 // and exits as check would for the fixed files.
-func runFix(inv *invocation, sources []source, diff bool, dec rpp.DecodeOptions) int {
+func runFix(inv *invocation, sources []source, diff bool, dec rpp.DecodeOptions, check rpp.Options, failOn rpp.Severity) int {
 	var inputs []report.Input
 	code := exitOK
 	for _, s := range sources {
@@ -33,7 +33,7 @@ func runFix(inv *invocation, sources []source, diff bool, dec rpp.DecodeOptions)
 			fmt.Fprintln(inv.stderr, "rpp: interrupted")
 			return exitInterrupted
 		}
-		in, err := fixOne(inv, s, diff, dec)
+		in, err := fixOne(inv, s, diff, dec, check)
 		if err != nil {
 			fmt.Fprintf(inv.stderr, "rpp: %s\n", textfmt.Sanitize(err.Error()))
 			code = exitInvalid
@@ -41,7 +41,7 @@ func runFix(inv *invocation, sources []source, diff bool, dec rpp.DecodeOptions)
 		printProblems(inv.stderr, in)
 		inputs = append(inputs, in)
 	}
-	if c := report.ExitCode(inputs, rpp.Error); c > code {
+	if c := report.ExitCode(inputs, failOn); c > code {
 		code = c
 	}
 	if diff || len(sources) == 1 && sources[0].origin == report.FromStdin {
@@ -62,12 +62,12 @@ func runFix(inv *invocation, sources []source, diff bool, dec rpp.DecodeOptions)
 
 // fixOne fixes one input and returns the check of the fixed text. The
 // input is left as it was when anything goes wrong.
-func fixOne(inv *invocation, s source, diff bool, dec rpp.DecodeOptions) (report.Input, error) {
+func fixOne(inv *invocation, s source, diff bool, dec rpp.DecodeOptions, check rpp.Options) (report.Input, error) {
 	src, err := readSource(inv, s)
 	if err != nil {
 		return report.Input{Name: s.name, Origin: s.origin, Err: err}, nil
 	}
-	before := report.Check(inv.ctx, s.name, s.origin, parseBytes(dec, s.name, src), rpp.Options{})
+	before := report.Check(inv.ctx, s.name, s.origin, parseBytes(dec, s.name, src), check)
 	if before.Err != nil {
 		return before, nil
 	}
@@ -75,7 +75,7 @@ func fixOne(inv *invocation, s source, diff bool, dec rpp.DecodeOptions) (report
 	if err != nil {
 		return before, fmt.Errorf("%w (no fix applied; the file is unchanged)", err)
 	}
-	after := report.Check(inv.ctx, s.name, s.origin, parseBytes(dec, s.name, fixed), rpp.Options{})
+	after := report.Check(inv.ctx, s.name, s.origin, parseBytes(dec, s.name, fixed), check)
 	switch {
 	case diff:
 		_, err = io.WriteString(inv.stdout, textdiff.Unified(s.name, s.name, src, fixed))

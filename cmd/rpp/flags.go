@@ -197,6 +197,7 @@ func (f *flagSet) printDefaults(w io.Writer) {
 type formatFlag struct {
 	value   string
 	allowed []string
+	set     bool // given on the command line, not the default
 }
 
 func newFormatFlag(allowed ...string) formatFlag {
@@ -214,7 +215,7 @@ func (f *formatFlag) Set(s string) error {
 	if !slices.Contains(f.allowed, s) {
 		return fmt.Errorf("unknown format %q (want %s)", s, orList(f.allowed))
 	}
-	f.value = s
+	f.value, f.set = s, true
 	return nil
 }
 

@@ -8,12 +8,19 @@
 //
 // The commands are:
 //
-//	check [--format text|json|sarif|junit] [--strict] [--fix [--diff]] [FILE...]
+//	check [--format FORMAT] [--output FORMAT=FILE]... [--fail-on SEVERITY | --strict]
+//	      [--enable RULE-ID,...] [--disable RULE-ID,...] [--fix [--diff]] [FILE...]
 //	      Load each deployment file (YAML or JSON; "-" is standard input),
 //	      run the rule catalogue over it and print the findings. Flags may
 //	      come before or after the files. With no FILE, read standard input
 //	      when it is not a terminal; at a terminal, check the bundled example
 //	      deployment (two-site.yaml), and say so in the report.
+//	      FORMAT is text, json, sarif, junit, github (GitHub Actions
+//	      annotations) or checkstyle; each --output also writes the report in
+//	      FORMAT to FILE (replaced whole, never half-written; - is standard
+//	      output). --fail-on sets the least severity that exits 1 (error;
+//	      --strict is --fail-on warning). --enable runs only the rules named,
+//	      --disable leaves rules out; both repeat and take lists.
 //	      --fix applies the findings' fixes to the files; --diff (with --fix)
 //	      prints them as a unified diff instead of writing.
 //
@@ -96,10 +103,13 @@
 //	 "summary":{"errors":N,"warnings":N,"info":N}}
 //
 // The sarif format prints a SARIF 2.1.0 log, for code-scanning tools; junit
-// prints JUnit XML with a test case per rule and input.
+// prints JUnit XML with a test case per rule and input; github prints GitHub
+// Actions workflow commands (::error file=F,line=L,col=C,title=RULE-ID::…),
+// one a line; checkstyle prints Checkstyle XML.
 //
-// Exit status of check: 0 when no finding is an error; 1 when some are (or,
-// with --strict, when any is a warning); 2 when an input cannot be read or
+// Exit status of check: 0 when no finding is at the failing severity; 1 when
+// some are (an error by default; with --fail-on warning or --strict, a
+// warning too; with --fail-on info, any finding); 2 when an input cannot be read or
 // is not a valid deployment (each problem is printed to standard error with
 // its file:line:column and field; the other files are still checked, and
 // every format lists the input as not checked), and for usage errors; 130
@@ -187,7 +197,7 @@ type invocation struct {
 // Only commands that exist are listed.
 func commands() []command {
 	return []command{
-		{"check", "rpp check [--format text|json|sarif|junit] [--strict] [--fix [--diff]] [FILE...]",
+		{"check", "rpp check [--format FORMAT] [--output FORMAT=FILE]... [--fail-on SEVERITY | --strict] [--enable RULE-ID,...] [--disable RULE-ID,...] [--fix [--diff]] [FILE...]",
 			"check deployment files against the rule catalogue",
 			func() *flagSet { return new(checkOptions).flagSet() }, runCheck},
 		{"explain", "rpp explain RULE-ID...",

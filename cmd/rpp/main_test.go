@@ -113,7 +113,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"check", "--frob"}, "unknown flag --frob (rpp help check lists the flags)"},
 		{[]string{"check", "--fromat", "json"}, "unknown flag --fromat (did you mean --format?)"},
 		{[]string{"check", "-stirct"}, "unknown flag --stirct (did you mean --strict?)"},
-		{[]string{"check", "--format", "xml"}, `invalid value for --format: unknown format "xml" (want text, json, sarif or junit)`},
+		{[]string{"check", "--format", "xml"}, `invalid value for --format: unknown format "xml" (want text, json, sarif, junit, github or checkstyle)`},
 		{[]string{"check", "a.yaml", "--format=yaml"}, `invalid value for --format: unknown format "yaml"`},
 		{[]string{"check", "--format"}, "--format needs a value (format)"},
 		{[]string{"check", "--strict=maybe"}, `invalid value for --strict: want true or false, got "maybe"`},

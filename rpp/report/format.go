@@ -18,10 +18,14 @@ const (
 	JSON  Format = "json"  // the contract scripts read (see WriteJSON)
 	SARIF Format = "sarif" // SARIF 2.1.0, for code-scanning services
 	JUnit Format = "junit" // JUnit XML, for CI test reports
+	// GitHub is GitHub Actions workflow commands: annotations on the
+	// pull request's files.
+	GitHub     Format = "github"
+	Checkstyle Format = "checkstyle" // Checkstyle XML, for CI tools that read linters
 )
 
 // Formats returns every format, in the order help lists them.
-func Formats() []Format { return []Format{Text, JSON, SARIF, JUnit} }
+func Formats() []Format { return []Format{Text, JSON, SARIF, JUnit, GitHub, Checkstyle} }
 
 // ErrUnknownFormat is wrapped by the errors ParseFormat returns.
 var ErrUnknownFormat = errors.New("unknown format")
@@ -92,6 +96,10 @@ func Write(w io.Writer, f Format, inputs []Input, opts Options) error {
 		return WriteSARIF(w, inputs, opts)
 	case JUnit:
 		return WriteJUnit(w, inputs, opts)
+	case GitHub:
+		return WriteGitHub(w, inputs, opts)
+	case Checkstyle:
+		return WriteCheckstyle(w, inputs, opts)
 	}
 	return fmt.Errorf("%w %q (want %s)", ErrUnknownFormat, f, enum.Choices(Formats()))
 }
