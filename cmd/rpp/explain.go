@@ -2,18 +2,30 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/rppkit/rppkit/internal/textfmt"
 	"github.com/rppkit/rppkit/rpp"
+	"github.com/rppkit/rppkit/rpp/report"
 )
 
 // runExplain prints the card of each rule named, in the order given; IDs
 // match without regard to case. An unknown ID is reported (with the closest
 // known one) and makes the exit status 2, but the others are still shown.
 func runExplain(inv *invocation, args []string) int {
-	ids, err := newFlagSet("explain").parse(args)
+	var symptom optionalString
+	ids, err := explainFlags(&symptom).parse(args)
 	if err != nil {
 		return flagError(inv, "explain", err)
+	}
+	if symptom.set {
+		switch {
+		case len(ids) > 0:
+			return usageError(inv, "explain", "give either RULE-IDs or --symptom TEXT (quote the text: --symptom \"Service credential denied\")")
+		case strings.TrimSpace(symptom.value) == "":
+			return usageError(inv, "explain", "--symptom needs the text the RMX or the client shows")
+		}
+		return explainSymptom(inv, symptom.value)
 	}
 	if len(ids) == 0 {
 		return usageError(inv, "explain", "name at least one RULE-ID (rpp rules lists them)")
@@ -40,6 +52,61 @@ func runExplain(inv *invocation, args []string) int {
 		return exitInvalid
 	}
 	return code
+}
+
+func explainFlags(symptom *optionalString) *flagSet {
+	fs := newFlagSet("explain")
+	fs.Var(symptom, "symptom", "find the rules behind an RMX alarm or client error `TEXT`, best match first")
+	return fs
+}
+
+// optionalString is a text flag that tells "given empty" from "not given".
+type optionalString struct {
+	value string
+	set   bool
+}
+
+func (o *optionalString) String() string {
+	if o == nil {
+		return ""
+	}
+	return o.value
+}
+
+func (o *optionalString) Set(s string) error { o.value, o.set = s, true; return nil }
+
+// explainSymptom prints the rules whose symptoms match text, best first,
+// each with why it matched; with none it exits 1 and lists the symptom
+// texts closest to what was given, so the admin can try again.
+func explainSymptom(inv *invocation, text string) int {
+	rules := rpp.Catalogue()
+	matches := report.MatchSymptom(rules, text)
+	p := &textfmt.Printer{W: inv.stdout}
+	if len(matches) == 0 {
+		fmt.Fprintf(inv.stderr, "rpp explain: no rule lists a symptom like %q; the closest known symptoms:\n", textfmt.Sanitize(text))
+		for _, s := range report.ClosestSymptoms(rules, text, 3) {
+			fmt.Fprintf(inv.stderr, "  %q\n", s)
+		}
+		return exitFindings
+	}
+	const hang = "    "
+	for i, m := range matches {
+		if i > 0 {
+			p.Line("")
+		}
+		p.Wrapped(fmt.Sprintf("%s (%s): %s", m.Rule.ID, m.Rule.Severity, m.Rule.Summary), "", hang)
+		why := fmt.Sprintf("matched: %s of %q (%s)", m.Kind, m.Symptom.Text, m.Symptom.Where)
+		if m.Kind != report.Phrase {
+			why += "; words: " + strings.Join(m.Words, ", ")
+		}
+		p.Wrapped(why, hang, hang+"  ")
+		p.Wrapped("rpp explain "+m.Rule.ID+" tells why and the fix", hang, hang+"  ")
+	}
+	if p.Err() != nil {
+		fmt.Fprintf(inv.stderr, "rpp explain: %v\n", p.Err())
+		return exitInvalid
+	}
+	return exitOK
 }
 
 // writeRule writes a rule's card: the facts, aligned, then its doc as the

@@ -29,6 +29,13 @@
 //	      why the configuration breaks, what an admin sees and how to fix it.
 //	      IDs are matched without regard to case.
 //
+//	explain --symptom TEXT
+//	      Find the rules whose findings cause an RMX alarm or client error
+//	      (TEXT, quoted), best first: the exact phrase, then all its words,
+//	      then some, without regard to case or punctuation; each with its
+//	      severity, summary and why it matched. Exit 1 when none matches,
+//	      listing the closest symptom texts rules know.
+//
 //	rules [--format text|json]
 //	      List the rule catalogue.
 //
@@ -200,9 +207,9 @@ func commands() []command {
 		{"check", "rpp check [--format FORMAT] [--output FORMAT=FILE]... [--fail-on SEVERITY | --strict] [--enable RULE-ID,...] [--disable RULE-ID,...] [--fix [--diff]] [FILE...]",
 			"check deployment files against the rule catalogue",
 			func() *flagSet { return new(checkOptions).flagSet() }, runCheck},
-		{"explain", "rpp explain RULE-ID...",
-			"print rules' documentation: why, what an admin sees, the fix",
-			func() *flagSet { return newFlagSet("explain") }, runExplain},
+		{"explain", "rpp explain RULE-ID... | rpp explain --symptom TEXT",
+			"print rules' documentation: why, what an admin sees, the fix; or find the rules behind a symptom",
+			func() *flagSet { return explainFlags(new(optionalString)) }, runExplain},
 		{"rules", "rpp rules [--format text|json]",
 			"list the rule catalogue",
 			func() *flagSet { return new(rulesOptions).flagSet() }, runRules},

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/rppkit/rppkit/rpp"
+)
+
+// TestExplainSymptom: rpp explain --symptom prints the rules whose
+// symptoms match, best first, each with its severity, summary and why; an
+// alarm pasted with its punctuation changed still finds its rules.
+func TestExplainSymptom(t *testing.T) {
+	for _, text := range []string{"Service credential denied", "service CREDENTIALS denied.", "ms - register fail", "Failed to subscribe with the OCS"} {
+		r := runRpp(t, "explain", "--symptom", text)
+		if r.code != 0 || r.stderr != "" {
+			t.Fatalf("explain --symptom %q = %d, stderr %q", text, r.code, r.stderr)
+		}
+		first, _, _ := strings.Cut(r.stdout, " ")
+		rule, err := rpp.LookupRule(first)
+		if err != nil {
+			t.Fatalf("explain --symptom %q: output does not begin with a rule ID:\n%s", text, r.stdout)
+		}
+		flat := strings.Join(strings.Fields(r.stdout), " ") // the printer wraps lines
+		lists := false
+		for _, s := range rule.Symptoms {
+			if strings.Contains(flat, s.Text) {
+				lists = true
+			}
+		}
+		if !lists || !strings.Contains(flat, "("+rule.Severity.String()+"): "+rule.Summary) || !strings.Contains(flat, "matched: exact phrase") {
+			t.Errorf("explain --symptom %q: first rule %s without its severity, summary or matching symptom:\n%s", text, rule.ID, r.stdout)
+		}
+	}
+}
+
+// TestExplainSymptomNoMatch: a text no rule explains exits 1 and suggests
+// the nearest symptom texts; misuse is a usage error.
+func TestExplainSymptomNoMatch(t *testing.T) {
+	r := runRpp(t, "explain", "--symptom", "vidoe rejected")
+	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, `no rule lists a symptom like "vidoe rejected"`) || !strings.Contains(r.stderr, `"video not accepted"`) {
+		t.Errorf("explain --symptom with no match = %d, stdout %q, stderr %q; want 1 and the closest symptoms", r.code, r.stdout, r.stderr)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"explain", "--symptom", "video", "cert-wildcard"}, "give either RULE-IDs or --symptom TEXT"},
+		{[]string{"explain", "--symptom", " "}, "--symptom needs the text"},
+		{[]string{"explain", "--symptom"}, "--symptom needs a value"},
+		{[]string{"explain", "--symptm", "x"}, "did you mean --symptom?"},
+	} {
+		r := runRpp(t, tc.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("rpp %q = %d, stderr %q; want 2 and %q", tc.args, r.code, r.stderr, tc.want)
+		}
+	}
+}
