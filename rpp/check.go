@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/rppkit/rppkit/dma"
 	"github.com/rppkit/rppkit/lync"
@@ -79,6 +80,18 @@ type Options struct {
 	// RealConnect: tested together, or known to fail. nil means
 	// dma.ReleasePairs(); append to that to extend it.
 	ReleasePairs []dma.ReleasePair
+	// Config holds severity overrides and suppressions by object name,
+	// usually read from .rpp.yaml with LoadConfig; nil means none. A rule
+	// it turns off does not run, as if it were not in Rules.
+	Config *Config
+	// Now is the clock suppressions' expires dates are compared with; the
+	// zero Time means time.Now() when Check is called. Rules never read
+	// the clock.
+	Now time.Time
+	// NoSuppress is audit mode: every finding is reported as if nothing
+	// were suppressed, and suppressions are not judged (no
+	// suppression-expired or suppression-unused findings).
+	NoSuppress bool
 }
 
 // Pass is what a rule's Run sees: the deployment, the lookups over its
@@ -90,6 +103,7 @@ type Pass struct {
 	Topology *lync.Index
 
 	facts  *facts
+	sup    *suppressState
 	report func(Finding)
 }
 
@@ -98,8 +112,13 @@ type Pass struct {
 // of where f.Field was written. In f.Fixes, an edit without a Field edits
 // f.Field, and a fix without a Message takes f.Fix.
 func (p *Pass) Report(f Finding) {
+	p.reportAt(f, p.Deployment.Position(f.Field))
+}
+
+// reportAt is Report at pos, for a finding about something written
+// outside the deployment file's fields (a suppression in .rpp.yaml).
+func (p *Pass) reportAt(f Finding, pos Position) {
 	f.Rule, f.Severity, f.DocURL = p.Rule.ID, p.Rule.Severity, p.Rule.URL()
-	pos := p.Deployment.Position(f.Field)
 	f.File, f.Line, f.Column = pos.File, pos.Line, pos.Column
 	for i := range f.Fixes {
 		fix := &f.Fixes[i]
@@ -146,12 +165,22 @@ func Check(ctx context.Context, d *Deployment, opts Options) Report {
 	if pairs == nil {
 		pairs = dma.ReleasePairs()
 	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	rules = opts.Config.enabled(rules)
+	// The rules about suppressions judge what the others found, so they
+	// run last.
+	late := slices.DeleteFunc(slices.Clone(rules), func(r *Rule) bool { return !isSuppressionRule(r.ID) })
+	rules = slices.DeleteFunc(slices.Clone(rules), func(r *Rule) bool { return isSuppressionRule(r.ID) })
 	topo := d.Lync.Index()
 	var r Report
 	pass := &Pass{
 		Deployment: d,
 		Topology:   topo,
 		facts:      newFacts(d, topo, pairs),
+		sup:        newSuppressState(d, opts.Config, now),
 		report:     func(f Finding) { r.Findings = append(r.Findings, f) },
 	}
 	for _, rule := range rules {
@@ -160,14 +189,23 @@ func Check(ctx context.Context, d *Deployment, opts Options) Report {
 			break
 		}
 		pass.Rule = rule
+		pass.sup.ran[rule.ID] = true
 		rule.Run(pass)
 	}
+	if r.Err == nil && !opts.NoSuppress {
+		pass.sup.apply(r.Findings)
+		for _, rule := range late {
+			pass.Rule = rule
+			rule.Run(pass)
+		}
+	}
+	opts.Config.override(r.Findings)
 	slices.SortStableFunc(r.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column),
 			cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Object, b.Object))
 	})
 	for _, f := range r.Findings {
-		r.Summary.Add(f.Severity)
+		r.Summary.Count(f)
 	}
 	return r
 }

@@ -275,6 +275,11 @@ type decoder struct {
 	anchored int   // depth inside anchored nodes, whose trees aliases share
 
 	structs map[reflect.Type]*structInfo
+
+	// suppressions are the ignore: blocks read so far; rules indexes the
+	// catalogue for them, built at the first one.
+	suppressions []Suppression
+	rules        *ruleIndex
 }
 
 func newDecoder(ctx context.Context, file string, maxNodes int) *decoder {
@@ -319,6 +324,7 @@ func (d *decoder) decode(data []byte) *Deployment {
 	if len(d.errs) == 0 && !d.stopped {
 		d.checkValues(dep)
 	}
+	dep.src.suppressions = d.suppressions
 	return dep
 }
 
@@ -699,6 +705,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value) {
 	} else {
 		seen, failed = make([]*yaml.Node, len(si.names)), make([]bool, len(si.names))
 	}
+	var ignoreKey *yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		name, ok := d.key(k)
@@ -708,6 +715,17 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value) {
 		mark := d.pushKey(name)
 		f, known := si.fields[name]
 		switch {
+		case !known && name == IgnoreKey && mark > 0 && ignoreKey != nil:
+			d.fail(d.pos(k), fmt.Errorf("%w (first at line %d)", ErrDuplicateKey, ignoreKey.Line))
+		case !known && name == IgnoreKey && mark > 0:
+			// Suppressions, which any mapping below the top may carry
+			// without its model type having a field for them: they
+			// cover the mapping's own path (see Suppression.Covers).
+			ignoreKey = k
+			d.record(k)
+			target := string(d.path[:mark])
+			d.suppressions = append(d.suppressions, d.ignoreBlock(val, target, InDeployment)...)
+			d.release(val)
 		case !known:
 			hint := "known here: " + strings.Join(si.names, ", ")
 			if s := suggest.Closest(name, si.names); s != "" {

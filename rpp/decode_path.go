@@ -233,6 +233,8 @@ type source struct {
 	// million such places; keyed by path strings they would take several
 	// times the size of the file.
 	at map[uint64]uint64
+	// suppressions are the file's ignore: blocks, in file order.
+	suppressions []Suppression
 }
 
 // pathHash is the 64-bit FNV-1a hash of a field path.

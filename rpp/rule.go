@@ -79,6 +79,10 @@ type Rule struct {
 	// is real: the alarm and status texts the RMX stand-in (rmx/rmxtest)
 	// fails with too. Empty when the rule's effect does not show at the RMX.
 	Symptoms []*rmx.Symptom
+	// NotIgnorable marks a rule whose findings no suppression may silence:
+	// what it finds breaks the integration outright, or hides other
+	// findings, so an ignore: of it is a decode error (ErrNotIgnorable).
+	NotIgnorable bool
 	// Run inspects pass.Deployment and reports findings with pass.Report.
 	Run func(pass *Pass)
 }
@@ -116,9 +120,10 @@ func LookupRule(id string) (*Rule, error) {
 // change them (to adjust a severity, say) without affecting anyone else.
 func Catalogue() []*Rule {
 	var rules []*Rule
-	for _, group := range [][]*Rule{lyncRules(), rmxRules(), dmaRules(), certRules(), deploymentRules()} {
+	for _, group := range [][]*Rule{lyncRules(), rmxRules(), dmaRules(), certRules(), deploymentRules(), suppressionRules()} {
 		rules = append(rules, group...)
 	}
+	markNotIgnorable(rules)
 	return rules
 }
 
@@ -147,6 +152,10 @@ type Finding struct {
 	Fixes []SuggestedFix `json:"fixes,omitempty"`
 	// DocURL is the address of the rule's documentation page.
 	DocURL string `json:"docUrl"`
+	// Suppressed is the suppression that silences the finding, nil when
+	// it is not silenced. A suppressed finding is kept in the report but
+	// counted apart (Summary.Suppressed) and never fails a check.
+	Suppressed *Suppression `json:"suppressed,omitempty"`
 }
 
 // SuggestedFix is one way to fix a finding: a message and the edits that
@@ -198,6 +207,9 @@ type Summary struct {
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
 	Info     int `json:"info"`
+	// Suppressed counts the suppressed findings, which are not counted
+	// by severity.
+	Suppressed int `json:"suppressed"`
 }
 
 // Add counts one finding of severity s.
@@ -210,6 +222,15 @@ func (s *Summary) Add(sev Severity) {
 	default:
 		s.Info++
 	}
+}
+
+// Count counts f: by severity, or as suppressed.
+func (s *Summary) Count(f Finding) {
+	if f.Suppressed != nil {
+		s.Suppressed++
+		return
+	}
+	s.Add(f.Severity)
 }
 
 // Report is the result of Check.

@@ -149,7 +149,7 @@ func (d *Deployment) clone() *Deployment {
 		for k, v := range d.src.at {
 			at[k] = v
 		}
-		c.src = &source{file: d.src.file, at: at}
+		c.src = &source{file: d.src.file, at: at, suppressions: d.src.suppressions}
 	}
 	return c
 }
