@@ -67,10 +67,14 @@ func WriteCheckstyle(w io.Writer, inputs []Input, opts Options) error {
 			f := file(fileName(p.File, in))
 			f.Errors = append(f.Errors, CheckstyleError{Line: p.Line, Column: p.Column, Severity: "error", Message: problemText(p), Source: source})
 		}
-		for _, fd := range in.Report.Findings {
+		for _, fd := range opts.visible(in.Report.Findings) {
 			f := file(fileName(fd.File, in))
+			sev, msg := fd.Severity.String(), resultText(fd)
+			if fd.Suppressed != nil {
+				sev, msg = "info", suppressedText(fd.Suppressed)+". "+msg
+			}
 			f.Errors = append(f.Errors, CheckstyleError{Line: fd.Line, Column: fd.Column,
-				Severity: fd.Severity.String(), Message: resultText(fd), Source: CheckstyleSource(fd.Rule)})
+				Severity: sev, Message: msg, Source: CheckstyleSource(fd.Rule)})
 		}
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {

@@ -58,6 +58,10 @@ type Options struct {
 	// out of text output, which then only names those inputs: for a
 	// command that prints them to standard error already.
 	HideProblems bool
+	// ShowSuppressed lists suppressed findings in text, GitHub,
+	// Checkstyle and JUnit output too, each with its suppression; without
+	// it they are only counted there. JSON and SARIF always carry them.
+	ShowSuppressed bool
 }
 
 func (o Options) rules() []*rpp.Rule {
@@ -118,7 +122,7 @@ func summarize(inputs []Input) rpp.Summary {
 	var s rpp.Summary
 	for _, in := range inputs {
 		for _, f := range in.Report.Findings {
-			s.Add(f.Severity)
+			s.Count(f)
 		}
 	}
 	return s

@@ -33,9 +33,15 @@ func WriteGitHub(w io.Writer, inputs []Input, opts Options) error {
 			writeGitHubCommand(bw, "error", rpp.Position{File: p.File, Line: p.Line, Column: p.Column}, origins,
 				"rpp: not checked", p.String())
 		}
-		for _, f := range in.Report.Findings {
-			writeGitHubCommand(bw, githubLevel(f.Severity), rpp.Position{File: f.File, Line: f.Line, Column: f.Column}, origins,
-				f.Rule, resultText(f))
+		for _, f := range opts.visible(in.Report.Findings) {
+			level, text := githubLevel(f.Severity), resultText(f)
+			if f.Suppressed != nil {
+				// Shown with --show-suppressed: a notice, which no
+				// reviewer mistakes for something to fix.
+				level, text = "notice", suppressedText(f.Suppressed)+". "+text
+			}
+			writeGitHubCommand(bw, level, rpp.Position{File: f.File, Line: f.Line, Column: f.Column}, origins,
+				f.Rule, text)
 		}
 	}
 	return bw.Flush()

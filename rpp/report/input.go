@@ -161,6 +161,7 @@ const (
 // ExitCode returns the exit status for inputs: ExitInvalid when any input
 // was not checked to the end, else ExitFindings when a finding is at least
 // failOn (rpp.Error by default, rpp.Warning for --strict), else ExitOK.
+// Suppressed findings never fail.
 func ExitCode(inputs []Input, failOn rpp.Severity) int {
 	code := ExitOK
 	for _, in := range inputs {
@@ -168,7 +169,7 @@ func ExitCode(inputs []Input, failOn rpp.Severity) int {
 			return ExitInvalid
 		}
 		for _, f := range in.Report.Findings {
-			if f.Severity >= failOn {
+			if f.Severity >= failOn && f.Suppressed == nil {
 				code = ExitFindings
 			}
 		}

@@ -47,10 +47,14 @@ type jsonInput struct {
 //	 "findings": [{"rule": …, "severity": "error|warning|info", "object": …,
 //	               "field": …, "file": …, "line": …, "column": …,
 //	               "message": …, "fix": …, "fixes": [{"message": …,
-//	               "edits": [{"field": …, "value": …}]}], "docUrl": …}],
-//	 "summary": {"errors": N, "warnings": N, "info": N}}
+//	               "edits": [{"field": …, "value": …}]}], "docUrl": …,
+//	               "suppressed": {"rule": …, "target": …, "reason": …,
+//	                              "expires": "YYYY-MM-DD", "source": "deployment|config",
+//	                              "file": …, "line": …, "column": …}}],
+//	 "summary": {"errors": N, "warnings": N, "info": N, "suppressed": N}}
 //
-// Lists are [] rather than null when empty.
+// Lists are [] rather than null when empty. A suppressed finding is listed
+// with its suppression and counted only under "suppressed".
 func WriteJSON(w io.Writer, inputs []Input, opts Options) error {
 	rep := jsonReport{SchemaVersion: JSONSchemaVersion, Version: opts.tool().Version, Tool: opts.tool().Name,
 		Inputs: []jsonInput{}, Findings: []rpp.Finding{}}
@@ -61,8 +65,8 @@ func WriteJSON(w io.Writer, inputs []Input, opts Options) error {
 		}
 		for _, f := range in.Report.Findings {
 			rep.Findings = append(rep.Findings, f)
-			rep.Summary.Add(f.Severity)
-			ji.Summary.Add(f.Severity)
+			rep.Summary.Count(f)
+			ji.Summary.Count(f)
 		}
 		rep.Inputs = append(rep.Inputs, ji)
 	}

@@ -39,7 +39,7 @@ func WriteJUnit(w io.Writer, inputs []Input, opts Options) error {
 			}
 		}
 		byRule := map[string][]rpp.Finding{}
-		for _, f := range in.Report.Findings {
+		for _, f := range opts.visible(in.Report.Findings) {
 			byRule[f.Rule] = append(byRule[f.Rule], f)
 		}
 		for _, r := range rules {
@@ -50,7 +50,10 @@ func WriteJUnit(w io.Writer, inputs []Input, opts Options) error {
 				if f.Fix != "" {
 					line += "; fix: " + f.Fix
 				}
-				if f.Severity >= failOn {
+				if f.Suppressed != nil {
+					line += "; " + suppressedText(f.Suppressed)
+				}
+				if f.Severity >= failOn && f.Suppressed == nil {
 					failing = append(failing, line)
 				} else {
 					other = append(other, line)

@@ -15,6 +15,9 @@ func RuleMarkdown(r *rpp.Rule) string {
 	fmt.Fprintf(&b, "# %s\n\n", r.ID)
 	fmt.Fprintf(&b, "**%s**: %s.\n\n", r.Severity, r.Summary)
 	fmt.Fprintf(&b, "- Severity: %s\n- Source: %s\n", r.Severity, r.Source)
+	if r.NotIgnorable {
+		b.WriteString("- Cannot be suppressed: an `ignore:` of this rule is an error\n")
+	}
 	if len(r.Symptoms) > 0 {
 		b.WriteString("- Symptoms at the RMX:\n")
 		for _, s := range r.Symptoms {

@@ -56,6 +56,9 @@ func WriteSARIF(w io.Writer, inputs []Input, opts Options) error {
 			if i, known := index[f.Rule]; known {
 				res.WithRuleIndex(i)
 			}
+			if f.Suppressed != nil {
+				res.AddSuppression(sarifSuppression(f.Suppressed, origins))
+			}
 			if len(f.Fixes) > 0 {
 				// The fix as data, for tools that apply it: field-level
 				// edits (SARIF's own fixes need byte regions).

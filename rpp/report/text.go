@@ -32,6 +32,7 @@ func WriteText(w io.Writer, inputs []Input, opts Options) error {
 	st := style{color: opts.Color}
 	p := &textfmt.Printer{W: w}
 	for _, in := range inputs {
+		findings := opts.visible(in.Report.Findings)
 		name := st.bold(textfmt.Sanitize(displayName(in)))
 		if in.Err != nil {
 			problems := in.Problems()
@@ -48,12 +49,12 @@ func WriteText(w io.Writer, inputs []Input, opts Options) error {
 					p.Wrapped(textfmt.Sanitize(pr.String()), indentHead, indentWrap)
 				}
 			}
-			if len(in.Report.Findings) == 0 {
+			if len(findings) == 0 {
 				p.Line("")
 				continue
 			}
 		}
-		if len(in.Report.Findings) == 0 {
+		if len(findings) == 0 {
 			if len(inputs) > 1 || in.Origin == FromExample {
 				p.Wrapped(name+": no findings", "", indentHead)
 			}
@@ -62,7 +63,7 @@ func WriteText(w io.Writer, inputs []Input, opts Options) error {
 		if in.Err == nil {
 			p.Wrapped(name, "", indentHead)
 		}
-		for _, group := range groupBySystem(in.Report.Findings) {
+		for _, group := range groupBySystem(findings) {
 			p.Line("")
 			p.Line(group.title)
 			for _, f := range group.findings {
@@ -71,7 +72,7 @@ func WriteText(w io.Writer, inputs []Input, opts Options) error {
 		}
 		p.Line("")
 	}
-	p.Wrapped(summaryLine(inputs, len(opts.rules())), "", indentHead)
+	p.Wrapped(summaryLine(inputs, len(opts.rules()), opts.ShowSuppressed), "", indentHead)
 	return p.Err()
 }
 
@@ -118,7 +119,11 @@ func writeFinding(p *textfmt.Printer, input string, f rpp.Finding, st style) {
 		file = input
 	}
 	where := textfmt.Sanitize(rpp.Position{File: file, Line: f.Line, Column: f.Column}.String())
-	p.Wrapped(where+": "+st.severity(f.Severity)+" "+st.bold(textfmt.Sanitize(f.Rule)), indentHead, indentWrap)
+	head := where + ": " + st.severity(f.Severity) + " " + st.bold(textfmt.Sanitize(f.Rule))
+	if f.Suppressed != nil {
+		head = where + ": " + f.Severity.String() + " " + textfmt.Sanitize(f.Rule) + " (suppressed)"
+	}
+	p.Wrapped(head, indentHead, indentWrap)
 
 	var at []string
 	if f.Object != "" {
@@ -137,11 +142,16 @@ func writeFinding(p *textfmt.Printer, input string, f rpp.Finding, st style) {
 	if v := f.Replacement(); v != "" {
 		p.Wrapped(textfmt.Sanitize(v), indentDetail+"set to: ", indentWrap)
 	}
+	if f.Suppressed != nil {
+		p.Wrapped(textfmt.Sanitize(suppressedText(f.Suppressed)), indentDetail, indentWrap)
+	}
 }
 
 // summaryLine is the last line of the text report: "3 errors, 1 warning,
-// 0 info in 2 files" or "no findings in two-site.yaml (44 rules)".
-func summaryLine(inputs []Input, nRules int) string {
+// 0 info in 2 files" or "no findings in two-site.yaml (44 rules)", then
+// how many findings were suppressed, if any: "; 2 suppressed
+// (--show-suppressed lists them)".
+func summaryLine(inputs []Input, nRules int, shown bool) string {
 	sum := summarize(inputs)
 	var ok []string
 	failed := 0
@@ -163,11 +173,17 @@ func summaryLine(inputs []Input, nRules int) string {
 		where = plural(len(ok), "file", "files")
 	}
 	var s string
-	if sum == (rpp.Summary{}) {
+	if sum.Errors+sum.Warnings+sum.Info == 0 {
 		s = fmt.Sprintf("no findings in %s (%s)", where, plural(nRules, "rule", "rules"))
 	} else {
 		s = fmt.Sprintf("%s, %s, %d info in %s", plural(sum.Errors, "error", "errors"),
 			plural(sum.Warnings, "warning", "warnings"), sum.Info, where)
+	}
+	if sum.Suppressed > 0 {
+		s += "; " + plural(sum.Suppressed, "suppressed", "suppressed")
+		if !shown {
+			s += " (--show-suppressed lists them)"
+		}
 	}
 	if failed > 0 {
 		s += "; " + notChecked
