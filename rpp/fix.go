@@ -112,7 +112,8 @@ func ApplyFixes(src []byte, findings []Finding) ([]byte, error) {
 // *FixError wrapping ErrFixConflict, ErrFixTarget, ErrFixValue or
 // ErrFixUnsafe, or, when src itself cannot be read, the decoder's ErrSyntax,
 // ErrEncoding or ErrEmpty, with where. With no fix to apply, src is
-// returned unchanged.
+// returned unchanged. A suppressed finding (Finding.Suppressed) is not
+// fixed: its suppression says the value is wanted as it is.
 func ApplyFixesWith(src []byte, findings []Finding, opts FixOptions) ([]byte, error) {
 	edits, err := collectEdits(findings, opts.Choose)
 	if err != nil {
@@ -171,7 +172,9 @@ func collectEdits(findings []Finding, choose func(Finding) int) ([]*plannedEdit,
 	byKey := map[string]*plannedEdit{}
 	for i := range findings {
 		f := &findings[i]
-		if len(f.Fixes) == 0 {
+		if len(f.Fixes) == 0 || f.Suppressed != nil {
+			// A suppressed finding is an accepted exception: its value
+			// stays as written.
 			continue
 		}
 		k := 0

@@ -276,3 +276,21 @@ func TestNotIgnorableRules(t *testing.T) {
 		t.Errorf("not ignorable (-want +got):\n%s", diff)
 	}
 }
+
+// TestSuppressedFindingsAreNotFixed: ApplyFixes leaves a suppressed
+// finding's field as written, and fixes it once it is not suppressed.
+func TestSuppressedFindingsAreNotFixed(t *testing.T) {
+	src := edited(t, profileLine, weakEncryption)
+	f := Finding{Rule: "rmx-encryption", Field: "rpp.rmx[0].conferenceProfiles[0].encryption",
+		Fixes: []SuggestedFix{SetTo("encrypt", "rpp.rmx[0].conferenceProfiles[0].encryption", "whenAvailable")},
+		Suppressed: &Suppression{Rule: "rmx-encryption", Target: "rpp.rmx[0]", Reason: "lab", Source: InDeployment}}
+	out, err := ApplyFixes(src, []Finding{f})
+	if err != nil || string(out) != string(src) {
+		t.Errorf("a suppressed finding was fixed (err %v)", err)
+	}
+	f.Suppressed = nil
+	out, err = ApplyFixes(src, []Finding{f})
+	if err != nil || !strings.Contains(string(out), profileLine) {
+		t.Errorf("an active finding was not fixed (err %v):\n%s", err, out)
+	}
+}

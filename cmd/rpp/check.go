@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"github.com/rppkit/rppkit/internal/textfmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rppkit/rppkit"
 	"github.com/rppkit/rppkit/examples"
@@ -31,6 +33,11 @@ type checkOptions struct {
 	fix       bool
 	diff      bool
 	maxValues intFlag
+	// config is --config: one configuration for every input, instead of
+	// the .rpp.yaml beside each.
+	config         string
+	showSuppressed bool
+	noSuppress     bool
 }
 
 func (o *checkOptions) flagSet() *flagSet {
@@ -44,6 +51,9 @@ func (o *checkOptions) flagSet() *flagSet {
 	fs.Var(&o.disable, "disable", "do not run these rules: `RULE-ID[,...]`; repeatable")
 	fs.Bool(&o.fix, "fix", "apply the findings' fixes to the files (YAML or JSON; comments and layout are kept)")
 	fs.Bool(&o.diff, "diff", "with --fix, print the changes as a unified diff instead of writing them")
+	fs.String(&o.config, "config", "read severities and suppressions from `FILE` instead of the "+rpp.ConfigFileName+" beside each deployment file")
+	fs.Bool(&o.showSuppressed, "show-suppressed", "list suppressed findings, with their reasons, in text, github, checkstyle and junit output too")
+	fs.Bool(&o.noSuppress, "no-suppress", "audit: report every finding as if nothing were suppressed")
 	fs.Var(&o.maxValues, "max-values", fmt.Sprintf("read files of up to `N` values (mappings, lists, keys and scalars; default %d)", rpp.DefaultMaxNodes))
 	return fs
 }
@@ -66,6 +76,9 @@ type source struct {
 	name   string
 	origin report.Origin
 	load   func(context.Context) (*rpp.Deployment, error)
+	// config is the input's configuration (--config, or the .rpp.yaml
+	// beside it); nil when there is none.
+	config *rpp.Config
 }
 
 func runCheck(inv *invocation, args []string) int {
@@ -90,16 +103,24 @@ func runCheck(inv *invocation, args []string) int {
 		return usageError(inv, "check", "%v", err)
 	}
 	sources := inv.sources(files, rpp.DecodeOptions{MaxNodes: int(opts.maxValues)})
+	if code := inv.loadConfigs(sources, opts.config); code != exitOK {
+		return code
+	}
+	// The clock suppressions expire by is read once, here: rules never
+	// read it.
+	checkOpts := rpp.Options{Rules: rules, Now: time.Now(), NoSuppress: opts.noSuppress}
 	if opts.fix {
 		if len(opts.outputs) > 0 {
 			return usageError(inv, "check", "--output writes a check's reports; --fix prints what is left as text")
 		}
-		return runFix(inv, sources, opts.diff, rpp.DecodeOptions{MaxNodes: int(opts.maxValues)}, rpp.Options{Rules: rules}, failOn)
+		return runFix(inv, sources, opts.diff, rpp.DecodeOptions{MaxNodes: int(opts.maxValues)}, checkOpts, failOn)
 	}
 
 	inputs := make([]report.Input, len(sources))
 	for i, s := range sources {
-		inputs[i] = report.Check(inv.ctx, s.name, s.origin, s.load, rpp.Options{Rules: rules})
+		o := checkOpts
+		o.Config = s.config
+		inputs[i] = report.Check(inv.ctx, s.name, s.origin, s.load, o)
 		if err := inv.ctx.Err(); err != nil {
 			// Interrupted: the inputs not reached were not checked, and
 			// a report that left them out would pass for a clean one.
@@ -115,14 +136,58 @@ func runCheck(inv *invocation, args []string) int {
 		if err := inv.writeReport(o, inputs, report.Options{
 			Rules:        rules,
 			Tool:         report.Tool{Name: "rpp", Version: rppkit.Version()},
-			FailOn:       failOn,
-			HideProblems: true, // printed to standard error above
+			FailOn:         failOn,
+			HideProblems:   true, // printed to standard error above
+			ShowSuppressed: opts.showSuppressed,
 		}); err != nil {
 			fmt.Fprintf(inv.stderr, "rpp: writing the %s report to %s: %v\n", o.Format, outputName(o.Path), err)
 			return exitInvalid
 		}
 	}
 	return code
+}
+
+// loadConfigs gives each source its configuration: the file --config
+// names, or the .rpp.yaml beside a deployment file when there is one. A
+// configuration that cannot be read stops the check before anything is
+// checked (exit 2), its problems printed as file:line: messages: checking
+// without it would report what the team chose to silence, or silence
+// nothing it meant to.
+func (inv *invocation) loadConfigs(sources []source, flag string) int {
+	loaded := map[string]*rpp.Config{}
+	failed := false
+	load := func(path string) *rpp.Config {
+		if c, ok := loaded[path]; ok {
+			return c
+		}
+		c, err := rpp.LoadConfig(inv.ctx, path)
+		if err != nil {
+			failed = true
+			printProblems(inv.stderr, report.Input{Name: path, Origin: report.FromFile, Err: err})
+		}
+		loaded[path] = c
+		return c
+	}
+	for i := range sources {
+		s := &sources[i]
+		switch {
+		case flag != "":
+			s.config = load(flag)
+		case s.origin == report.FromFile:
+			path := rpp.ConfigBeside(s.name)
+			if _, err := os.Stat(path); err == nil {
+				s.config = load(path)
+			}
+		}
+	}
+	if failed {
+		if err := inv.ctx.Err(); err != nil {
+			fmt.Fprintln(inv.stderr, "rpp: interrupted")
+			return exitInterrupted
+		}
+		return exitInvalid
+	}
+	return exitOK
 }
 
 // threshold is the least severity that fails the check: --fail-on, or
@@ -267,7 +332,7 @@ func (inv *invocation) sources(files []string, dec rpp.DecodeOptions) []source {
 			files = []string{"-"}
 		} else {
 			fmt.Fprintf(inv.stderr, "rpp: no file given and standard input is a terminal; checking the bundled example %s\n", examples.Default)
-			return []source{{examples.Default, report.FromExample, func(ctx context.Context) (*rpp.Deployment, error) {
+			return []source{{name: examples.Default, origin: report.FromExample, load: func(ctx context.Context) (*rpp.Deployment, error) {
 				return rpp.LoadFS(ctx, examples.FS, examples.Default)
 			}}}
 		}
@@ -279,12 +344,12 @@ func (inv *invocation) sources(files []string, dec rpp.DecodeOptions) []source {
 			if stdin == nil {
 				stdin = strings.NewReader("")
 			}
-			out[i] = source{stdinName, report.FromStdin, func(ctx context.Context) (*rpp.Deployment, error) {
+			out[i] = source{name: stdinName, origin: report.FromStdin, load: func(ctx context.Context) (*rpp.Deployment, error) {
 				return dec.DecodeNamed(ctx, stdinName, stdin)
 			}}
 			continue
 		}
-		out[i] = source{name, report.FromFile, func(ctx context.Context) (*rpp.Deployment, error) {
+		out[i] = source{name: name, origin: report.FromFile, load: func(ctx context.Context) (*rpp.Deployment, error) {
 			return dec.Load(ctx, name)
 		}}
 	}

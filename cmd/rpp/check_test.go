@@ -106,7 +106,7 @@ func decodeJSONReport(t *testing.T, out string) jsonReport {
 		if !ok {
 			t.Fatalf("findings[%d] is %T, want an object", i, f)
 		}
-		if keys := slices.DeleteFunc(sortedKeys(obj), func(k string) bool { return k == "fixes" }); !slices.Equal(keys, jsonFindingKeys) {
+		if keys := slices.DeleteFunc(sortedKeys(obj), func(k string) bool { return k == "fixes" || k == "suppressed" }); !slices.Equal(keys, jsonFindingKeys) {
 			t.Errorf("findings[%d] has keys %q, want exactly %q", i, keys, jsonFindingKeys)
 		}
 		if _, ok := obj["line"].(float64); !ok {
@@ -117,8 +117,8 @@ func decodeJSONReport(t *testing.T, out string) jsonReport {
 		}
 	}
 	summary, _ := raw["summary"].(map[string]any)
-	if keys := sortedKeys(summary); !slices.Equal(keys, []string{"errors", "info", "warnings"}) {
-		t.Errorf("summary keys %q, want errors, info, warnings", keys)
+	if keys := sortedKeys(summary); !slices.Equal(keys, []string{"errors", "info", "suppressed", "warnings"}) {
+		t.Errorf("summary keys %q, want errors, info, suppressed, warnings", keys)
 	}
 
 	dec := json.NewDecoder(strings.NewReader(out))

@@ -63,6 +63,7 @@ func runFix(inv *invocation, sources []source, diff bool, dec rpp.DecodeOptions,
 // fixOne fixes one input and returns the check of the fixed text. The
 // input is left as it was when anything goes wrong.
 func fixOne(inv *invocation, s source, diff bool, dec rpp.DecodeOptions, check rpp.Options) (report.Input, error) {
+	check.Config = s.config
 	src, err := readSource(inv, s)
 	if err != nil {
 		return report.Input{Name: s.name, Origin: s.origin, Err: err}, nil
