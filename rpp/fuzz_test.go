@@ -26,6 +26,21 @@ func FuzzParse(f *testing.F) {
 		"rpp:\n  \"a\\nb\": 1", "a: {b: [c, d}, e: f}", "a: |\n  x\nb: c\nd: [\n", "0: #00000000000\n0000000: 0\n       \""} {
 		f.Add([]byte(s))
 	}
+	// Suppressions: accepted, refused (no reason, not ignorable, unknown
+	// rule, bad date, at the top) and odd (aliases, flow style).
+	single, _ := fs.ReadFile(examples.FS, "single-site.yaml")
+	for _, block := range []string{
+		"      ignore: {rmx-encryption: {reason: lab, expires: 2027-03-31}}\n",
+		"      ignore:\n        rmx-encryption: {expires: 2027-03-31}\n",
+		"      ignore: {cert-wildcard: {reason: x}}\n",
+		"      ignore: {rmx-encrypton: {reason: x}}\n",
+		"      ignore: {rmx-encryption: {reason: x, expires: 2027-02-30}}\n",
+		"      ignore: &i {rmx-encryption: {reason: *i}}\n",
+		"      ignore: [rmx-encryption]\n      ignore: {}\n",
+	} {
+		f.Add([]byte(strings.Replace(string(single), "    - name: rmx1\n", "    - name: rmx1\n"+block, 1)))
+	}
+	f.Add([]byte("ignore: {cert-shared: {reason: x}}\n" + string(single)))
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	f.Fuzz(func(t *testing.T, data []byte) {

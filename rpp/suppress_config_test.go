@@ -260,3 +260,34 @@ func TestLoadConfigSuppresses(t *testing.T) {
 		t.Errorf("ConfigBeside = %s", got)
 	}
 }
+
+// FuzzParseConfig feeds ParseConfig arbitrary bytes: it must never panic,
+// and must explain every refusal with a *DecodeError of positioned lines.
+func FuzzParseConfig(f *testing.F) {
+	example, _ := os.ReadFile(filepath.Join("..", "docs", "rpp-config.example.yaml"))
+	f.Add(example)
+	for _, s := range []string{"", "~", "[]", "severity: {rmx-encryption: off}", "severity: {x: y}", "ignore: {rmx/a: {rmx-encryption: {reason: r}}}",
+		"ignore: {\"\": {}}", "ignore: {a: &x {rmx-encryption: *x}}", "severity: {}\n---\n", "a: !!str b", "ignore: {a: {cert-wildcard: {reason: r}}}"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := ParseConfig(context.Background(), "c.yaml", data)
+		if err != nil {
+			var de *DecodeError
+			if !errors.As(err, &de) || len(de.Errs) == 0 {
+				t.Fatalf("error %v (%T) is not a non-empty *DecodeError", err, err)
+			}
+			for _, fe := range de.Errs {
+				if fe.Err == nil || fe.Pos.File != "c.yaml" || strings.ContainsAny(fe.Error(), "\n\r") {
+					t.Fatalf("bad FieldError %#v: %q", fe, fe.Error())
+				}
+			}
+			return
+		}
+		for _, s := range cfg.Suppressions {
+			if s.Reason == "" || s.Source != InConfig || s.Line == 0 {
+				t.Fatalf("accepted a suppression without reason or position: %+v", s)
+			}
+		}
+	})
+}

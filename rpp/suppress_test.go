@@ -282,7 +282,7 @@ func TestNotIgnorableRules(t *testing.T) {
 func TestSuppressedFindingsAreNotFixed(t *testing.T) {
 	src := edited(t, profileLine, weakEncryption)
 	f := Finding{Rule: "rmx-encryption", Field: "rpp.rmx[0].conferenceProfiles[0].encryption",
-		Fixes: []SuggestedFix{SetTo("encrypt", "rpp.rmx[0].conferenceProfiles[0].encryption", "whenAvailable")},
+		Fixes:      []SuggestedFix{SetTo("encrypt", "rpp.rmx[0].conferenceProfiles[0].encryption", "whenAvailable")},
 		Suppressed: &Suppression{Rule: "rmx-encryption", Target: "rpp.rmx[0]", Reason: "lab", Source: InDeployment}}
 	out, err := ApplyFixes(src, []Finding{f})
 	if err != nil || string(out) != string(src) {

@@ -134,8 +134,8 @@ func runCheck(inv *invocation, args []string) int {
 	code := report.ExitCode(inputs, failOn)
 	for _, o := range outputs {
 		if err := inv.writeReport(o, inputs, report.Options{
-			Rules:        rules,
-			Tool:         report.Tool{Name: "rpp", Version: rppkit.Version()},
+			Rules:          rules,
+			Tool:           report.Tool{Name: "rpp", Version: rppkit.Version()},
 			FailOn:         failOn,
 			HideProblems:   true, // printed to standard error above
 			ShowSuppressed: opts.showSuppressed,

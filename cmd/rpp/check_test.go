@@ -129,7 +129,7 @@ func decodeJSONReport(t *testing.T, out string) jsonReport {
 	}
 	var count rpp.Summary
 	for _, f := range rep.Findings {
-		count.Add(f.Severity)
+		count.Count(f)
 	}
 	if count != rep.Summary {
 		t.Errorf("summary %+v, but the findings count %+v", rep.Summary, count)
