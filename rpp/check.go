@@ -148,6 +148,15 @@ func fixTo(value string) []SuggestedFix {
 // rejects (ErrInvalidRule), and a deployment built in code that Validate
 // rejects (its *DecodeError). It never reports "no findings" for something
 // it did not check.
+//
+// Suppressions (the deployment's ignore: blocks and opts.Config's) are
+// applied after the rules ran: a finding they cover is kept, with
+// Finding.Suppressed set, and counted in Summary.Suppressed rather than by
+// severity. Then the rules about suppressions run, if they are in the
+// rules: suppression-expired for each suppression past its date (which
+// silences nothing), suppression-unused for each that silenced nothing of a
+// rule that ran. opts.Config's severity overrides apply last, to every
+// finding.
 func Check(ctx context.Context, d *Deployment, opts Options) Report {
 	rules := opts.Rules
 	if rules == nil {

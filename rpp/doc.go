@@ -115,6 +115,32 @@
 // Findings carry their fix as data ([Finding.Fixes]) where it is mechanical
 // (the GRUU without sip:, say), so tools can apply it.
 //
+// # Suppressions and configuration
+//
+// Any mapping of a deployment file below the top (an RMX, a DMA, a Lync
+// peer, a pool, a conference profile, the lync: and rpp: mappings) may
+// carry an ignore: block that accepts a known exception:
+//
+//	rmx:
+//	  - name: rmx2
+//	    ignore:
+//	      rmx-sfb-version: {reason: "retired in March", expires: 2027-03-31}
+//
+// It covers the findings of that rule whose field is the mapping's path or
+// inside it (rpp.rmx[1], rpp.rmx[1].sip.server, but not rpp.rmx[10]); a
+// finding whose field lies elsewhere is suppressed by object name in a
+// [Config] instead. The model types have no field for it: the decoder reads
+// it on every mapping and [Deployment.Suppressions] returns what it read. A
+// reason is required, the rule must exist and be ignorable
+// ([Rule.NotIgnorable]), and expires is a date; anything else is a decode
+// error with its line. [Check] keeps suppressed findings in the report,
+// marked ([Finding.Suppressed]) and counted apart ([Summary.Suppressed]);
+// an expired suppression silences nothing and is a suppression-expired
+// finding, one that silences nothing a suppression-unused finding.
+// [Options.NoSuppress] is audit mode. A configuration file (.rpp.yaml,
+// [LoadConfig]) overrides rules' severities, turns rules off and suppresses
+// by object name; docs/rpp-config.schema.json is its JSON Schema.
+//
 // # Plans
 //
 // [Plan] turns a desired deployment, and optionally the current one, into
