@@ -727,8 +727,12 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value) {
 			d.suppressions = append(d.suppressions, d.ignoreBlock(val, target, InDeployment)...)
 			d.release(val)
 		case !known:
-			hint := "known here: " + strings.Join(si.names, ", ")
-			if s := suggest.Closest(name, si.names); s != "" {
+			names := si.names
+			if mark > 0 {
+				names = append(slices.Clip(names), IgnoreKey)
+			}
+			hint := "known here: " + strings.Join(names, ", ")
+			if s := suggest.Closest(name, names); s != "" {
 				hint = "did you mean " + s + "?"
 			}
 			d.fail(d.pos(k), fmt.Errorf("%w %s (%s)", ErrUnknownField, quoteBounded(name), hint))

@@ -57,6 +57,10 @@ func (d *Deployment) Set(field, value string) error {
 		}
 	}
 	dec.value(node, nv)
+	if len(dec.errs) == 0 && len(dec.suppressions) > 0 {
+		// Suppressions belong to the file, where a reviewer sees them.
+		dec.fail(Position{}, fmt.Errorf("%w: an ignore: block in a value given to Set; write suppressions in the file", ErrUnsupported))
+	}
 	if len(dec.errs) == 0 && required && isEmpty(nv) {
 		dec.fail(Position{}, fmt.Errorf("%w: must not be empty", ErrMissingField))
 	}

@@ -294,3 +294,28 @@ func TestSuppressedFindingsAreNotFixed(t *testing.T) {
 		t.Errorf("an active finding was not fixed (err %v):\n%s", err, out)
 	}
 }
+
+// TestIgnoreMisspelt: a misspelt ignore key is an unknown field whose
+// message suggests ignore.
+func TestIgnoreMisspelt(t *testing.T) {
+	_, err := Parse("s.yaml", edited(t, rmx1Line, rmx1Line+"      ignroe: {rmx-encryption: {reason: lab}}\n"))
+	if !errors.Is(err, ErrUnknownField) || !strings.Contains(err.Error(), "did you mean ignore?") {
+		t.Errorf("Parse = %v; want an unknown field suggesting ignore", err)
+	}
+}
+
+// TestSetRefusesSuppressions: Set cannot smuggle in a suppression that the
+// file does not show.
+func TestSetRefusesSuppressions(t *testing.T) {
+	d, err := Parse("s.yaml", edited(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = d.Set("rpp.rmx[0].conferenceProfiles[0]", "{name: default, encryption: none, ignore: {rmx-encryption: {reason: x}}}")
+	if !errors.Is(err, ErrUnsupported) {
+		t.Errorf("Set with an ignore block = %v; want ErrUnsupported", err)
+	}
+	if err := d.Set("rpp.rmx[0].conferenceProfiles[0]", "{name: default, encryption: none}"); err != nil {
+		t.Errorf("Set without one: %v", err)
+	}
+}

@@ -153,3 +153,26 @@ func TestCheckConfig(t *testing.T) {
 		t.Errorf("--config of a missing file: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// TestFixLeavesSuppressedFindings: --fix does not "fix" an accepted
+// exception, and fixes the same finding when it is not suppressed.
+func TestFixLeavesSuppressedFindings(t *testing.T) {
+	for _, tc := range []struct {
+		name, block, config string
+		fixed               bool
+	}{
+		{"suppressed in the file", suppressBlock, "", false},
+		{"suppressed in .rpp.yaml", "", "ignore: {rmx/rmx1: {rmx-encryption: {reason: lab}}}\n", false},
+		{"not suppressed", "", "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path, _ := suppressDir(t, tc.block, tc.config)
+			before, _ := os.ReadFile(path)
+			r := runRpp(t, "check", "--fix", path)
+			after, _ := os.ReadFile(path)
+			if changed := string(after) != string(before); changed != tc.fixed || r.code != 0 {
+				t.Errorf("changed %v, want %v; exit %d\n%s%s", changed, tc.fixed, r.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
