@@ -11,7 +11,7 @@ import (
 // (or a request for help); what parses keeps its operands in order, each an
 // argument as given.
 func FuzzParseFlags(f *testing.F) {
-	for _, s := range []string{"a.yaml\x00--strict", "--format\x00json\x00-", "--fromat=x", "--\x00--strict", "-h", "--format", "--strict=maybe", "--fix\x00--diff\x00a", "--output\x00json=r.json\x00--output=sarif=-", "--enable\x00a,,b", "--disable=x\x00--fail-on\x00warning\x00--strict"} {
+	for _, s := range []string{"a.yaml\x00--strict", "--format\x00json\x00-", "--fromat=x", "--\x00--strict", "-h", "--format", "--strict=maybe", "--fix\x00--diff\x00a", "--output\x00json=r.json\x00--output=sarif=-", "--enable\x00a,,b", "--disable=x\x00--fail-on\x00warning\x00--strict", "--config\x00.rpp.yaml\x00--show-suppressed\x00a.yaml", "--no-suppress=true\x00--config=-", "--config"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {

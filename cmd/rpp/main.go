@@ -204,7 +204,7 @@ type invocation struct {
 // Only commands that exist are listed.
 func commands() []command {
 	return []command{
-		{"check", "rpp check [--format FORMAT] [--output FORMAT=FILE]... [--fail-on SEVERITY | --strict] [--enable RULE-ID,...] [--disable RULE-ID,...] [--config FILE] [--show-suppressed | --no-suppress] [--fix [--diff]] [FILE...]",
+		{"check", "rpp check [--format FORMAT] [--output FORMAT=FILE]... [--fail-on SEVERITY | --strict] [--enable RULE-ID,...] [--disable RULE-ID,...] [--config FILE] [--show-suppressed] [--no-suppress] [--fix [--diff]] [FILE...]",
 			"check deployment files against the rule catalogue",
 			func() *flagSet { return new(checkOptions).flagSet() }, runCheck},
 		{"explain", "rpp explain RULE-ID... | rpp explain --symptom TEXT",
