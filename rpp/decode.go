@@ -727,12 +727,14 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value) {
 			d.suppressions = append(d.suppressions, d.ignoreBlock(val, target, InDeployment)...)
 			d.release(val)
 		case !known:
-			names := si.names
+			// ignore, which every mapping below the top takes, is
+			// suggested for a typo but not listed with the fields.
+			candidates := si.names
 			if mark > 0 {
-				names = append(slices.Clip(names), IgnoreKey)
+				candidates = append(slices.Clip(candidates), IgnoreKey)
 			}
-			hint := "known here: " + strings.Join(names, ", ")
-			if s := suggest.Closest(name, names); s != "" {
+			hint := "known here: " + strings.Join(si.names, ", ")
+			if s := suggest.Closest(name, candidates); s != "" {
 				hint = "did you mean " + s + "?"
 			}
 			d.fail(d.pos(k), fmt.Errorf("%w %s (%s)", ErrUnknownField, quoteBounded(name), hint))
