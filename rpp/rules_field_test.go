@@ -246,3 +246,27 @@ func TestFlagsReadAsTheRMXDoes(t *testing.T) {
 		t.Errorf("YesNo(' no ') = %v, %v", yes, known)
 	}
 }
+
+// TestMergeLyncKeepsFrontEndComputers: Get-CsPool output as rpp import
+// reads it does not list a Front End pool's servers, so refreshing a file
+// from it must keep the computers the admin wrote (which
+// rmx-flag-keep-alive-off reads), not drop them.
+func TestMergeLyncKeepsFrontEndComputers(t *testing.T) {
+	src := edited(t, "single-site.yaml", exampleEdit{
+		"edgePool: lyncedge.fabrikam.com}\n",
+		"edgePool: lyncedge.fabrikam.com, computers: [fe1.fabrikam.com, fe2.fabrikam.com]}\n"})
+	dep, err := Parse("single-site.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imported := dep.Lync
+	imported.FrontEndPools = slices.Clone(imported.FrontEndPools)
+	imported.FrontEndPools[0].Computers = nil
+	got, _, err := MergeLync("single-site.yaml", src, imported, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, src) {
+		t.Errorf("the merge changed the file:\n%s", cmp.Diff(string(src), string(got)))
+	}
+}
