@@ -135,11 +135,19 @@ func (Reference) NeedsStaticRoute(workflows []string) (bool, error) {
 }
 
 // CheckDeployment decodes the deployment with rpp.Parse and runs rpp.Check.
+// The rules that fire are those of the findings no suppression (an ignore:
+// block) silences.
 func (Reference) CheckDeployment(ctx context.Context, deployment []byte) ([]string, error) {
 	d, err := rpp.Parse("deployment.json", deployment)
 	if err != nil {
 		return nil, err
 	}
 	r := rpp.Check(ctx, d, rpp.Options{})
-	return r.Rules(), r.Err
+	var ids []string
+	for _, f := range r.Findings {
+		if f.Suppressed == nil {
+			ids = append(ids, f.Rule)
+		}
+	}
+	return ids, r.Err
 }

@@ -1,8 +1,10 @@
 package dma
 
 import (
+	"errors"
 	"strings"
 
+	"github.com/rppkit/rppkit/internal/enum"
 	"github.com/rppkit/rppkit/lync"
 )
 
@@ -33,6 +35,15 @@ type System struct {
 	// MCU pool. Optional: when empty, the DMA manages the RMXs of its own
 	// site.
 	MCUs []string `yaml:"mcus,omitempty" json:"mcus,omitempty"`
+	// DialRules are the dial plan's rules (Service Config > Dial Plan), in
+	// the order the DMA tries them: it stops at the first rule whose
+	// action routes the call. Optional: the order is judged only when they
+	// are given.
+	DialRules []DialRule `yaml:"dialRules,omitempty" json:"dialRules,omitempty"`
+	// ConferenceTemplates are the conference templates (Conference
+	// Manager > Conference Templates) the rules need to know of.
+	// Optional.
+	ConferenceTemplates []ConferenceTemplate `yaml:"conferenceTemplates,omitempty" json:"conferenceTemplates,omitempty"`
 }
 
 // SIPPort returns the port the DMA listens on for SIP over TLS: ListenPort,
@@ -62,6 +73,112 @@ type LyncPeer struct {
 	// ServiceGruu: the DMA's pool's Service GRUU with sip:. Kept as written
 	// so that a wrong value can be reported; parse it with lync.ParseGRUU.
 	ServiceGRUU string `yaml:"serviceGruu" json:"serviceGruu"`
+	// Type is the peer's Type (Microsoft or Other). Optional: not judged
+	// when absent.
+	Type PeerType `yaml:"type,omitempty" json:"type,omitempty"`
+	// Port is the peer's SIP signalling port; a Lync Front End pool takes
+	// TLS on 5061. Optional: 0 (absent) is not judged. (The DMA's own
+	// default when the field is blank is the RFC 3263 DNS procedure.)
+	Port lync.Port `yaml:"port,omitempty" json:"port,omitempty"`
+}
+
+// PeerType is an external SIP peer's Type.
+type PeerType string
+
+// The types of an external SIP peer (Polycom DMA Operations Guide, External
+// SIP Peer: "For a Microsoft Office Communications Server or Lync Server,
+// select Microsoft. Otherwise, select Other.").
+const (
+	PeerMicrosoft PeerType = "microsoft"
+	PeerOther     PeerType = "other"
+)
+
+// ErrUnknownPeerType is wrapped by the errors ParsePeerType returns.
+var ErrUnknownPeerType = errors.New("unknown external SIP peer type")
+
+// ParsePeerType accepts microsoft and other in any case.
+func ParsePeerType(s string) (PeerType, error) {
+	return enum.Parse(ErrUnknownPeerType, s, PeerMicrosoft, PeerOther)
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParsePeerType.
+func (t *PeerType) UnmarshalText(b []byte) (err error) {
+	*t, err = ParsePeerType(string(b))
+	return err
+}
+
+// DialRule is one rule of the DMA's dial plan.
+type DialRule struct {
+	Name   string     `yaml:"name" json:"name" rpp:"required"`
+	Action DialAction `yaml:"action" json:"action" rpp:"required"`
+}
+
+// DialAction is what a dial rule does, as far as the Lync integration
+// cares: the two actions whose order matters, or any other.
+type DialAction string
+
+// Dial rule actions (Polycom DMA Operations Guide, Dial Rules).
+const (
+	// ActionLyncConferenceID is "Resolve to Lync conference ID": the
+	// RealConnect rule.
+	ActionLyncConferenceID DialAction = "lyncConferenceId"
+	// ActionExternalSIPPeer is "Resolve to external SIP peer". When it
+	// does not route a call, the call is aborted and no later rule runs.
+	ActionExternalSIPPeer DialAction = "externalSipPeer"
+	// ActionOther is any other action.
+	ActionOther DialAction = "other"
+)
+
+// ErrUnknownDialAction is wrapped by the errors ParseDialAction returns.
+var ErrUnknownDialAction = errors.New("unknown dial rule action")
+
+// ParseDialAction accepts lyncConferenceId, externalSipPeer and other in
+// any case.
+func ParseDialAction(s string) (DialAction, error) {
+	return enum.Parse(ErrUnknownDialAction, s, ActionLyncConferenceID, ActionExternalSIPPeer, ActionOther)
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseDialAction.
+func (a *DialAction) UnmarshalText(b []byte) (err error) {
+	*a, err = ParseDialAction(string(b))
+	return err
+}
+
+// ConferenceTemplate is a DMA conference template.
+type ConferenceTemplate struct {
+	Name string `yaml:"name" json:"name" rpp:"required"`
+	// Mode is the template's Conference mode. Optional: not judged when
+	// absent.
+	Mode ConferenceMode `yaml:"mode,omitempty" json:"mode,omitempty"`
+	// RealConnect says the template is the one the Resolve to Lync
+	// conference ID dial rule starts RealConnect conferences with.
+	RealConnect bool `yaml:"realConnect,omitempty" json:"realConnect,omitempty"`
+}
+
+// ConferenceMode is a conference template's Conference mode.
+type ConferenceMode string
+
+// The conference modes of a DMA template.
+const (
+	ModeAVC   ConferenceMode = "avc"   // AVC only
+	ModeSVC   ConferenceMode = "svc"   // SVC only
+	ModeMixed ConferenceMode = "mixed" // mixed AVC and SVC
+)
+
+// ErrUnknownConferenceMode is wrapped by the errors ParseConferenceMode
+// returns.
+var ErrUnknownConferenceMode = errors.New("unknown conference mode")
+
+// ParseConferenceMode accepts avc, svc and mixed in any case.
+func ParseConferenceMode(s string) (ConferenceMode, error) {
+	return enum.Parse(ErrUnknownConferenceMode, s, ModeAVC, ModeSVC, ModeMixed)
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with
+// ParseConferenceMode.
+func (m *ConferenceMode) UnmarshalText(b []byte) (err error) {
+	*m, err = ParseConferenceMode(string(b))
+	return err
 }
 
 // RealConnect holds the DMA's RealConnect (Lync conference ID) settings.

@@ -1,9 +1,12 @@
 package lync
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/rppkit/rppkit/internal/enum"
 )
 
 // Certificate describes the server certificate a computer presents to Lync
@@ -19,6 +22,54 @@ type Certificate struct {
 	// Fingerprint is the certificate's thumbprint, if known. Two systems with
 	// the same fingerprint share one certificate.
 	Fingerprint string `yaml:"fingerprint,omitempty" json:"fingerprint,omitempty"`
+	// EKU lists the certificate's extended key usages, if known. Lync's
+	// server-to-server traffic is mutual TLS, so a trusted application
+	// computer presents its certificate both as a server (when Lync
+	// connects to it) and as a client (when it connects to Lync): it needs
+	// serverAuth and clientAuth. Empty means not known, and is not judged.
+	EKU []EKU `yaml:"eku,omitempty" json:"eku,omitempty"`
+}
+
+// EKU is an extended key usage of a certificate, by the name RFC 5280
+// (section 4.2.1.12) gives its OID: id-kp-serverAuth is serverAuth.
+type EKU string
+
+// The extended key usages the deployment file knows. A certificate may
+// carry others; they are not needed here and are left out of the file.
+const (
+	// EKUServerAuth is TLS Web Server Authentication, 1.3.6.1.5.5.7.3.1.
+	EKUServerAuth EKU = "serverAuth"
+	// EKUClientAuth is TLS Web Client Authentication, 1.3.6.1.5.5.7.3.2.
+	EKUClientAuth EKU = "clientAuth"
+)
+
+// ErrUnknownEKU is wrapped by the errors ParseEKU returns.
+var ErrUnknownEKU = errors.New("unknown extended key usage")
+
+// ParseEKU accepts serverAuth and clientAuth in any case.
+func ParseEKU(s string) (EKU, error) {
+	return enum.Parse(ErrUnknownEKU, s, EKUServerAuth, EKUClientAuth)
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseEKU.
+func (e *EKU) UnmarshalText(b []byte) (err error) {
+	*e, err = ParseEKU(string(b))
+	return err
+}
+
+// MissingEKUs returns which of serverAuth and clientAuth the certificate
+// lacks, and whether its EKUs are known at all (nil, false when not).
+func (c Certificate) MissingEKUs() ([]EKU, bool) {
+	if len(c.EKU) == 0 {
+		return nil, false
+	}
+	var missing []EKU
+	for _, want := range []EKU{EKUServerAuth, EKUClientAuth} {
+		if !slices.Contains(c.EKU, want) {
+			missing = append(missing, want)
+		}
+	}
+	return missing, true
 }
 
 // CommonName returns the CN of Subject, which may be written bare or as a
@@ -38,7 +89,7 @@ func (c Certificate) CommonName() string {
 
 // IsZero reports whether nothing is known about the certificate.
 func (c Certificate) IsZero() bool {
-	return c.Subject == "" && len(c.SAN) == 0 && c.Fingerprint == ""
+	return c.Subject == "" && len(c.SAN) == 0 && c.Fingerprint == "" && len(c.EKU) == 0
 }
 
 // WildcardNames returns the subject and SAN names that contain '*'.

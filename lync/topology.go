@@ -42,6 +42,17 @@ type FrontEndPool struct {
 	FQDN     FQDN   `yaml:"fqdn" json:"fqdn" rpp:"required"`
 	Site     string `yaml:"site" json:"site"`
 	EdgePool FQDN   `yaml:"edgePool,omitempty" json:"edgePool,omitempty"`
+	// Computers lists the pool's Front End servers, as Get-CsPool shows
+	// them. Optional: the rules judge what depends on whether the pool is
+	// load-balanced (more than one server, so more than one address behind
+	// its FQDN) only when it is given, and say nothing when it is not.
+	Computers []FQDN `yaml:"computers,omitempty" json:"computers,omitempty"`
+}
+
+// LoadBalanced reports whether the pool is known to hold more than one
+// Front End server; known says Computers was given at all.
+func (p FrontEndPool) LoadBalanced() (balanced, known bool) {
+	return len(p.Computers) > 1, len(p.Computers) > 0
 }
 
 // EdgePool is an Edge pool: the media relay (ICE, STUN, TURN) for clients

@@ -1,7 +1,10 @@
 package rmx
 
 import (
+	"cmp"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/rppkit/rppkit/internal/enum"
@@ -121,6 +124,100 @@ func (f Flags) ContactOverride() (string, bool) {
 type ConferenceProfile struct {
 	Name       string     `yaml:"name" json:"name" rpp:"required"`
 	Encryption Encryption `yaml:"encryption" json:"encryption" rpp:"required"`
+	// LineRate is the profile's line rate in kbps. Optional (0 = not
+	// known): the cascade into the Lync AV MCU needs 256 kbps or more,
+	// and the rules judge it only when it is given.
+	LineRate LineRate `yaml:"lineRate,omitempty" json:"lineRate,omitempty"`
+}
+
+// LineRate is a conference line rate in kbps.
+type LineRate int
+
+// MinCascadeRate is the lowest line rate at which the Lync AV MCU sends
+// video over a cascade link (RMX Administrator's Guide, Deployment into
+// Microsoft Environments: AV MCU cascade).
+const MinCascadeRate LineRate = 256
+
+// ErrInvalidLineRate is wrapped by the errors ParseLineRate returns.
+var ErrInvalidLineRate = errors.New("invalid line rate")
+
+// ParseLineRate reads a line rate in kbps: a whole number from 1 to
+// 100000 in decimal digits, without a unit (the RMX lists its rates in
+// kbps; the highest is 8192).
+func ParseLineRate(s string) (LineRate, error) {
+	if s == "" || len(s) > 6 || s[0] == '0' || strings.Trim(s, "0123456789") != "" {
+		return 0, fmt.Errorf("%w %q: want a number of kbps in decimal digits, such as 1024", ErrInvalidLineRate, s)
+	}
+	n, _ := strconv.Atoi(s)
+	if n > 100000 {
+		return 0, fmt.Errorf("%w %q: want at most 100000 kbps", ErrInvalidLineRate, s)
+	}
+	return LineRate(n), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseLineRate.
+func (r *LineRate) UnmarshalText(b []byte) error {
+	v, err := ParseLineRate(string(b))
+	if err == nil {
+		*r = v
+	}
+	return err
+}
+
+// Flags the Lync integration depends on (RMX Administrator's Guide,
+// System Configuration Flags and Deployment into Microsoft Environments).
+const (
+	// FlagFreeVideoResources must be NO with Lync: YES frees a
+	// participant's video resources when its call goes audio-only.
+	FlagFreeVideoResources = "SIP_FREE_VIDEO_RESOURCES"
+	// FlagSendSRTPMKI must stay YES (its default) with Lync clients,
+	// which use SRTP with a master key identifier.
+	FlagSendSRTPMKI = "SEND_SRTP_MKI"
+	// FlagMSKeepAlive must be YES when the Front End pool is load-balanced
+	// (more than one address behind its FQDN).
+	FlagMSKeepAlive = "MS_KEEP_ALIVE_ENABLE"
+)
+
+// Lookup returns the flag called name, matched without regard to case as
+// the RMX reads its flags, and whether it is set to a non-empty value.
+// When the file holds the name in several cases, the exact one wins, then
+// the first in sorted order, so the answer never depends on map order.
+func (f Flags) Lookup(name string) (string, bool) {
+	v := f[f.KeyOf(name)]
+	return v, v != ""
+}
+
+// KeyOf returns the name the flag called name is written under in f (its
+// case may differ; see Lookup), or name itself when f does not hold it:
+// the key of the field a finding about the flag points at.
+func (f Flags) KeyOf(name string) string {
+	if _, ok := f[name]; ok {
+		return name
+	}
+	best := ""
+	for k := range f {
+		if strings.EqualFold(k, name) && (best == "" || k < best) {
+			best = k
+		}
+	}
+	return cmp.Or(best, name)
+}
+
+// YesNo reads the flag called name as the RMX's YES/NO flags are
+// written: it returns the value and known = true when the flag is set to
+// YES or NO in any case, and known = false when it is not set or holds
+// something else (a value the rules do not judge).
+func (f Flags) YesNo(name string) (yes, known bool) {
+	v, ok := f.Lookup(name)
+	switch {
+	case !ok:
+		return false, false
+	case strings.EqualFold(strings.TrimSpace(v), "YES"):
+		return true, true
+	case strings.EqualFold(strings.TrimSpace(v), "NO"):
+		return false, true
+	}
+	return false, false
 }
 
 // Encryption is a conference profile's media encryption setting.

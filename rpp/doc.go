@@ -26,6 +26,7 @@
 //	  sipDomains: [contoso.com]
 //	  sites: [{name: East, id: 1}]
 //	  frontEndPools: [{fqdn: fe-east.contoso.com, site: East, edgePool: edge-east.contoso.com}]
+//	                               # optional: computers: [fe1…, fe2…] (a pool of several is load-balanced)
 //	  edgePools: [{fqdn: edge-east.contoso.com, site: East}]
 //	  trustedApplicationPools:
 //	    - {fqdn: rpp-east.contoso.com, site: East, registrar: fe-east.contoso.com,
@@ -44,10 +45,11 @@
 //	      site: East
 //	      version: "8.5.10"
 //	      certificate: {subject: rmx-east.contoso.com, san: [rmx-east.contoso.com]}
+//	                               # optional: eku: [serverAuth, clientAuth]
 //	      sip: {server: fe-east.contoso.com, serverDomainName: contoso.com,
 //	            iceEnvironment: ms, serverUserName: rpp-east}   # iceMethod: legacy|new (optional)
 //	      flags: {SIP_CONTACT_OVERRIDE_STR: "rpp-east.contoso.com@contoso.com;gruu;opaque=srvr:video:…"}
-//	      conferenceProfiles: [{name: lync, encryption: whenAvailable}]
+//	      conferenceProfiles: [{name: lync, encryption: whenAvailable}]   # optional: lineRate: 1024 (kbps)
 //	      vmrs: []
 //	  dma:
 //	    - name: dma-east
@@ -56,7 +58,13 @@
 //	      version: "6.4"
 //	      certificate: {subject: dma-east.contoso.com, san: [dma-east.contoso.com]}
 //	      lyncPeers: [{name: fe-east, address: fe-east.contoso.com, serviceGruu: "sip:…"}]
+//	                               # optional: type: microsoft|other, port: 5061
 //	      realConnect: {enabled: true, dialPrefix: ""}
+//	      dialRules:               # optional, in the dial plan's order
+//	        - {name: RealConnect, action: lyncConferenceId}   # lyncConferenceId | externalSipPeer | other
+//	        - {name: Lync, action: externalSipPeer}
+//	      conferenceTemplates:     # optional
+//	        - {name: RealConnect, mode: avc, realConnect: true}  # avc | svc | mixed
 //	      vmrs: ["1000"]
 //
 // Decoding is strict. An unknown or misspelt field, a value of the wrong

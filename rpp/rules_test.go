@@ -477,6 +477,102 @@ var ruleCases = []struct {
 	{"two RMXs with one name", "single-site.yaml",
 		func(d *Deployment) { d.RPP.RMX[1].Name = "RMX1" },
 		[]string{"deployment-duplicate"}},
+	// Rules from the field. Each acts on one change, and is silent on the
+	// right value and on the field left out (the bundled examples give
+	// none of these fields, and TestCleanExamplesHaveNoFindings holds).
+	{"two static routes for one domain, written differently", "single-site.yaml",
+		func(d *Deployment) {
+			d.Lync.StaticRoutes = append(d.Lync.StaticRoutes, lync.StaticRoute{Destination: "rmx1.fabrikam.com", Port: 5061, Transport: lync.TLS, MatchURI: " VMR.fabrikam.com."})
+		},
+		[]string{"lync-static-route-duplicate-match"}},
+	{"two static routes for two domains", "single-site.yaml",
+		func(d *Deployment) {
+			d.Lync.StaticRoutes = append(d.Lync.StaticRoutes, lync.StaticRoute{Destination: "rmx1.fabrikam.com", Port: 5061, Transport: lync.TLS, MatchURI: "*.vmr.fabrikam.com"})
+		},
+		nil},
+	{"SIP_FREE_VIDEO_RESOURCES YES", "single-site.yaml",
+		func(d *Deployment) { d.RPP.RMX[0].Flags["Sip_Free_Video_Resources"] = "Yes" },
+		[]string{"rmx-flag-free-video-resources"}},
+	{"SIP_FREE_VIDEO_RESOURCES NO, SEND_SRTP_MKI YES", "single-site.yaml",
+		func(d *Deployment) {
+			d.RPP.RMX[0].Flags[rmx.FlagFreeVideoResources] = "NO"
+			d.RPP.RMX[0].Flags[rmx.FlagSendSRTPMKI] = "YES"
+		},
+		nil},
+	{"YES/NO flags holding neither: not judged", "single-site.yaml",
+		func(d *Deployment) {
+			d.RPP.RMX[0].Flags[rmx.FlagFreeVideoResources] = "1"
+			d.RPP.RMX[0].Flags[rmx.FlagSendSRTPMKI] = "off"
+		},
+		nil},
+	{"SEND_SRTP_MKI NO", "single-site.yaml",
+		func(d *Deployment) { d.RPP.RMX[1].Flags = rmx.Flags{"send_srtp_mki": "no"} },
+		[]string{"rmx-flag-srtp-mki-off"}},
+	{"keep-alive left at its default towards a load-balanced pool", "single-site.yaml",
+		func(d *Deployment) {
+			d.Lync.FrontEndPools[0].Computers = []lync.FQDN{"fe1.fabrikam.com", "fe2.fabrikam.com"}
+			d.RPP.RMX[1].Flags = rmx.Flags{rmx.FlagMSKeepAlive: "YES"}
+		},
+		[]string{"rmx-flag-keep-alive-off"}},
+	{"keep-alive off towards a one-server pool", "single-site.yaml",
+		func(d *Deployment) {
+			d.Lync.FrontEndPools[0].Computers = []lync.FQDN{"fe1.fabrikam.com"}
+			d.RPP.RMX[0].Flags[rmx.FlagMSKeepAlive] = "NO"
+		},
+		nil},
+	{"keep-alive off, pool servers not known", "single-site.yaml",
+		func(d *Deployment) { d.RPP.RMX[0].Flags[rmx.FlagMSKeepAlive] = "NO" },
+		nil},
+	{"cascade at 192 kbps", "two-site.yaml",
+		func(d *Deployment) { d.RPP.RMX[1].ConferenceProfiles[0].LineRate = 192 },
+		[]string{"rmx-cascade-rate"}},
+	{"cascade at 256 kbps", "two-site.yaml",
+		func(d *Deployment) { d.RPP.RMX[1].ConferenceProfiles[0].LineRate = 256 },
+		nil},
+	{"a low line rate without RealConnect: no cascade", "single-site.yaml",
+		func(d *Deployment) { d.RPP.RMX[0].ConferenceProfiles[0].LineRate = 128 },
+		nil},
+	{"DMA's Lync peer of type Other", "two-site.yaml",
+		func(d *Deployment) { d.RPP.DMA[1].LyncPeers[0].Type = dma.PeerOther },
+		[]string{"dma-peer-type"}},
+	{"DMA's Lync peer on 5060", "two-site.yaml",
+		func(d *Deployment) { d.RPP.DMA[1].LyncPeers[0].Port = 5060 },
+		[]string{"dma-peer-type"}},
+	{"DMA's Lync peer of type Microsoft on 5061", "two-site.yaml",
+		func(d *Deployment) {
+			d.RPP.DMA[1].LyncPeers[0].Type, d.RPP.DMA[1].LyncPeers[0].Port = dma.PeerMicrosoft, 5061
+		},
+		nil},
+	{"Lync conference ID rule after an external SIP peer rule", "two-site.yaml",
+		func(d *Deployment) {
+			d.RPP.DMA[0].DialRules = []dma.DialRule{{Name: "peers", Action: dma.ActionExternalSIPPeer}, {Name: "rc", Action: dma.ActionLyncConferenceID}}
+		},
+		[]string{"dma-dial-rule-order"}},
+	{"Lync conference ID rule first", "two-site.yaml",
+		func(d *Deployment) {
+			d.RPP.DMA[0].DialRules = []dma.DialRule{{Name: "rc", Action: dma.ActionLyncConferenceID}, {Name: "peers", Action: dma.ActionExternalSIPPeer}}
+		},
+		nil},
+	{"RealConnect template in SVC mode", "two-site.yaml",
+		func(d *Deployment) {
+			d.RPP.DMA[0].ConferenceTemplates = []dma.ConferenceTemplate{{Name: "rc", Mode: dma.ModeSVC, RealConnect: true}}
+		},
+		[]string{"dma-template-avc-only"}},
+	{"RealConnect template AVC only, another in mixed mode, one without a mode", "two-site.yaml",
+		func(d *Deployment) {
+			d.RPP.DMA[0].ConferenceTemplates = []dma.ConferenceTemplate{
+				{Name: "rc", Mode: dma.ModeAVC, RealConnect: true}, {Name: "rooms", Mode: dma.ModeMixed}, {Name: "rc2", RealConnect: true}}
+		},
+		nil},
+	{"RMX certificate without clientAuth", "single-site.yaml",
+		func(d *Deployment) { d.RPP.RMX[0].Certificate.EKU = []lync.EKU{lync.EKUServerAuth} },
+		[]string{"cert-eku"}},
+	{"certificates with both EKUs", "single-site.yaml",
+		func(d *Deployment) {
+			d.RPP.RMX[0].Certificate.EKU = []lync.EKU{lync.EKUClientAuth, lync.EKUServerAuth}
+			d.RPP.DMA[0].Certificate.EKU = []lync.EKU{lync.EKUServerAuth, lync.EKUClientAuth}
+		},
+		nil},
 }
 
 func TestRulesFire(t *testing.T) {

@@ -19,4 +19,14 @@ const (
 	srcRealConn   = "RPP guidance, introduction and “Static Routes”: RealConnect"
 	srcShell      = "Lync Server Management Shell reference (New-CsTrustedApplicationPool, New-CsTrustedApplication, New-CsTrustedApplicationEndpoint, New-CsStaticRoute)"
 	srcFile       = "rppkit deployment file"
+
+	// Sources of the rules from the field (issue 12): Polycom's and
+	// Microsoft's reference documentation.
+	srcRMXFlags     = "Polycom RealPresence Collaboration Server (RMX) 1500/2000/4000 Administrator's Guide, “System Configuration Flags” (SIP_FREE_VIDEO_RESOURCES, SEND_SRTP_MKI, MS_KEEP_ALIVE_ENABLE) and “Deployment into Microsoft Environments”"
+	srcCascadeRate  = "Polycom RealPresence Collaboration Server (RMX) Administrator's Guide, “Deployment into Microsoft Environments”, AV MCU cascade: the AV MCU sends no video below 256 kbps"
+	srcDMAPeer      = "Polycom RealPresence DMA Operations Guide, “External SIP Peer”: Type (for Lync Server select Microsoft) and Port (for a Lync 2013 SIP peer, 5061)"
+	srcDMADialRules = "Polycom RealPresence DMA Operations Guide, “Dial Rules”: order Resolve to Lync conference ID before any Resolve to external SIP peer rule"
+	srcDMATemplate  = "Polycom RealPresence DMA Operations Guide, “Dial Rules”, Resolve to Lync conference ID: the conference template must specify a Conference mode of AVC only, or the conference will not start"
+	srcEKU          = "Microsoft, “Certificate infrastructure requirements for Lync Server 2013” (MTLS between servers; server certificates need the Server EKU) and “Certificates Report” (MTLS relies on the enhanced key usage for computer-to-computer authentication); RFC 5280 §4.2.1.12"
+	srcRouteMatch   = "Lync Server Management Shell reference, New-CsStaticRoute and Set-CsStaticRoutingConfiguration (-MatchUri): each route applies to the URIs of its matching domain"
 )

@@ -198,7 +198,7 @@ func TestParseConfigErrors(t *testing.T) {
 // TestConfigSeverity: an override changes its rule's findings and no
 // other's; off stops the rule.
 func TestConfigSeverity(t *testing.T) {
-	d, err := Parse("s.yaml", edited(t, profileLine, weakEncryption))
+	d, err := Parse("s.yaml", singleSiteWith(t, profileLine, weakEncryption))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +248,7 @@ func TestLoadConfigSuppresses(t *testing.T) {
 	if diff := cmp.Diff(want, cfg.Suppressions); diff != "" {
 		t.Errorf("suppressions (-want +got):\n%s", diff)
 	}
-	d, err := Parse("s.yaml", edited(t, profileLine, weakEncryption))
+	d, err := Parse("s.yaml", singleSiteWith(t, profileLine, weakEncryption))
 	if err != nil {
 		t.Fatal(err)
 	}

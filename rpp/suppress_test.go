@@ -26,9 +26,9 @@ const (
 	rppLine        = "rpp:\n"
 )
 
-// edited returns single-site.yaml with each old text (which must occur
+// singleSiteWith returns single-site.yaml with each old text (which must occur
 // exactly once) replaced by the new one that follows it.
-func edited(t testing.TB, pairs ...string) []byte {
+func singleSiteWith(t testing.TB, pairs ...string) []byte {
 	t.Helper()
 	b, err := fs.ReadFile(examples.FS, "single-site.yaml")
 	if err != nil {
@@ -125,7 +125,7 @@ var suppressCases = []struct {
 func TestSuppressions(t *testing.T) {
 	for _, tc := range suppressCases {
 		t.Run(tc.name, func(t *testing.T) {
-			d, err := Parse("s.yaml", edited(t, tc.edits...))
+			d, err := Parse("s.yaml", singleSiteWith(t, tc.edits...))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -162,7 +162,7 @@ func TestSuppressions(t *testing.T) {
 // TestSuppressionFindingsPointAtTheSuppression: an unused or expired
 // suppression in the deployment is reported where its rule ID is written.
 func TestSuppressionFindingsPointAtTheSuppression(t *testing.T) {
-	data := edited(t, onRMX1("rmx-encryption: {reason: lab}")...)
+	data := singleSiteWith(t, onRMX1("rmx-encryption: {reason: lab}")...)
 	d, err := Parse("s.yaml", data)
 	if err != nil {
 		t.Fatal(err)
@@ -225,7 +225,7 @@ func TestSuppressionErrors(t *testing.T) {
 		{"a list", "- rmx-encryption", ErrWrongType, 2, "want a mapping of rule IDs"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			data := edited(t, onRMX1(tc.block)...)
+			data := singleSiteWith(t, onRMX1(tc.block)...)
 			ignoreLine := strings.Count(string(data[:strings.Index(string(data), "      ignore:")]), "\n") + 1
 			_, err := Parse("s.yaml", data)
 			var de *DecodeError
@@ -241,11 +241,11 @@ func TestSuppressionErrors(t *testing.T) {
 }
 
 func TestIgnoreNotAtTheTop(t *testing.T) {
-	_, err := Parse("s.yaml", edited(t, "lync:\n", "ignore: {rmx-encryption: {reason: lab}}\nlync:\n"))
+	_, err := Parse("s.yaml", singleSiteWith(t, "lync:\n", "ignore: {rmx-encryption: {reason: lab}}\nlync:\n"))
 	if !errors.Is(err, ErrUnknownField) {
 		t.Errorf("ignore at the top level: %v; want ErrUnknownField", err)
 	}
-	_, err = Parse("s.yaml", edited(t, rmx1Line, rmx1Line+"      ignore: {}\n      ignore: {}\n"))
+	_, err = Parse("s.yaml", singleSiteWith(t, rmx1Line, rmx1Line+"      ignore: {}\n      ignore: {}\n"))
 	if !errors.Is(err, ErrDuplicateKey) {
 		t.Errorf("ignore twice: %v; want ErrDuplicateKey", err)
 	}
@@ -253,7 +253,7 @@ func TestIgnoreNotAtTheTop(t *testing.T) {
 
 // TestSuppressionsSurviveSet: Set keeps the deployment's suppressions.
 func TestSuppressionsSurviveClone(t *testing.T) {
-	d, err := Parse("s.yaml", edited(t, onRMX1("rmx-encryption: {reason: lab}")...))
+	d, err := Parse("s.yaml", singleSiteWith(t, onRMX1("rmx-encryption: {reason: lab}")...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +280,7 @@ func TestNotIgnorableRules(t *testing.T) {
 // TestSuppressedFindingsAreNotFixed: ApplyFixes leaves a suppressed
 // finding's field as written, and fixes it once it is not suppressed.
 func TestSuppressedFindingsAreNotFixed(t *testing.T) {
-	src := edited(t, profileLine, weakEncryption)
+	src := singleSiteWith(t, profileLine, weakEncryption)
 	f := Finding{Rule: "rmx-encryption", Field: "rpp.rmx[0].conferenceProfiles[0].encryption",
 		Fixes:      []SuggestedFix{SetTo("encrypt", "rpp.rmx[0].conferenceProfiles[0].encryption", "whenAvailable")},
 		Suppressed: &Suppression{Rule: "rmx-encryption", Target: "rpp.rmx[0]", Reason: "lab", Source: InDeployment}}
@@ -298,7 +298,7 @@ func TestSuppressedFindingsAreNotFixed(t *testing.T) {
 // TestIgnoreMisspelt: a misspelt ignore key is an unknown field whose
 // message suggests ignore.
 func TestIgnoreMisspelt(t *testing.T) {
-	_, err := Parse("s.yaml", edited(t, rmx1Line, rmx1Line+"      ignroe: {rmx-encryption: {reason: lab}}\n"))
+	_, err := Parse("s.yaml", singleSiteWith(t, rmx1Line, rmx1Line+"      ignroe: {rmx-encryption: {reason: lab}}\n"))
 	if !errors.Is(err, ErrUnknownField) || !strings.Contains(err.Error(), "did you mean ignore?") {
 		t.Errorf("Parse = %v; want an unknown field suggesting ignore", err)
 	}
@@ -307,7 +307,7 @@ func TestIgnoreMisspelt(t *testing.T) {
 // TestSetRefusesSuppressions: Set cannot smuggle in a suppression that the
 // file does not show.
 func TestSetRefusesSuppressions(t *testing.T) {
-	d, err := Parse("s.yaml", edited(t))
+	d, err := Parse("s.yaml", singleSiteWith(t))
 	if err != nil {
 		t.Fatal(err)
 	}
