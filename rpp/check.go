@@ -174,6 +174,9 @@ func Check(ctx context.Context, d *Deployment, opts Options) Report {
 	if pairs == nil {
 		pairs = dma.ReleasePairs()
 	}
+	if opts.Config != nil {
+		pairs = append(slices.Clip(pairs), opts.Config.ReleasePairs...)
+	}
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()

@@ -280,6 +280,8 @@ type decoder struct {
 	// catalogue for them, built at the first one.
 	suppressions []Suppression
 	rules        *ruleIndex
+	// noIgnore refuses ignore: keys, outside a deployment file.
+	noIgnore bool
 }
 
 func newDecoder(ctx context.Context, file string, maxNodes int) *decoder {
@@ -715,9 +717,9 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value) {
 		mark := d.pushKey(name)
 		f, known := si.fields[name]
 		switch {
-		case !known && name == IgnoreKey && mark > 0 && ignoreKey != nil:
+		case !known && name == IgnoreKey && mark > 0 && !d.noIgnore && ignoreKey != nil:
 			d.fail(d.pos(k), fmt.Errorf("%w (first at line %d)", ErrDuplicateKey, ignoreKey.Line))
-		case !known && name == IgnoreKey && mark > 0:
+		case !known && name == IgnoreKey && mark > 0 && !d.noIgnore:
 			// Suppressions, which any mapping below the top may carry
 			// without its model type having a field for them: they
 			// cover the mapping's own path (see Suppression.Covers).

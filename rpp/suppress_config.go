@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/rppkit/rppkit/dma"
 	"github.com/rppkit/rppkit/internal/suggest"
+	"github.com/rppkit/rppkit/rmx"
 )
 
 // ConfigFileName is the configuration file rpp check looks for beside each
@@ -34,6 +37,8 @@ func ConfigBeside(path string) string {
 //	    dma-rmx-untested-pair:
 //	      reason: "tested in the lab with Polycom support, case 4711"
 //	      expires: 2027-03-31
+//	releasePairs:              # extends the DMA/RMX release table
+//	  - {dma: "6.2", rmx: "8.7.1", status: tested, source: "our lab, May 2026"}
 //
 // docs/rpp-config.schema.json is its JSON Schema.
 type Config struct {
@@ -46,6 +51,10 @@ type Config struct {
 	// Suppressions are the ignore: section, each with Source InConfig and
 	// an object name as Target.
 	Suppressions []Suppression
+	// ReleasePairs extend the table of DMA/RMX release pairs (the
+	// releasePairs: section): pairs a site tested itself, or found to fail.
+	// Check appends them to Options.ReleasePairs (or dma.ReleasePairs()).
+	ReleasePairs []dma.ReleasePair
 }
 
 // Override is a severity override of a Config: a severity, or Off.
@@ -66,7 +75,7 @@ func (o Override) String() string {
 
 // configKeys are the top-level keys of a configuration file; the JSON
 // Schema documents each (a test keeps them in step).
-func configKeys() []string { return []string{"severity", IgnoreKey} }
+func configKeys() []string { return []string{"severity", IgnoreKey, "releasePairs"} }
 
 // ConfigKeys returns the keys a configuration file may hold: the top
 // level's and, under "ignore.OBJECT.RULE-ID", a suppression's. For tools
@@ -197,6 +206,8 @@ func (d *decoder) configSections(top *yaml.Node, cfg *Config) {
 			cfg.Severity = d.severities(val)
 		case IgnoreKey:
 			cfg.Suppressions = d.configIgnore(val)
+		case "releasePairs":
+			cfg.ReleasePairs = d.releasePairs(val)
 		default:
 			hint := "known here: " + strings.Join(configKeys(), ", ")
 			if s := suggest.Closest(name, configKeys()); s != "" {
@@ -298,4 +309,55 @@ func (d *decoder) configIgnore(n *yaml.Node) []Suppression {
 		d.pop(mark)
 	}
 	return out
+}
+
+// releasePairs reads releasePairs: [{dma, rmx, status, source}] with the
+// deployment decoder's own walk (types, unknown keys, positions), then
+// requires every field: a pair without a source is a claim nobody can
+// check, and one without a status says nothing.
+func (d *decoder) releasePairs(n *yaml.Node) []dma.ReleasePair {
+	var pairs []dma.ReleasePair
+	before := len(d.errs)
+	d.noIgnore = true // suppressions belong in the ignore: section
+	d.value(n, reflect.ValueOf(&pairs).Elem())
+	d.noIgnore = false
+	if len(d.errs) > before {
+		return nil
+	}
+	for i, p := range pairs {
+		mark := d.pushIndex(i)
+		item := d.recorded()
+		missing := func(field string) {
+			m := d.pushKey(field)
+			d.fail(item, fmt.Errorf("%w: a release pair needs dma, rmx, status and source", ErrMissingField))
+			d.pop(m)
+		}
+		if p.DMA.IsZero() {
+			missing("dma")
+		}
+		if p.RMX == "" {
+			missing("rmx")
+		} else if _, err := rmx.ParseVersion(p.RMX); err != nil {
+			m := d.pushKey("rmx")
+			d.fail(d.recorded(), err)
+			d.pop(m)
+		}
+		if p.Status == "" {
+			missing("status")
+		}
+		if strings.TrimSpace(p.Source) == "" {
+			missing("source")
+		}
+		d.pop(mark)
+	}
+	return pairs
+}
+
+// recorded returns where the field at d.path was written, as record noted.
+func (d *decoder) recorded() Position {
+	lc, ok := d.at[pathHash(d.path)]
+	if !ok {
+		return Position{File: d.file}
+	}
+	return Position{File: d.file, Line: int(lc >> 32), Column: int(uint32(lc))}
 }

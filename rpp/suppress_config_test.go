@@ -5,13 +5,18 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/rppkit/rppkit/dma"
+	"github.com/rppkit/rppkit/rmx"
 )
 
 func configSchema(t *testing.T) (*jsonschema.Schema, map[string]any) {
@@ -88,7 +93,7 @@ func TestConfigSchema(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ParseConfig(example): %v", err)
 	}
-	if len(cfg.Severity) != 2 || len(cfg.Suppressions) != 2 {
+	if len(cfg.Severity) != 2 || len(cfg.Suppressions) != 2 || len(cfg.ReleasePairs) != 1 {
 		t.Errorf("example read as %+v", cfg)
 	}
 	for _, bad := range []string{
@@ -100,6 +105,11 @@ func TestConfigSchema(t *testing.T) {
 		"ignore: {rmx/rmx1: {rmx-encryption: {reason: x, expires: 2027-13-45}}}",
 		"ignore: {rmx/rmx1: {rmx-encryption: {reason: x, until: 2027-01-01}}}",
 		"ignore: {rmx/rmx1: [rmx-encryption]}",
+		"releasePairs: [{dma: \"6.2\", rmx: \"8.7.1\", status: tested}]",
+		"releasePairs: [{dma: \"6.2\", rmx: \"8.7.1\", status: works, source: lab}]",
+		"releasePairs: [{dma: \"6.2\", rmx: \"8.x\", status: tested, source: lab}]",
+		"releasePairs: [{dma: \"6.2\", rmx: \"8.7.1\", status: tested, source: lab, note: x}]",
+		"releasePairs: {dma: \"6.2\"}",
 	} {
 		if err := sch.Validate(yamlValue(t, bad)); err == nil {
 			t.Errorf("the schema accepts %q", bad)
@@ -132,6 +142,18 @@ func TestConfigSchemaInStep(t *testing.T) {
 	if diff := cmp.Diff(sup, keys(defs["suppression"].(map[string]any)["properties"])); diff != "" {
 		t.Errorf("suppression keys (-ParseConfig +schema):\n%s", diff)
 	}
+	// releasePairs items are read into dma.ReleasePair by its yaml tags.
+	var pairKeys []string
+	pt := reflect.TypeFor[dma.ReleasePair]()
+	for i := 0; i < pt.NumField(); i++ {
+		if name, _, _ := strings.Cut(pt.Field(i).Tag.Get("yaml"), ","); name != "" && name != "-" {
+			pairKeys = append(pairKeys, name)
+		}
+	}
+	slices.Sort(pairKeys)
+	if diff := cmp.Diff(pairKeys, keys(defs["releasePair"].(map[string]any)["properties"])); diff != "" {
+		t.Errorf("release pair keys (-dma.ReleasePair +schema):\n%s", diff)
+	}
 	props := doc["properties"].(map[string]any)
 	enum := props["severity"].(map[string]any)["additionalProperties"].(map[string]any)["enum"]
 	var want []any
@@ -144,15 +166,12 @@ func TestConfigSchemaInStep(t *testing.T) {
 	if diff := cmp.Diff(want, enum); diff != "" {
 		t.Errorf("severities (-want +schema):\n%s", diff)
 	}
-	for _, k := range append(keys(props), keys(defs["suppression"].(map[string]any)["properties"])...) {
-		var d map[string]any
-		if p, ok := props[k]; ok {
-			d = p.(map[string]any)
-		} else {
-			d = defs["suppression"].(map[string]any)["properties"].(map[string]any)[k].(map[string]any)
-		}
-		if s, _ := d["description"].(string); s == "" {
-			t.Errorf("schema key %s has no description", k)
+	for _, obj := range []map[string]any{props, defs["suppression"].(map[string]any)["properties"].(map[string]any),
+		defs["releasePair"].(map[string]any)["properties"].(map[string]any)} {
+		for k, d := range obj {
+			if s, _ := d.(map[string]any)["description"].(string); s == "" {
+				t.Errorf("schema key %s has no description", k)
+			}
 		}
 	}
 }
@@ -174,6 +193,10 @@ func TestParseConfigErrors(t *testing.T) {
 		{"not a mapping", "- severity", ErrWrongType, 1, "want a mapping"},
 		{"syntax", "severity: {", ErrSyntax, 1, ""},
 		{"two documents", "severity: {}\n---\nignore: {}", ErrSyntax, 2, "second YAML document"},
+		{"pair without source", "releasePairs:\n  - {dma: \"6.2\", rmx: \"8.7.1\", status: tested}", ErrMissingField, 2, "releasePairs[0].source: required field missing"},
+		{"pair with a bad status", "releasePairs:\n  - dma: \"6.2\"\n    status: works", dma.ErrUnknownPairStatus, 3, "works"},
+		{"pair with a bad RMX release", "releasePairs:\n  - dma: \"6.2\"\n    rmx: 8.x\n    status: fails\n    source: lab", rmx.ErrInvalidVersion, 3, "releasePairs[0].rmx"},
+		{"pair with an unknown key", "releasePairs:\n  - {dma: \"6.2\", rmx: \"8.7.1\", status: tested, source: lab, ignore: {}}", ErrUnknownField, 2, "ignore"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig(context.Background(), ".rpp.yaml", []byte(tc.text))
@@ -290,4 +313,28 @@ func FuzzParseConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestConfigReleasePairs: a pair in the configuration extends the table
+// the release rules read; without it the pair is unknown.
+func TestConfigReleasePairs(t *testing.T) {
+	d := load(t, "two-site.yaml")
+	d.RPP.DMA[0].Version = dma.MustParseVersion("6.2.1")
+	for _, tc := range []struct {
+		cfg  string
+		want []string
+	}{
+		{"", []string{"dma-rmx-pair-unknown"}},
+		{"releasePairs: [{dma: \"6.2\", rmx: \"8.7.1\", status: tested, source: \"our lab\"}]", nil},
+		{"releasePairs: [{dma: \"6.1\", rmx: \"8.7.1\", status: tested, source: \"our lab\"}]", []string{"dma-rmx-pair-unknown"}},
+	} {
+		cfg, err := ParseConfig(context.Background(), ".rpp.yaml", []byte(tc.cfg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := Check(context.Background(), d, Options{Config: cfg})
+		if diff := cmp.Diff(tc.want, fired(r), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%q: findings (-want +got):\n%s", tc.cfg, diff)
+		}
+	}
 }
