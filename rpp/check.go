@@ -80,9 +80,10 @@ type Options struct {
 	// RealConnect: tested together, or known to fail. nil means
 	// dma.ReleasePairs(); append to that to extend it.
 	ReleasePairs []dma.ReleasePair
-	// Config holds severity overrides and suppressions by object name,
-	// usually read from .rpp.yaml with LoadConfig; nil means none. A rule
-	// it turns off does not run, as if it were not in Rules.
+	// Config holds severity overrides, suppressions by object name and
+	// release pairs (appended to ReleasePairs), usually read from
+	// .rpp.yaml with LoadConfig; nil means none. A rule it turns off does
+	// not run, as if it were not in Rules.
 	Config *Config
 	// Now is the clock suppressions' expires dates are compared with; the
 	// zero Time means time.Now() when Check is called. Rules never read
@@ -204,9 +205,14 @@ func Check(ctx context.Context, d *Deployment, opts Options) Report {
 		pass.sup.ran[rule.ID] = true
 		rule.Run(pass)
 	}
-	if r.Err == nil && !opts.NoSuppress {
+	if !opts.NoSuppress {
 		pass.sup.apply(r.Findings)
+		// Whether a suppression is used is known only once every rule
+		// ran.
 		for _, rule := range late {
+			if r.Err != nil {
+				break
+			}
 			pass.Rule = rule
 			rule.Run(pass)
 		}

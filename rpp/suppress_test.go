@@ -319,3 +319,25 @@ func TestSetRefusesSuppressions(t *testing.T) {
 		t.Errorf("Set without one: %v", err)
 	}
 }
+
+// TestSuppressionsInAnIncompleteReport: when the context ends early, the
+// findings so far are still marked, but no suppression is judged unused.
+func TestSuppressionsInAnIncompleteReport(t *testing.T) {
+	d, err := Parse("s.yaml", singleSiteWith(t, append([]string{profileLine, weakEncryption},
+		onRMX1("rmx-encryption: {reason: lab}\nrmx-sfb-version: {reason: lab}")...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	rules := Catalogue()
+	stop := &Rule{ID: "stop-here", Severity: Info, Summary: "s", Doc: "Fix: x", Source: "test", Run: func(*Pass) { cancel() }}
+	i := slices.IndexFunc(rules, func(r *Rule) bool { return r.ID == "rmx-encryption" })
+	rules = slices.Insert(rules, i+1, stop)
+	r := Check(ctx, d, Options{Rules: rules})
+	if r.Err == nil {
+		t.Fatal("Check ran to the end")
+	}
+	if got := fired(r); !slices.Equal(got, []string{"rmx-encryption"}) || r.Findings[0].Suppressed == nil {
+		t.Errorf("findings %v (suppressed %v); want rmx-encryption, suppressed, and no suppression-unused", got, r.Findings[0].Suppressed)
+	}
+}
