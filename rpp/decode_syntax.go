@@ -482,6 +482,18 @@ func (s *synScan) blockScalar() {
 		lineStart--
 	}
 	parent, content := blockIndent(s.b, lineStart), -1
+	if m := indentIndicator(s.b, s.m.off); m > 0 {
+		// An explicit indentation indicator (|2, >1-) sets the content's
+		// indentation from the node the scalar belongs to. For a scalar
+		// that begins its line, that node is on an earlier line or is
+		// the document itself; assume the least indentation, so that no
+		// line yaml.v3 reads as content is taken for the next token.
+		base := parent
+		if firstOnLine(s.b, lineStart, s.m.off) {
+			base = -1
+		}
+		parent, content = base, max(base+m, 0)
+	}
 	s.skipLine()
 	for !s.eof() {
 		s.next() // the line break
@@ -500,6 +512,32 @@ func (s *synScan) blockScalar() {
 		}
 		s.skipLine()
 	}
+}
+
+// indentIndicator returns the indentation indicator (1-9) of the block
+// scalar header at i ('|' or '>', then the indicator and a chomping
+// indicator in either order), or 0 when there is none.
+func indentIndicator(b []byte, i int) int {
+	for j := i + 1; j < len(b) && j <= i+2; j++ {
+		switch c := b[j]; {
+		case c >= '1' && c <= '9':
+			return int(c - '0')
+		case c != '+' && c != '-':
+			return 0
+		}
+	}
+	return 0
+}
+
+// firstOnLine reports whether only spaces come before i on the line that
+// begins at start.
+func firstOnLine(b []byte, start, i int) bool {
+	for j := start; j < i; j++ {
+		if b[j] != ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // blockIndent is the indentation of the node that a line beginning at
