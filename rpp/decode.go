@@ -383,32 +383,14 @@ func (d *decoder) parseYAML(text []byte) *yaml.Node {
 		d.failField(whole, "", fmt.Errorf("%w: the file is empty; want a mapping with the keys lync and rpp", ErrEmpty))
 		return nil
 	}
-	dec := yaml.NewDecoder(&ctxReader{ctx: d.ctx, text: text})
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		switch {
-		case d.ctx.Err() != nil:
-			d.ctxErr = d.ctx.Err()
-		case errors.Is(err, io.EOF):
-			d.failField(whole, "", fmt.Errorf("%w: the file holds only comments; want a mapping with the keys lync and rpp", ErrEmpty))
-		default:
-			d.errs = append(d.errs, syntaxError(d.file, text, err))
-		}
+	doc, onlyComments := d.document(text, "deployment")
+	if onlyComments {
+		d.failField(whole, "", fmt.Errorf("%w: the file holds only comments; want a mapping with the keys lync and rpp", ErrEmpty))
+	}
+	if doc == nil {
 		return nil
 	}
-	var next yaml.Node
-	if err := dec.Decode(&next); err == nil {
-		d.failField(Position{File: d.file, Line: next.Line}, "",
-			fmt.Errorf("%w: a second YAML document ('---'); put one deployment in a file", ErrSyntax))
-		return nil
-	} else if d.ctx.Err() != nil {
-		d.ctxErr = d.ctx.Err()
-		return nil
-	} else if !errors.Is(err, io.EOF) {
-		d.errs = append(d.errs, syntaxError(d.file, text, err))
-		return nil
-	}
-	top := &doc
+	top := doc
 	if top.Kind == yaml.DocumentNode {
 		top = top.Content[0]
 	}
@@ -421,6 +403,41 @@ func (d *decoder) parseYAML(text []byte) *yaml.Node {
 		return nil
 	}
 	return top
+}
+
+// document reads the one YAML document of text, of a file that holds one
+// what (a deployment, a configuration). It returns nil when there is none
+// to read: onlyComments when the text holds nothing else (the caller says
+// what that means), else with the syntax error, the second document or the
+// context's end recorded.
+func (d *decoder) document(text []byte, what string) (doc *yaml.Node, onlyComments bool) {
+	dec := yaml.NewDecoder(&ctxReader{ctx: d.ctx, text: text})
+	var n yaml.Node
+	if err := dec.Decode(&n); err != nil {
+		switch {
+		case d.ctx.Err() != nil:
+			d.ctxErr = d.ctx.Err()
+		case errors.Is(err, io.EOF):
+			return nil, true
+		default:
+			d.errs = append(d.errs, syntaxError(d.file, text, err))
+		}
+		return nil, false
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		d.failField(Position{File: d.file, Line: next.Line}, "",
+			fmt.Errorf("%w: a second YAML document ('---'); put one %s in a file", ErrSyntax, what))
+		return nil, false
+	case d.ctx.Err() != nil:
+		d.ctxErr = d.ctx.Err()
+		return nil, false
+	case !errors.Is(err, io.EOF):
+		d.errs = append(d.errs, syntaxError(d.file, text, err))
+		return nil, false
+	}
+	return &n, false
 }
 
 // affordable reports whether text can hold no more than maxNodes values,

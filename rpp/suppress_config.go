@@ -2,9 +2,7 @@ package rpp
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -145,28 +143,11 @@ func (d *decoder) config(data []byte) *Config {
 	if !d.affordable(text) {
 		return nil
 	}
-	dec := yaml.NewDecoder(&ctxReader{ctx: d.ctx, text: text})
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		switch {
-		case d.ctx.Err() != nil:
-			d.ctxErr = d.ctx.Err()
-		case errors.Is(err, io.EOF):
-			return cfg // nothing but comments: nothing configured
-		default:
-			d.errs = append(d.errs, syntaxError(d.file, text, err))
-		}
-		return nil
+	doc, onlyComments := d.document(text, "configuration")
+	if onlyComments {
+		return cfg // nothing configured
 	}
-	var next yaml.Node
-	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
-		if err == nil {
-			d.failField(Position{File: d.file, Line: next.Line}, "", fmt.Errorf("%w: a second YAML document ('---'); put one configuration in a file", ErrSyntax))
-		} else if d.ctx.Err() != nil {
-			d.ctxErr = d.ctx.Err()
-		} else {
-			d.errs = append(d.errs, syntaxError(d.file, text, err))
-		}
+	if doc == nil {
 		return nil
 	}
 	top := doc.Content[0]
