@@ -804,26 +804,47 @@ func (d *decoder) stringMap(n *yaml.Node, v reflect.Value) {
 		return
 	}
 	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+	d.entries(n, func(_, val *yaml.Node, name string) bool {
+		elem := reflect.New(v.Type().Elem()).Elem()
+		d.value(val, elem)
+		m.SetMapIndex(reflect.ValueOf(name).Convert(v.Type().Key()), elem)
+		return true
+	})
+	v.Set(m)
+}
+
+// entries walks the pairs of mapping n: it reads each key (d.key), puts
+// it on the field path, reports a key seen before (ErrDuplicateKey,
+// naming the first one's line) and skips it, records the key's position,
+// and calls each with the key, its value and its text; each returns false
+// to stop the walk. entries reports whether every key was read, none was
+// a duplicate, and the walk ran to the end.
+func (d *decoder) entries(n *yaml.Node, each func(k, val *yaml.Node, name string) bool) bool {
+	clean := true
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		name, ok := d.key(k)
 		if !ok {
+			clean = false
 			continue
 		}
 		mark := d.pushKey(name)
 		if line, dup := seen[name]; dup {
 			d.fail(d.pos(k), fmt.Errorf("%w (first at line %d)", ErrDuplicateKey, line))
-		} else {
-			seen[name] = k.Line
-			d.record(k)
-			elem := reflect.New(v.Type().Elem()).Elem()
-			d.value(val, elem)
-			m.SetMapIndex(reflect.ValueOf(name).Convert(v.Type().Key()), elem)
+			clean = false
+			d.pop(mark)
+			continue
 		}
+		seen[name] = k.Line
+		d.record(k)
+		goOn := each(k, val, name)
 		d.pop(mark)
+		if !goOn {
+			return false
+		}
 	}
-	v.Set(m)
+	return clean
 }
 
 // key reads a mapping key, refusing what a deployment file never needs.

@@ -160,28 +160,13 @@ func (d *decoder) ignoreBlock(n *yaml.Node, target string, source SuppressionSou
 		d.rules = newRuleIndex()
 	}
 	var out []Suppression
-	seen := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := n.Content[i], n.Content[i+1]
-		id, ok := d.key(k)
-		if !ok {
-			continue
-		}
-		mark := d.pushKey(id)
-		if line, dup := seen[id]; dup {
-			d.fail(d.pos(k), fmt.Errorf("%w (first at line %d)", ErrDuplicateKey, line))
-			d.pop(mark)
-			continue
-		}
-		seen[id] = k.Line
-		d.record(k)
-		s, ok := d.suppression(k, val, id)
-		if ok {
+	d.entries(n, func(k, val *yaml.Node, id string) bool {
+		if s, ok := d.suppression(k, val, id); ok {
 			s.Target, s.Source = target, source
 			out = append(out, s)
 		}
-		d.pop(mark)
-	}
+		return true
+	})
 	return out
 }
 
@@ -209,26 +194,12 @@ func (d *decoder) suppression(k, val *yaml.Node, id string) (Suppression, bool) 
 		return s, false
 	}
 	var reasonKey *yaml.Node
-	seen := map[string]int{}
-	for i := 0; i+1 < len(val.Content); i += 2 {
-		fk, fv := val.Content[i], resolve(val.Content[i+1])
-		name, kok := d.key(fk)
-		if !kok {
-			ok = false
-			continue
-		}
-		mark := d.pushKey(name)
-		if line, dup := seen[name]; dup {
-			d.fail(d.pos(fk), fmt.Errorf("%w (first at line %d)", ErrDuplicateKey, line))
-			ok = false
-			d.pop(mark)
-			continue
-		}
-		seen[name] = fk.Line
-		d.record(fk)
+	spent := false
+	walked := d.entries(val, func(fk, fv *yaml.Node, name string) bool {
+		fv = resolve(fv)
 		if !d.spend(fv, 1) {
-			d.pop(mark)
-			return s, false
+			spent = true
+			return false
 		}
 		switch name {
 		case "reason":
@@ -257,8 +228,12 @@ func (d *decoder) suppression(k, val *yaml.Node, id string) (Suppression, bool) 
 			d.fail(d.pos(fk), fmt.Errorf("%w %s (%s)", ErrUnknownField, quoteBounded(name), hint))
 			ok = false
 		}
-		d.pop(mark)
+		return true
+	})
+	if spent {
+		return s, false
 	}
+	ok = ok && walked
 	if s.Reason == "" {
 		// The rule ID is in the path, so the message names the rule.
 		where, field := pos, "reason"

@@ -168,20 +168,8 @@ func (d *decoder) config(data []byte) *Config {
 
 // configSections reads the top-level mapping of a configuration file.
 func (d *decoder) configSections(top *yaml.Node, cfg *Config) {
-	seen := map[string]int{}
-	for i := 0; i+1 < len(top.Content); i += 2 {
-		k, val := top.Content[i], resolve(top.Content[i+1])
-		name, ok := d.key(k)
-		if !ok {
-			continue
-		}
-		mark := d.pushKey(name)
-		if line, dup := seen[name]; dup {
-			d.fail(d.pos(k), fmt.Errorf("%w (first at line %d)", ErrDuplicateKey, line))
-			d.pop(mark)
-			continue
-		}
-		seen[name] = k.Line
+	d.entries(top, func(k, val *yaml.Node, name string) bool {
+		val = resolve(val)
 		switch name {
 		case "severity":
 			cfg.Severity = d.severities(val)
@@ -196,8 +184,8 @@ func (d *decoder) configSections(top *yaml.Node, cfg *Config) {
 			}
 			d.fail(d.pos(k), fmt.Errorf("%w %s (%s)", ErrUnknownField, quoteBounded(name), hint))
 		}
-		d.pop(mark)
-	}
+		return true
+	})
 }
 
 // severities reads severity: {RULE-ID: error|warning|info|off}.
@@ -213,35 +201,21 @@ func (d *decoder) severities(n *yaml.Node) map[string]Override {
 		d.rules = newRuleIndex()
 	}
 	out := map[string]Override{}
-	seen := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := n.Content[i], resolve(n.Content[i+1])
-		id, ok := d.key(k)
-		if !ok {
-			continue
+	d.entries(n, func(k, val *yaml.Node, id string) bool {
+		val = resolve(val)
+		if _, err := d.rules.lookup(id); err != nil {
+			d.fail(d.pos(k), err)
 		}
-		mark := d.pushKey(id)
-		switch line, dup := seen[id]; {
-		case dup:
-			d.fail(d.pos(k), fmt.Errorf("%w (first at line %d)", ErrDuplicateKey, line))
-		default:
-			seen[id] = k.Line
-			if _, err := d.rules.lookup(id); err != nil {
-				d.fail(d.pos(k), err)
-			}
-			if !d.spend(val, 1) {
-				d.pop(mark)
-				return out
-			}
-			o, err := parseOverride(val)
-			if err != nil {
-				d.fail(d.pos(val), err)
-			} else {
-				out[id] = o
-			}
+		if !d.spend(val, 1) {
+			return false
 		}
-		d.pop(mark)
-	}
+		if o, err := parseOverride(val); err != nil {
+			d.fail(d.pos(val), err)
+		} else {
+			out[id] = o
+		}
+		return true
+	})
 	return out
 }
 
@@ -270,25 +244,14 @@ func (d *decoder) configIgnore(n *yaml.Node) []Suppression {
 		return nil
 	}
 	var out []Suppression
-	seen := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := n.Content[i], n.Content[i+1]
-		object, ok := d.key(k)
-		if !ok {
-			continue
-		}
-		mark := d.pushKey(object)
-		switch line, dup := seen[object]; {
-		case dup:
-			d.fail(d.pos(k), fmt.Errorf("%w (first at line %d)", ErrDuplicateKey, line))
-		case strings.TrimSpace(object) == "":
+	d.entries(n, func(k, val *yaml.Node, object string) bool {
+		if strings.TrimSpace(object) == "" {
 			d.fail(d.pos(k), fmt.Errorf("%w: an empty object name; write it as findings name it (rmx/NAME, dma/NAME, lync/KIND/NAME)", ErrMissingField))
-		default:
-			seen[object] = k.Line
+		} else {
 			out = append(out, d.ignoreBlock(val, object, InConfig)...)
 		}
-		d.pop(mark)
-	}
+		return true
+	})
 	return out
 }
 
