@@ -892,6 +892,7 @@ func (d *decoder) checkValues(dep *Deployment) {
 			d.failField(dep.Position(v.path), v.path, err)
 		}
 	}
+	d.checkDNS(dep)
 	if len(dep.RPP.RMX) == 0 && len(dep.RPP.DMA) == 0 {
 		d.failField(dep.Position("rpp"), "rpp", fmt.Errorf("%w: lists no rmx and no dma; nothing to check", ErrMissingField))
 	}

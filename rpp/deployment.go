@@ -18,6 +18,10 @@ import (
 type Deployment struct {
 	Lync lync.Topology `yaml:"lync" json:"lync" rpp:"required"`
 	RPP  RPP           `yaml:"rpp" json:"rpp" rpp:"required"`
+	// DNS is what the internal DNS holds, for rule dns-record-missing and
+	// the lab's name resolution; optional, and nil when the file has no
+	// dns: section (then no name is judged).
+	DNS *DNS `yaml:"dns,omitempty" json:"dns,omitempty"`
 
 	// src remembers where each field came from; nil for a Deployment built
 	// in code.

@@ -40,6 +40,7 @@ var exampleFindings = map[string][]string{
 		"rc-dma-missing rpp",
 	},
 	"story-rmx-not-in-topology.yaml": {"rpp-component-not-in-topology rmx/rmx"},
+	"story-edge-not-in-dns.yaml":     {"dns-record-missing rmx/rmx"},
 }
 
 func TestExamples(t *testing.T) {

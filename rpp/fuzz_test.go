@@ -41,6 +41,19 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(strings.Replace(string(single), "    - name: rmx1\n", "    - name: rmx1\n"+block, 1)))
 	}
 	f.Add([]byte("ignore: {cert-shared: {reason: x}}\n" + string(single)))
+	// DNS sections: accepted (CNAMEs, a loop, a name outside the zones)
+	// and refused (values of the wrong type, records outside the zones,
+	// zones twice, a CNAME beside an A).
+	for _, section := range []string{
+		"dns:\n  zones: [fabrikam.com]\n  records:\n    - {name: rmx1.fabrikam.com, type: a, value: 192.0.2.1}\n    - {name: dma.fabrikam.com, type: CNAME, value: rmx1.fabrikam.com}\n",
+		"dns:\n  zones: [fabrikam.com]\n  records:\n    - {name: lyncedge.fabrikam.com, type: cname, value: x.fabrikam.com}\n    - {name: x.fabrikam.com, type: CNAME, value: lyncedge.fabrikam.com}\n",
+		"dns:\n  zones: [fabrikam.com, fabrikam.com.]\n  records: [{name: a.contoso.com, type: AAAA, value: 192.0.2.1}]\n",
+		"dns:\n  zones: [fabrikam.com]\n  records:\n    - {name: a.fabrikam.com, type: A, value: 192.0.2.1}\n    - {name: a.fabrikam.com, type: CNAME, value: \"[::1]\"}\n",
+		"dns: {zones: [], records: [{name: a, type: MX, value: b}]}\n",
+	} {
+		f.Add(append(single[:len(single):len(single)], section...))
+	}
+
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	f.Fuzz(func(t *testing.T, data []byte) {

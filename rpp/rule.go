@@ -120,7 +120,7 @@ func LookupRule(id string) (*Rule, error) {
 // change them (to adjust a severity, say) without affecting anyone else.
 func Catalogue() []*Rule {
 	var rules []*Rule
-	for _, group := range [][]*Rule{lyncRules(), lyncFieldRules(), rmxRules(), rmxFlagRules(), dmaRules(), dmaFieldRules(), certRules(), certFieldRules(), deploymentRules(), suppressionRules()} {
+	for _, group := range [][]*Rule{lyncRules(), lyncFieldRules(), rmxRules(), rmxFlagRules(), dmaRules(), dmaFieldRules(), certRules(), certFieldRules(), dnsRules(), deploymentRules(), suppressionRules()} {
 		rules = append(rules, group...)
 	}
 	markNotIgnorable(rules)

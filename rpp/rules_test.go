@@ -2,6 +2,7 @@ package rpp
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -112,6 +113,18 @@ func load(t testing.TB, name string) *Deployment {
 }
 
 // fired lists the rule IDs of a report's findings, sorted, with repeats.
+// fabrikamDNS is the zone fabrikam.com with an A record for each name of
+// single-site.yaml but those left out.
+func fabrikamDNS(leftOut ...lync.FQDN) *DNS {
+	d := &DNS{Zones: []lync.FQDN{"fabrikam.com"}}
+	for i, name := range []lync.FQDN{"lyncpool.fabrikam.com", "lyncedge.fabrikam.com", "rpp.fabrikam.com", "rmx1.fabrikam.com", "rmx2.fabrikam.com", "dma.fabrikam.com"} {
+		if !slices.Contains(leftOut, name) {
+			d.Records = append(d.Records, DNSRecord{Name: name, Type: DNSA, Value: fmt.Sprintf("192.0.2.%d", i+1)})
+		}
+	}
+	return d
+}
+
 func fired(r Report) []string {
 	ids := make([]string, len(r.Findings))
 	for i, f := range r.Findings {
@@ -563,6 +576,18 @@ var ruleCases = []struct {
 			d.RPP.DMA[0].ConferenceTemplates = []dma.ConferenceTemplate{
 				{Name: "rc", Mode: dma.ModeAVC, RealConnect: true}, {Name: "rooms", Mode: dma.ModeMixed}, {Name: "rc2", RealConnect: true}}
 		},
+		nil},
+	{"the internal zone lacks the Edge's name", "single-site.yaml",
+		func(d *Deployment) { d.DNS = fabrikamDNS("lyncedge.fabrikam.com") },
+		[]string{"dns-record-missing", "dns-record-missing"}}, // the Edge of rmx1 and of rmx2
+	{"the internal zone lacks the DMA's name", "single-site.yaml",
+		func(d *Deployment) { d.DNS = fabrikamDNS("dma.fabrikam.com") },
+		[]string{"dns-record-missing"}},
+	{"the internal zone holds every name", "single-site.yaml",
+		func(d *Deployment) { d.DNS = fabrikamDNS() },
+		nil},
+	{"the listed zone is another domain", "single-site.yaml",
+		func(d *Deployment) { d.DNS = &DNS{Zones: []lync.FQDN{"corp.fabrikam.com"}} },
 		nil},
 	{"RMX certificate without clientAuth", "single-site.yaml",
 		func(d *Deployment) { d.RPP.RMX[0].Certificate.EKU = []lync.EKU{lync.EKUServerAuth} },
