@@ -54,6 +54,11 @@ var (
 	ErrHandshake = errors.New("the TLS handshake with the SIP server failed")
 )
 
+// ErrEdgeUnresolved: the Edge pool's FQDN in the MRAS URI does not resolve
+// through the stand-in's resolver (WithResolver): a failure of the service
+// phase, with symptom rmx.SymptomEdgeResolve, before any SERVICE is sent.
+var ErrEdgeUnresolved = errors.New("the Edge pool's FQDN in the MRAS URI does not resolve")
+
 // Error is a failure to bring ICE up: at which phase, with which symptom,
 // and what the other side said. errors.Is(err, rmx.SymptomCredentialDenied)
 // and the like test the symptom; errors.Is and errors.As reach the

@@ -52,8 +52,13 @@ func WithCertificate(c tls.Certificate) Option { return func(o *options) { o.cer
 // WithRootCAs is the CA pool the RMX trusts for its SIP server.
 func WithRootCAs(p *x509.CertPool) Option { return func(o *options) { o.roots = p } }
 
-// WithResolver maps host names (the SIP server's) to addresses, as DNS
-// would; lynctest.Server.Resolve is one.
+// WithResolver maps host names to addresses, as DNS would:
+// lynctest.Server.Resolve is one. The stand-in resolves its SIP server's
+// name to connect, and the Edge pool's FQDN in the MRAS URI before asking
+// MRAS for credentials; a name f cannot resolve fails the first with
+// ErrUnresolved (symptom rmx.SymptomTLS) and the second with
+// ErrEdgeUnresolved (rmx.SymptomEdgeResolve). Without it every name
+// resolves, to NAME:5061.
 func WithResolver(f func(host string) (addr string, ok bool)) Option {
 	return func(o *options) { o.resolve = f }
 }
@@ -444,6 +449,18 @@ func (r *RMX) service(ctx context.Context, st *Status) error {
 	if err != nil {
 		return fail(PhaseService, rmx.SymptomEdgeResolve, "MRAS URI "+st.MRASURI, err)
 	}
+	// The MRAS URI is a server GRUU whose user part is the Edge pool's FQDN
+	// (sip:EDGE-FQDN@DOMAIN;gruu;opaque=srvr:MRAS:…). The RMX resolves that
+	// name before it sends the SERVICE: its ICE alarm "A/V Edge server URI
+	// cannot be resolved" (Service phase) is raised when it "failed to
+	// resolve the remote address of the Edge server URI" (RMX
+	// Administrator's Guide, ICE Active Alarms). The request itself still
+	// goes through the SIP server, as Lync routes it.
+	if edge, err := r.edgeOf(st.MRASURI); err != nil {
+		return fail(PhaseService, rmx.SymptomEdgeResolve, "MRAS URI "+st.MRASURI, err)
+	} else if _, ok := r.resolve(string(edge)); !ok {
+		return fail(PhaseService, rmx.SymptomEdgeResolve, "MRAS URI "+st.MRASURI, fmt.Errorf("%w: %s", ErrEdgeUnresolved, edge))
+	}
 	// The new method presents the pool's Service GRUU, from the flag, as
 	// Contact; without the flag the RMX has only its own address.
 	contact := r.contact(id)
@@ -498,6 +515,16 @@ func (r *RMX) service(ctx context.Context, st *Status) error {
 		}
 	}
 	return fail(PhaseService, rmx.SymptomNoCredentials, detail, nil)
+}
+
+// edgeOf returns the Edge pool's FQDN that an MRAS URI names: the user
+// part of the server GRUU.
+func (r *RMX) edgeOf(mrasURI string) (lync.FQDN, error) {
+	g, err := lync.ParseGRUU(mrasURI)
+	if err != nil {
+		return "", err
+	}
+	return lync.ParseFQDN(string(g.Pool()))
 }
 
 // gather gathers relay candidates through the granted credentials.

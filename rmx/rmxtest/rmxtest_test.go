@@ -3,16 +3,20 @@ package rmxtest_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/rppkit/rppkit/examples"
+	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/lync/lynctest"
+	"github.com/rppkit/rppkit/rmx"
 	"github.com/rppkit/rppkit/rmx/rmxtest"
 	"github.com/rppkit/rppkit/rpp"
 )
@@ -123,4 +127,52 @@ func TestMediaThroughTheRelay(t *testing.T) {
 	}
 	a.Close()
 	b.Close()
+}
+
+// TestEdgeNameUnresolved: an RMX whose resolver has no address for the
+// Edge pool's FQDN in the MRAS URI fails the service phase with "edge
+// server resolve failed on the service request" and sends no SERVICE; the
+// same RMX with the other site's Edge unresolvable reaches ICE ready.
+func TestEdgeNameUnresolved(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	for _, tc := range []struct {
+		missing string
+		fails   bool
+	}{{"EDGE-EAST.contoso.com", true}, {"edge-west.contoso.com", false}} {
+		t.Run(tc.missing, func(t *testing.T) {
+			s, d := lab(t, "two-site.yaml")
+			defer s.Close()
+			resolve := func(host string) (string, bool) {
+				if lync.FQDN(host).Equal(lync.FQDN(tc.missing)) {
+					return "", false
+				}
+				return s.Resolve(host)
+			}
+			r, err := rmxtest.ForLab(s, d.RPP.RMX[0], rmxtest.WithLogger(quiet), rmxtest.WithSubscribeRetries(1, 0), rmxtest.WithResolver(resolve))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			st, err := r.Start(context.Background())
+			services := 0
+			for _, m := range s.Messages() {
+				if strings.HasPrefix(m.StartLine, "SERVICE ") {
+					services++
+				}
+			}
+			if !tc.fails {
+				if err != nil || st.State != rmxtest.StateReady || services != 1 {
+					t.Errorf("%+v, %v, %d SERVICE requests; want ICE ready after one\n%s", st, err, services, s.Ladder())
+				}
+				return
+			}
+			var e *rmxtest.Error
+			if !errors.As(err, &e) || e.Phase != rmxtest.PhaseService || !errors.Is(err, rmx.SymptomEdgeResolve) || !errors.Is(err, rmxtest.ErrEdgeUnresolved) {
+				t.Fatalf("Start = %v; want a service-phase failure with %q wrapping ErrEdgeUnresolved", err, rmx.SymptomEdgeResolve.Text)
+			}
+			if st.MRASURI == "" || services != 0 || !strings.Contains(err.Error(), "edge-east.contoso.com") {
+				t.Errorf("MRAS URI %q, %d SERVICE requests, error %v; want the URI learnt, no SERVICE, the Edge named\n%s", st.MRASURI, services, err, s.Ladder())
+			}
+		})
+	}
 }
