@@ -3,6 +3,7 @@ package lab_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
@@ -40,6 +41,7 @@ func agreementCases(t *testing.T) []agreementCase {
 		"story-legacy-ice-after-upgrade.yaml": {"rmx": rmx.SymptomMethodUnsupported},
 		"story-gruu-wrong-prefix.yaml":        {"rmx": rmx.SymptomCredentialDenied},
 		"story-rmx-not-in-topology.yaml":      {"rmx": rmx.SymptomTLS},
+		"story-edge-not-in-dns.yaml":          {"rmx": rmx.SymptomEdgeResolve},
 	}
 	for _, n := range names {
 		cases = append(cases, agreementCase{name: n, example: n, want: exampleWant[n]})
@@ -86,9 +88,30 @@ func agreementCases(t *testing.T) []agreementCase {
 		}, nil, map[string]*rmx.Symptom{"rmx1": rmx.SymptomICENotConfigured}},
 		agreementCase{"ICE environment Standard", "single-site.yaml", func(d *rpp.Deployment) { d.RPP.RMX[0].SIP.ICEEnvironment = rmx.ICEStandard }, nil,
 			map[string]*rmx.Symptom{"rmx1": rmx.SymptomICEEnvironment}},
+		agreementCase{"the internal DNS holds every name", "two-site.yaml", func(d *rpp.Deployment) { d.DNS = contosoDNS() }, nil,
+			map[string]*rmx.Symptom{"rmx-east": nil, "rmx-west": nil}},
+		agreementCase{"the East Edge's name not in the DNS", "two-site.yaml", func(d *rpp.Deployment) { d.DNS = contosoDNS("edge-east.contoso.com") }, nil,
+			map[string]*rmx.Symptom{"rmx-east": rmx.SymptomEdgeResolve}},
+		agreementCase{"the East Front End's name not in the DNS", "two-site.yaml", func(d *rpp.Deployment) { d.DNS = contosoDNS("fe-east.contoso.com") }, nil,
+			map[string]*rmx.Symptom{"rmx-east": rmx.SymptomTLS}},
 		agreementCase{"Service GRUU never published", "two-site.yaml", func(d *rpp.Deployment) { d.Lync.TrustedApplications[0].ServiceGRUU = "" }, nil,
 			map[string]*rmx.Symptom{"rmx-east": rmx.SymptomCredentialDenied}},
 	)
+}
+
+// contosoDNS is the internal zone of two-site.yaml, contoso.com, with an A
+// record for each name of the integration but those left out.
+func contosoDNS(leftOut ...lync.FQDN) *rpp.DNS {
+	d := &rpp.DNS{Zones: []lync.FQDN{"contoso.com"}}
+	for i, name := range []lync.FQDN{
+		"fe-east.contoso.com", "fe-west.contoso.com", "edge-east.contoso.com", "edge-west.contoso.com",
+		"rmx-east.contoso.com", "rmx-west.contoso.com", "dma-east.contoso.com", "dma-west.contoso.com",
+	} {
+		if !slices.Contains(leftOut, name) {
+			d.Records = append(d.Records, rpp.DNSRecord{Name: name, Type: rpp.DNSA, Value: fmt.Sprintf("10.0.0.%d", i+1)})
+		}
+	}
+	return d
 }
 
 // TestStaticAndWireAgree brings every case up in the lab and checks each
@@ -226,6 +249,12 @@ func callCases() []callCase {
 		}, map[string]wantFailure{
 			"traditional vmr.fabrikam.com": {"host", "rmx-encryption"},
 		}},
+		{"the DNS has no address for an RMX's own name", "two-site.yaml", func(d *rpp.Deployment) { d.DNS = contosoDNS("rmx-east.contoso.com") },
+			map[string]wantFailure{"rmx rmx-east": {"Lync call-back", "dns-record-missing"}, "rmx rmx-west": {}}},
+		{"the DNS has no address for a DMA's own name", "two-site.yaml", func(d *rpp.Deployment) { d.DNS = contosoDNS("dma-west.contoso.com") },
+			map[string]wantFailure{"dma dma-west": {"Lync call-back", "dns-record-missing"}, "dma dma-east": {}, "realconnect dma-east": {}}},
+		{"the DNS has no address for the DMA's Lync peer", "two-site.yaml", func(d *rpp.Deployment) { d.DNS = contosoDNS("fe-east.contoso.com") },
+			map[string]wantFailure{"realconnect dma-east": {"resolve", "dns-record-missing"}, "realconnect dma-west": {}}},
 		{"traditional: static route to a host the DMA's certificate does not name", "single-site.yaml", func(d *rpp.Deployment) {
 			d.Lync.StaticRoutes[0].Destination = "rpp.fabrikam.com"
 			d.RPP.DMA[0].Certificate = &lync.Certificate{Subject: "dma.fabrikam.com", SAN: []string{"dma.fabrikam.com"}}
@@ -257,8 +286,8 @@ func TestCallsAgreeWithCheck(t *testing.T) {
 			got := map[string]*lab.Failure{}
 			seen := map[string]bool{}
 			for _, s := range res.Systems {
-				if s.Kind == lab.KindDMA {
-					got["dma "+s.Name], seen["dma "+s.Name] = s.Failure, true
+				if s.Kind == lab.KindDMA || s.Kind == lab.KindRMX {
+					got[s.Kind+" "+s.Name], seen[s.Kind+" "+s.Name] = s.Failure, true
 				}
 			}
 			for _, c := range res.Calls {

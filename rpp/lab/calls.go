@@ -62,6 +62,9 @@ type dmaRun struct {
 func (l *runner) startDMA(ctx context.Context, sys dma.System, ready []readyRMX) (*dmaRun, System, error) {
 	run := &dmaRun{l: l, sys: sys, link: map[string]*rmxtest.Cascade{}}
 	opts := []dmatest.Option{dmatest.WithLogger(l.log), dmatest.WithTimeout(l.opts.Timeout)}
+	if l.d.DNS != nil {
+		opts = append(opts, dmatest.WithResolver(l.resolve))
+	}
 	for _, rr := range ready {
 		if !sys.Manages(rr.sys.Name, rr.sys.Site) {
 			continue

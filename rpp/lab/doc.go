@@ -18,6 +18,14 @@
 // are issued from the deployment's certificate fields, so a shared or
 // wildcard certificate in the file is really shared or wildcard on the wire.
 //
+// Name resolution is the lab's own (each Front End and Edge at its loopback
+// address), narrowed by the deployment's dns: section when it has one: a
+// name inside a listed zone with no address there does not resolve for the
+// RMXs (their SIP server, the Edge pool named in the MRAS URI) and the DMAs
+// (their Lync peers), and Lync cannot reach an RMX or DMA whose own name
+// has none — what rule dns-record-missing reports. Names the section does
+// not judge resolve as without it.
+//
 // What the lab does, in order:
 //
 //   - Every RMX brings ICE up (TLS, REGISTER, provisioning, MRAS, relay

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/lync/lynctest"
 	"github.com/rppkit/rppkit/rmx"
 	"github.com/rppkit/rppkit/rmx/rmxtest"
@@ -223,11 +224,34 @@ func (l *runner) run(ctx context.Context) error {
 	return nil
 }
 
+// resolve is the lab's DNS for the RMX and DMA stand-ins: the lab's own
+// (lynctest.Server.Resolve, which knows where each Front End and Edge
+// listens), except that a name the deployment's dns: section judges and
+// finds no address for does not resolve, as on the real network. Used only
+// when the deployment has a dns: section.
+func (l *runner) resolve(host string) (string, bool) {
+	if !l.inDNS(lync.FQDN(host)) {
+		return "", false
+	}
+	return l.srv.Resolve(host)
+}
+
+// inDNS reports whether name resolves by the deployment's dns: section:
+// true for a name it does not judge, or when there is no section.
+func (l *runner) inDNS(name lync.FQDN) bool {
+	addrs, judged, err := l.d.DNS.Lookup(name)
+	return !judged || len(addrs) > 0 && err == nil
+}
+
 // startRMXs brings every RMX's ICE up, one after the other, and returns the
 // stand-ins that reached ICE ready, still running.
 func (l *runner) startRMXs(ctx context.Context) ([]readyRMX, error) {
 	var ready []readyRMX
-	rmxOpts := append([]rmxtest.Option{rmxtest.WithLogger(l.log), rmxtest.WithTimeout(l.opts.Timeout), rmxtest.WithSubscribeRetries(1, 0)}, l.opts.RMX...)
+	rmxOpts := []rmxtest.Option{rmxtest.WithLogger(l.log), rmxtest.WithTimeout(l.opts.Timeout), rmxtest.WithSubscribeRetries(1, 0)}
+	if l.d.DNS != nil {
+		rmxOpts = append(rmxOpts, rmxtest.WithResolver(l.resolve))
+	}
+	rmxOpts = append(rmxOpts, l.opts.RMX...)
 	for _, sys := range l.d.RPP.RMX {
 		st := System{Kind: KindRMX, Name: sys.Name}
 		r, err := rmxtest.ForLab(l.srv, sys, rmxOpts...)
@@ -250,12 +274,18 @@ func (l *runner) startRMXs(ctx context.Context) ([]readyRMX, error) {
 		} else {
 			st.State = status.State
 			st.Detail = describeICE(status)
-			for _, id := range l.ex.iceRulesAbout(object, sys.FQDN) {
-				l.res.Disagreements = append(l.res.Disagreements, fmt.Sprintf("%s reached %s, but rpp check reports %s for it", sys.Name, status.State, id))
-			}
 			ready = append(ready, readyRMX{sys: sys, r: r})
 			if err := l.serveLync(ctx, r, sys, &st); err != nil {
 				return ready, err
+			}
+			// An RMX that Lync cannot reach did not come up either (its
+			// failure names the rules about it); one that did, with a
+			// rule against it that lists an ICE symptom, is a
+			// disagreement.
+			if st.Failure == nil {
+				for _, id := range l.ex.iceRulesAbout(object, sys.FQDN) {
+					l.res.Disagreements = append(l.res.Disagreements, fmt.Sprintf("%s reached %s, but rpp check reports %s for it", sys.Name, status.State, id))
+				}
 			}
 		}
 		l.res.Systems = append(l.res.Systems, st)

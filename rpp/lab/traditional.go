@@ -35,7 +35,11 @@ func (l *runner) probe(ctx context.Context, object string, fqdn lync.FQDN, liste
 	if addr == "" {
 		return // no certificate to listen with: the check says why
 	}
-	l.srv.SetComputerAddress(fqdn, listenPort, addr)
+	// Lync reaches the computer by its FQDN: one the deployment's DNS has
+	// no address for, it cannot reach.
+	if l.inDNS(fqdn) {
+		l.srv.SetComputerAddress(fqdn, listenPort, addr)
+	}
 	port := l.applicationPort(fqdn)
 	probe := l.srv.ProbeComputer(ctx, fqdn, port)
 	if probe.Err != nil {
