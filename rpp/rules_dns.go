@@ -79,9 +79,9 @@ SIP server by the server's FQDN; Lync and the DMA reach the RMX by its own
 FQDN, which Polycom's troubleshooting wants defined in the DNS as an A record,
 identical to the name in Lync and on the RMX; the DMA sends to its Lync peers
 by their addresses. With ICE, provisioning gives the RMX the MRAS URI, whose
-user part is the FQDN of the Edge pool (sip:EDGE-FQDN@DOMAIN;gruu;opaque=
-srvr:MRAS:...), and the RMX resolves that name before its SERVICE request for
-relay credentials. An Edge's internal FQDN is often given to the Lync servers
+user part is the FQDN of the Edge pool
+(sip:EDGE-FQDN@DOMAIN;gruu;opaque=srvr:MRAS:...), and the RMX resolves that
+name before its SERVICE request for relay credentials. An Edge's internal FQDN is often given to the Lync servers
 in hosts files only, so Lync works while the RMX cannot resolve it.
 
 The rule judges only names inside the zones the deployment file's dns:

@@ -63,7 +63,6 @@ var documentedSymptoms = []string{
 	"Failure response from the A/V Edge Server to the RMX Service Request",
 	"Service credential denied",
 	"Received Service message does not contain the Credentials",
-	"edge server resolve failed on the service request",
 	"MS – register fail",
 	// DOMAIN.md, "Symptoms admins actually see": the examples it names.
 	"Failed to subscribe with the OCS",
@@ -76,7 +75,6 @@ var documentedSymptoms = []string{
 var unexplainedSymptoms = []string{
 	"Failure response from the A/V Edge Server to the RMX Service Request",
 	"Received Service message does not contain the Credentials",
-	"edge server resolve failed on the service request",
 }
 
 // TestDocumentedSymptomsFindTheirRules: each documented symptom text finds,
