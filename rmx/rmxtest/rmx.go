@@ -459,7 +459,7 @@ func (r *RMX) service(ctx context.Context, st *Status) error {
 	if edge, err := r.edgeOf(st.MRASURI); err != nil {
 		return fail(PhaseService, rmx.SymptomEdgeResolve, "MRAS URI "+st.MRASURI, err)
 	} else if _, ok := r.resolve(string(edge)); !ok {
-		return fail(PhaseService, rmx.SymptomEdgeResolve, "MRAS URI "+st.MRASURI, fmt.Errorf("%w: %s", ErrEdgeUnresolved, edge))
+		return fail(PhaseService, rmx.SymptomEdgeResolve, "", fmt.Errorf("%w: %s (MRAS URI %s)", ErrEdgeUnresolved, edge, st.MRASURI))
 	}
 	// The new method presents the pool's Service GRUU, from the flag, as
 	// Contact; without the flag the RMX has only its own address.
