@@ -66,6 +66,18 @@
 //	      conferenceTemplates:     # optional
 //	        - {name: RealConnect, mode: avc, realConnect: true}  # avc | svc | mixed
 //	      vmrs: ["1000"]
+//	dns:                           # optional: what the internal DNS holds
+//	  zones: [contoso.com]
+//	  records:                     # A (IPv4) | AAAA (IPv6) | CNAME (a host name)
+//	    - {name: edge-east.contoso.com, type: A, value: 10.1.0.30}
+//
+// The dns: section ([DNS]) lists the internal zones the RMXs, DMAs and Lync
+// servers resolve in and their records, taken as all a listed zone holds:
+// rule dns-record-missing reports a name the integration resolves that has
+// no address there, and says nothing about names outside every listed zone
+// (nor about any name when the section is absent). A record outside the
+// zones, a value not of its type, a zone listed twice and a CNAME beside
+// other records are decode errors.
 //
 // Decoding is strict. An unknown or misspelt field, a value of the wrong
 // type, a missing required field (product, sipDomains, each object's name or
