@@ -106,14 +106,14 @@ func (d *DNS) Lookup(name lync.FQDN) (addrs []string, judged bool, err error) {
 
 // dnsIndex is a DNS section ready for lookups: zones and records by key.
 type dnsIndex struct {
-	zones   []string // keys
+	zones   map[string]bool // keys
 	records map[string][]DNSRecord
 }
 
 func newDNSIndex(d *DNS) *dnsIndex {
-	x := &dnsIndex{records: make(map[string][]DNSRecord, len(d.Records))}
+	x := &dnsIndex{zones: make(map[string]bool, len(d.Zones)), records: make(map[string][]DNSRecord, len(d.Records))}
 	for _, z := range d.Zones {
-		x.zones = append(x.zones, z.Key())
+		x.zones[z.Key()] = true
 	}
 	for _, r := range d.Records {
 		k := r.Name.Key()
@@ -123,20 +123,20 @@ func newDNSIndex(d *DNS) *dnsIndex {
 }
 
 // zone returns the listed zone that holds the name of key key, the most
-// specific one when zones nest, or "".
+// specific one when zones nest, or "". It looks at the name's own suffixes
+// only, so a lookup costs the same however many zones there are.
 func (x *dnsIndex) zone(key string) string {
-	best := ""
-	for _, z := range x.zones {
-		if inZone(key, z) && len(z) > len(best) {
-			best = z
+	for s := key; s != ""; {
+		if x.zones[s] {
+			return s
 		}
+		_, rest, ok := strings.Cut(s, ".")
+		if !ok {
+			break
+		}
+		s = rest
 	}
-	return best
-}
-
-// inZone reports whether the name of key is zone or below it.
-func inZone(key, zone string) bool {
-	return key == zone || strings.HasSuffix(key, "."+zone)
+	return ""
 }
 
 // resolve is Lookup, also returning the key of the last name of the CNAME
