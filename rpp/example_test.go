@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/rpp"
 )
 
@@ -91,4 +92,33 @@ func ExampleRule() {
 	}
 	// Output:
 	// acme-edge-own-site rmx-west (new method) relays through edge-east.contoso.com
+}
+
+// Look a name up in a deployment's dns: section, as rule
+// dns-record-missing and the lab do: CNAMEs are followed, and a name outside
+// every listed zone is not judged.
+func ExampleDNS_Lookup() {
+	d, err := rpp.Parse("deployment.yaml", []byte(`
+lync: {product: sfb2015, sipDomains: [contoso.com]}
+rpp:
+  workflows: [realconnect]
+  rmx: [{name: rmx, fqdn: rmx.contoso.com, version: "8.7.1"}]
+dns:
+  zones: [contoso.com]
+  records:
+    - {name: fe.contoso.com, type: A, value: 10.1.0.10}
+    - {name: sip.contoso.com, type: CNAME, value: fe.contoso.com}
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, name := range []lync.FQDN{"sip.contoso.com", "edge.contoso.com", "dc.fabrikam.com"} {
+		addrs, judged, err := d.DNS.Lookup(name)
+		fmt.Println(name, addrs, judged, err)
+	}
+	// Output:
+	// sip.contoso.com [10.1.0.10] true <nil>
+	// edge.contoso.com [] true <nil>
+	// dc.fabrikam.com [] false <nil>
 }

@@ -2,8 +2,10 @@
 // wire when it brings ICE up with Lync: built from an rmx.System (an
 // rpp.rmx entry of a deployment file) and its certificate, it connects to
 // its SIP server over mutual TLS, registers the identity it uses for ICE,
-// subscribes for in-band provisioning to learn the MRAS URI, asks MRAS for
-// relay credentials (From = Server User Name @ Server Domain Name, Contact
+// subscribes for in-band provisioning to learn the MRAS URI, resolves the
+// Edge pool's FQDN that the MRAS URI names (WithResolver; a name it cannot
+// resolve fails with ErrEdgeUnresolved and "edge server resolve failed on
+// the service request"), asks MRAS for relay credentials (From = Server User Name @ Server Domain Name, Contact
 // = SIP_CONTACT_OVERRIDE_STR on the new method), gathers relay candidates
 // with pion/ice through them, and reports its ICE status the way the RMX
 // does.
