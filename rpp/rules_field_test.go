@@ -68,12 +68,11 @@ func fieldEditsTwoSite(right bool) []exampleEdit {
 		return wrong
 	}
 	return []exampleEdit{
-		{"    - {fqdn: fe-east.contoso.com, site: East, edgePool: edge-east.contoso.com}",
-			"    - {fqdn: fe-east.contoso.com, site: East, edgePool: edge-east.contoso.com, computers: [fe1.contoso.com, fe2.contoso.com]}"},
-		{"        SIP_CONTACT_OVERRIDE_STR: \"rpp-east", pick(
+		// fe-east is a pool of two Front Ends, so the keep-alive flag counts.
+		{"        MS_KEEP_ALIVE_ENABLE: \"YES\"   # its SIP server is a pool of two Front Ends\n", pick(
 			"        sip_free_video_resources: \"yes\"\n        SEND_SRTP_MKI: \"NO\"\n        Ms_Keep_Alive_Enable: \"NO\"\n",
 			"        sip_free_video_resources: \"NO\"\n        SEND_SRTP_MKI: \"yes\"\n        Ms_Keep_Alive_Enable: \"Yes\"\n",
-		) + "        SIP_CONTACT_OVERRIDE_STR: \"rpp-east"},
+		)},
 		{"        - {name: lync-hd, encryption: whenAvailable}",
 			"        - {name: lync-hd, encryption: whenAvailable, lineRate: " + pick("128", "256") + "}"},
 		{"      certificate: {subject: rmx-east.contoso.com, san: [rmx-east.contoso.com]}",
