@@ -805,6 +805,12 @@ func (d *decoder) stringMap(n *yaml.Node, v reflect.Value) {
 	}
 	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
 	d.entries(n, func(_, val *yaml.Node, name string) bool {
+		if strings.EqualFold(name, "ignore") && val.Kind == yaml.MappingNode {
+			// A suppression written one level too deep: say where it goes
+			// rather than that a flag cannot be a mapping.
+			d.fail(d.pos(val), fmt.Errorf("%w: a mapping of text, and ignore: is not a flag; put it beside this mapping, on the object itself", ErrWrongType))
+			return true
+		}
 		elem := reflect.New(v.Type().Elem()).Elem()
 		d.value(val, elem)
 		m.SetMapIndex(reflect.ValueOf(name).Convert(v.Type().Key()), elem)
