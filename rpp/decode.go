@@ -913,8 +913,9 @@ func uriFields(dep *Deployment) []pathValue {
 		vs = append(vs, pathValue{fmt.Sprintf("lync.trustedApplications[%d].serviceGruu", i), a.ServiceGRUU})
 	}
 	for i, r := range dep.RPP.RMX {
-		if v, ok := r.Flags[rmx.FlagContactOverride]; ok {
-			vs = append(vs, pathValue{fmt.Sprintf("rpp.rmx[%d].flags.%s", i, rmx.FlagContactOverride), v})
+		key := r.Flags.KeyOf(rmx.FlagContactOverride)
+		if v, ok := r.Flags[key]; ok {
+			vs = append(vs, pathValue{fmt.Sprintf("rpp.rmx[%d].flags.%s", i, key), v})
 		}
 	}
 	for i, s := range dep.RPP.DMA {
