@@ -168,7 +168,7 @@ func deviceExamples() map[string]*Example {
 			}},
 			Passing: []LineEdit{{
 				Find:    "        - {name: default, encryption: whenAvailable}\n",
-				Replace: "        - {name: default, encryption: whenAvailable}\n",
+				Replace: "        - {name: default, encryption: whenAvailable}   # encrypt when possible\n",
 			}},
 		},
 		"rmx-vmr-defined": {
@@ -323,14 +323,14 @@ func deviceExamples() map[string]*Example {
 			Failing: []LineEdit{{
 				Find: "          address: fe-east.contoso.com\n",
 				Replace: "          address: fe-east.contoso.com\n" +
-					"          type: other\n" +
-					"          port: 5060   # the Port field's default\n",
+					"          type: other    # not Microsoft\n" +
+					"          port: 5060     # the Port field's default\n",
 			}},
 			Passing: []LineEdit{{
 				Find: "          address: fe-east.contoso.com\n",
 				Replace: "          address: fe-east.contoso.com\n" +
 					"          type: microsoft\n" +
-					"          port: 5061   # SIP over TLS\n",
+					"          port: 5061     # SIP over TLS\n",
 			}},
 		},
 		"dma-dial-rule-order": {
@@ -384,7 +384,7 @@ func deviceExamples() map[string]*Example {
 			}},
 			Passing: []LineEdit{{
 				Find:    "      certificate: {subject: \"CN=rmx1.fabrikam.com, O=Fabrikam\", san: [rmx1.fabrikam.com]}\n",
-				Replace: "      certificate: {subject: \"CN=rmx1.fabrikam.com, O=Fabrikam\", san: [rmx1.fabrikam.com]}\n",
+				Replace: "      certificate: {subject: \"CN=rmx1.fabrikam.com, O=Fabrikam\", san: [rmx1.fabrikam.com]}   # and in the SAN list\n",
 			}},
 		},
 		"cert-shared": {
