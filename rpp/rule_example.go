@@ -113,8 +113,10 @@ func firstLine(s string) string {
 // attachExamples gives the catalogue's rules their examples.
 func attachExamples(rules []*Rule) {
 	all := lyncExamples()
-	for id, e := range deviceExamples() {
-		all[id] = e
+	for _, more := range []map[string]*Example{deviceExamples(), dnsExamples()} {
+		for id, e := range more {
+			all[id] = e
+		}
 	}
 	for _, r := range rules {
 		r.Example = all[r.ID]

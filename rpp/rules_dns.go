@@ -140,3 +140,21 @@ Edge), or correct the CNAME that should lead to one.`,
 		},
 	}}
 }
+
+// dnsExamples are the examples of the DNS rules (Rule.Example), by rule ID.
+func dnsExamples() map[string]*Example {
+	const edgeRecord = "    - {name: edge.relecloud.com, type: A, value: 10.20.0.30}\n"
+	return map[string]*Example{
+		"dns-record-missing": {
+			Base: "story-edge-not-in-dns.yaml",
+			Failing: []LineEdit{{
+				Find:    edgeRecord,
+				Replace: "    - {name: edge.relecloud.com, type: A, value: 10.20.0.30}       # not the Edge pool's FQDN, edge-int.relecloud.com\n",
+			}},
+			Passing: []LineEdit{{
+				Find:    edgeRecord,
+				Replace: "    - {name: edge-int.relecloud.com, type: A, value: 10.20.0.30}   # the Edge pool's internal interface\n",
+			}},
+		},
+	}
+}
