@@ -40,6 +40,7 @@ var exampleFindings = map[string][]string{
 		"rc-dma-missing rpp",
 	},
 	"story-rmx-not-in-topology.yaml": {"rpp-component-not-in-topology rmx/rmx"},
+	"story-edge-certificate.yaml":    {"edge-cert-name lync/edgePool/edge.adatum.com"},
 }
 
 func TestExamples(t *testing.T) {

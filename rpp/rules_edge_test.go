@@ -127,3 +127,35 @@ func TestEdgeCertificateDecodedStrictly(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeLyncKeepsEdgeCertificate: an import never carries an Edge
+// pool's internal certificate (no cmdlet prints it), so refreshing a file
+// from one keeps the certificate the admin wrote, comment and all, even
+// when the import changes that Edge pool.
+func TestMergeLyncKeepsEdgeCertificate(t *testing.T) {
+	const cert = "      # requested on lyncedge01 by mistake\n      certificate: {subject: lyncedge01.fabrikam.com}\n"
+	src := edited(t, "single-site.yaml",
+		exampleEdit{edgeLine, "    - fqdn: lyncedge.fabrikam.com\n      site: HQ\n" + cert},
+		exampleEdit{"    - {name: HQ, id: 1}\n", "    - {name: HQ, id: 1}\n    - {name: DR, id: 2}\n"})
+	dep, err := Parse("single-site.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *dep.Lync.EdgePools[0].Certificate
+	imported := dep.Lync
+	imported.EdgePools = []lync.EdgePool{{FQDN: "lyncedge.fabrikam.com", Site: "DR"}}
+	got, rep, err := MergeLync("single-site.yaml", src, imported, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Changed() || !strings.Contains(string(got), "site: DR\n"+cert) {
+		t.Errorf("the merge did not move the Edge pool to DR keeping its certificate as written:\n%s", got)
+	}
+	d, err := Parse("single-site.yaml", got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := d.Lync.EdgePools[0].Certificate; c == nil || c.Subject != want.Subject || len(c.SAN) != 0 {
+		t.Errorf("certificate after the merge %+v; want %+v", c, want)
+	}
+}

@@ -196,10 +196,14 @@ var ruleCases = []struct {
 		},
 		nil},
 	{"Edge internal certificate requested for one Edge Server, not the pool", "two-site.yaml",
-		func(d *Deployment) { d.Lync.EdgePools[1].Certificate = &lync.Certificate{Subject: "edge-west01.contoso.com"} },
+		func(d *Deployment) {
+			d.Lync.EdgePools[1].Certificate = &lync.Certificate{Subject: "edge-west01.contoso.com"}
+		},
 		[]string{"edge-cert-name"}},
 	{"Edge internal certificate with the pool's FQDN as subject name only", "two-site.yaml",
-		func(d *Deployment) { d.Lync.EdgePools[1].Certificate = &lync.Certificate{Subject: "edge-west.contoso.com"} },
+		func(d *Deployment) {
+			d.Lync.EdgePools[1].Certificate = &lync.Certificate{Subject: "edge-west.contoso.com"}
+		},
 		nil},
 	{"RMX left out of the topology", "single-site.yaml",
 		func(d *Deployment) {

@@ -31,6 +31,7 @@ var labExit = map[string]struct {
 	"story-wildcard-certificate.yaml":     {1, "connect"},
 	"story-realconnect-no-cascade.yaml":   {1, "route"},
 	"story-video-not-accepted.yaml":       {1, "host"},
+	"story-edge-certificate.yaml":         {1, "service"},
 }
 
 type labFailure struct {

@@ -104,7 +104,7 @@
 //     Edge's certificate against the lab CA and the Edge pool's FQDN
 //     (lync.VerifyCertificateName: a SAN DNS name, or the subject CN when
 //     there is no SAN; never a wildcard). A failure is recorded as a
-//     Refused message from the Front End to the Edge (ErrEdgeCertificate)
+//     Refused message of the Edge from the Front End (ErrEdgeCertificate)
 //     and the SERVICE answered 504 Server Time-out with ms-diagnostics 1010
 //     "Certificate trust with next-hop server could not be established."
 //     (MS-OCER); the 504 is a lab convention, as no public source says

@@ -19,7 +19,7 @@ import (
 // (lync.ErrCertificateName, lync.ErrCertificateWildcard). The Front End
 // then answers the SERVICE meant for that Edge's MRAS with 504 and
 // ms-diagnostics 1010; the error is recorded in Message.Err of a Refused
-// message from the Front End to the Edge.
+// message of the Edge (Server) from the Front End (Peer).
 var ErrEdgeCertificate = errors.New("the Edge's internal certificate is not trusted for the Edge pool's FQDN")
 
 // edgeHopTimeout bounds the Front End's handshake with an Edge.

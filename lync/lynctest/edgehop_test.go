@@ -44,7 +44,7 @@ func startEdgeCert(t *testing.T, cert *lync.Certificate) *lynctest.Server {
 // certificate that does not name the Edge pool (by a SAN DNS name, or by
 // its subject CN when it has no SAN, as Microsoft plans it; never a
 // wildcard) fails the hop: 504 with ms-diagnostics 1010 from the Front End,
-// and a Refused message from the Front End to the Edge saying why.
+// and a Refused message of the Front End's hop to the Edge saying why.
 func TestMRASThroughTheEdgeHop(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	cases := []struct {
@@ -102,11 +102,12 @@ func TestMRASThroughTheEdgeHop(t *testing.T) {
 			if w := rawHeader(res, "Warning"); !strings.Contains(w, "edge-east.contoso.com") {
 				t.Errorf("Warning %q does not name the Edge", w)
 			}
-			// One refusal, the Front End's: the Edge records none of its own
-			// for a client that gave up on its certificate.
-			if len(refused) != 1 || refused[0].Server != "fe-east.contoso.com" || refused[0].Peer != "edge-east.contoso.com" ||
+			// One refusal, the Front End's hop to the Edge: the Edge's
+			// listener records none of its own for a client that gave up
+			// on its certificate.
+			if len(refused) != 1 || refused[0].Server != "edge-east.contoso.com" || refused[0].Peer != "fe-east.contoso.com" ||
 				!errors.Is(refused[0].Err, lynctest.ErrEdgeCertificate) || !errors.Is(refused[0].Err, tc.is) {
-				t.Errorf("refusals %+v; want one from fe-east.contoso.com to edge-east.contoso.com wrapping %v", refused, tc.is)
+				t.Errorf("refusals %+v; want one of fe-east.contoso.com's hop to edge-east.contoso.com wrapping %v", refused, tc.is)
 			}
 		})
 	}

@@ -48,7 +48,9 @@ func (fe *FrontEnd) service(req *sip.Request, p *peer) *sip.Response {
 	// carries it is a lab convention (inference: the response code Lync
 	// sends for a next hop it could not reach is not published).
 	if err := fe.edgeHop(edge); err != nil {
-		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: Refused, Server: string(fe.FQDN), Peer: string(edge.FQDN), StartLine: "TLS: " + err.Error(), Err: err})
+		// Recorded at the Edge, from the Front End: the ladder draws the
+		// connection the way it went.
+		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: Refused, Server: string(edge.FQDN), Peer: string(fe.FQDN), StartLine: "TLS: " + err.Error(), Err: err})
 		fe.s.log.Info("MTLS hop to the Edge failed", "edge", edge.FQDN, "error", err)
 		return fe.refuse(req, 504, "Server Time-out", diagCertificateTrust, fmt.Sprintf("the MTLS connection to Edge %s failed: %v", edge.FQDN, err))
 	}
