@@ -312,7 +312,9 @@ func TestImportKeepsEdgeCertificate(t *testing.T) {
 		t.Errorf("import = %d, stdout %q; the file changed:\n%s", r.code, r.stdout, cmp.Diff(string(edited), string(after)))
 	}
 	r = runRpp(t, "check", "--format", "json", into)
-	var rep struct{ Findings []struct{ Rule, Object, Field string } }
+	var rep struct {
+		Findings []struct{ Rule, Object, Field string }
+	}
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatalf("check's JSON: %v\n%s", err, r.stdout)
 	}
