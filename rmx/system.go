@@ -112,11 +112,11 @@ const FlagContactOverride = "SIP_CONTACT_OVERRIDE_STR"
 // Flags are RMX system flags by name.
 type Flags map[string]string
 
-// ContactOverride returns SIP_CONTACT_OVERRIDE_STR and whether it is set to
-// a non-empty value.
+// ContactOverride returns SIP_CONTACT_OVERRIDE_STR, matched without regard
+// to case as Lookup matches every flag, and whether it is set to a
+// non-empty value.
 func (f Flags) ContactOverride() (string, bool) {
-	v := f[FlagContactOverride]
-	return v, v != ""
+	return f.Lookup(FlagContactOverride)
 }
 
 // ConferenceProfile is an RMX conference profile; Lync calls need

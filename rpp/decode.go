@@ -805,6 +805,12 @@ func (d *decoder) stringMap(n *yaml.Node, v reflect.Value) {
 	}
 	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
 	d.entries(n, func(_, val *yaml.Node, name string) bool {
+		if strings.EqualFold(name, "ignore") && val.Kind == yaml.MappingNode {
+			// A suppression written one level too deep: say where it goes
+			// rather than that a flag cannot be a mapping.
+			d.fail(d.pos(val), fmt.Errorf("%w: a mapping of text, and ignore: is not a flag; put it beside this mapping, on the object itself", ErrWrongType))
+			return true
+		}
 		elem := reflect.New(v.Type().Elem()).Elem()
 		d.value(val, elem)
 		m.SetMapIndex(reflect.ValueOf(name).Convert(v.Type().Key()), elem)
@@ -907,8 +913,9 @@ func uriFields(dep *Deployment) []pathValue {
 		vs = append(vs, pathValue{fmt.Sprintf("lync.trustedApplications[%d].serviceGruu", i), a.ServiceGRUU})
 	}
 	for i, r := range dep.RPP.RMX {
-		if v, ok := r.Flags[rmx.FlagContactOverride]; ok {
-			vs = append(vs, pathValue{fmt.Sprintf("rpp.rmx[%d].flags.%s", i, rmx.FlagContactOverride), v})
+		key := r.Flags.KeyOf(rmx.FlagContactOverride)
+		if v, ok := r.Flags[key]; ok {
+			vs = append(vs, pathValue{fmt.Sprintf("rpp.rmx[%d].flags.%s", i, key), v})
 		}
 	}
 	for i, s := range dep.RPP.DMA {

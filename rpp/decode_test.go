@@ -176,7 +176,7 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.File() != path || d.Position("rpp.rmx[1].sip.serverUserName").Line != 72 {
+	if d.File() != path || d.Position("rpp.rmx[1].sip.serverUserName").Line != 75 {
 		t.Errorf("file %q, position %v", d.File(), d.Position("rpp.rmx[1].sip.serverUserName"))
 	}
 	// An absent field falls back to its nearest present ancestor.

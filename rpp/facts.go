@@ -288,7 +288,7 @@ func (f *facts) gruuFields(keep func(value string) bool) []gruuField {
 	}
 	for i := range d.RPP.RMX {
 		if rf := &f.rmx[i]; rf.hasFlag && keep(rf.flag) {
-			out = append(out, gruuField{f.systems[i].obj, rmxPath(i, ".flags."+rmx.FlagContactOverride), rf.flag})
+			out = append(out, gruuField{f.systems[i].obj, rmxPath(i, ".flags."+d.RPP.RMX[i].Flags.KeyOf(rmx.FlagContactOverride)), rf.flag})
 		}
 	}
 	for i, s := range d.RPP.DMA {

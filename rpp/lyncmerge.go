@@ -612,6 +612,7 @@ func itemNode(v any, style itemStyle) *yaml.Node {
 		quote(&n)
 	case yaml.MappingNode:
 		var kept []*yaml.Node
+		holdsList := false
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			if val.Kind == yaml.MappingNode {
@@ -632,11 +633,15 @@ func itemNode(v any, style itemStyle) *yaml.Node {
 			}
 			if val.Kind == yaml.SequenceNode {
 				val.Style = yaml.FlowStyle
+				holdsList = true
 			}
 			kept = append(kept, k, val)
 		}
 		n.Content = kept
-		if style == flowItems {
+		// An item holding a list (a pool's computers) is written a key a
+		// line, as the examples write trusted application pools, so that
+		// it stays readable.
+		if style == flowItems && !holdsList {
 			n.Style = yaml.FlowStyle
 		}
 	}

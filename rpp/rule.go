@@ -83,6 +83,9 @@ type Rule struct {
 	// what it finds breaks the integration outright, or hides other
 	// findings, so an ignore: of it is a decode error (ErrNotIgnorable).
 	NotIgnorable bool
+	// Example shows the rule failing and passing on a bundled example
+	// deployment file; its documentation page shows both.
+	Example *Example
 	// Run inspects pass.Deployment and reports findings with pass.Report.
 	Run func(pass *Pass)
 }
@@ -124,6 +127,7 @@ func Catalogue() []*Rule {
 		rules = append(rules, group...)
 	}
 	markNotIgnorable(rules)
+	attachExamples(rules)
 	return rules
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/rppkit/rppkit/dma"
 	"github.com/rppkit/rppkit/examples"
@@ -68,12 +69,11 @@ func fieldEditsTwoSite(right bool) []exampleEdit {
 		return wrong
 	}
 	return []exampleEdit{
-		{"    - {fqdn: fe-east.contoso.com, site: East, edgePool: edge-east.contoso.com}",
-			"    - {fqdn: fe-east.contoso.com, site: East, edgePool: edge-east.contoso.com, computers: [fe1.contoso.com, fe2.contoso.com]}"},
-		{"        SIP_CONTACT_OVERRIDE_STR: \"rpp-east", pick(
+		// fe-east is a pool of two Front Ends, so the keep-alive flag counts.
+		{"        MS_KEEP_ALIVE_ENABLE: \"YES\"   # its SIP server is a pool of two Front Ends\n", pick(
 			"        sip_free_video_resources: \"yes\"\n        SEND_SRTP_MKI: \"NO\"\n        Ms_Keep_Alive_Enable: \"NO\"\n",
 			"        sip_free_video_resources: \"NO\"\n        SEND_SRTP_MKI: \"yes\"\n        Ms_Keep_Alive_Enable: \"Yes\"\n",
-		) + "        SIP_CONTACT_OVERRIDE_STR: \"rpp-east"},
+		)},
 		{"        - {name: lync-hd, encryption: whenAvailable}",
 			"        - {name: lync-hd, encryption: whenAvailable, lineRate: " + pick("128", "256") + "}"},
 		{"      certificate: {subject: rmx-east.contoso.com, san: [rmx-east.contoso.com]}",
@@ -247,10 +247,40 @@ func TestFlagsReadAsTheRMXDoes(t *testing.T) {
 	}
 }
 
-// TestMergeLyncKeepsFrontEndComputers: Get-CsPool output as rpp import
-// reads it does not list a Front End pool's servers, so refreshing a file
-// from it must keep the computers the admin wrote (which
-// rmx-flag-keep-alive-off reads), not drop them.
+// TestContactOverrideReadAsTheRMXDoes: SIP_CONTACT_OVERRIDE_STR is found
+// whatever the case of its name, like every other flag, and findings and
+// fixes point at the key as written.
+func TestContactOverrideReadAsTheRMXDoes(t *testing.T) {
+	const right = "        SIP_CONTACT_OVERRIDE_STR: \"rpp-east.contoso.com@contoso.com;gruu;opaque=srvr:video:Tggd9yw0FFyNjnRqleNLwQAA\"\n"
+	for _, tc := range []struct {
+		name, line string
+		want       []string
+	}{
+		{"lower case, right", strings.ToLower(right[:33]) + right[33:], nil},
+		{"lower case, with sip:", strings.Replace(strings.ToLower(right[:33])+right[33:], ": \"", ": \"sip:", 1), []string{"rmx-contact-override-prefix"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := Parse("two-site.yaml", edited(t, "two-site.yaml", exampleEdit{right, tc.line}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := Check(context.Background(), d, Options{})
+			if diff := cmp.Diff(tc.want, fired(r), cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("findings (-want +got):\n%s", diff)
+			}
+			for _, f := range r.Findings {
+				if f.Field != "rpp.rmx[0].flags.sip_contact_override_str" || f.Line != 61 {
+					t.Errorf("finding at %s, line %d; want the key as written", f.Field, f.Line)
+				}
+			}
+		})
+	}
+}
+
+// TestMergeLyncKeepsFrontEndComputers: output that does not list a Front
+// End pool's servers (Get-CsPool | Format-Table Identity, Site, say) must
+// not make a refresh drop the computers the admin wrote (which
+// rmx-flag-keep-alive-off reads).
 func TestMergeLyncKeepsFrontEndComputers(t *testing.T) {
 	src := edited(t, "single-site.yaml", exampleEdit{
 		"edgePool: lyncedge.fabrikam.com}\n",

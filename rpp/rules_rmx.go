@@ -249,12 +249,12 @@ service change).`,
 				}
 				f := Finding{
 					Object:  object,
-					Field:   rmxPath(i, ".flags."+rmx.FlagContactOverride),
+					Field:   rmxPath(i, ".flags."+r.Flags.KeyOf(rmx.FlagContactOverride)),
 					Message: fmt.Sprintf("%s uses the new ICE method but has no %s flag", r.Name, rmx.FlagContactOverride),
 					Fix:     fmt.Sprintf("add the system flag %s with the pool's Service GRUU without sip:", rmx.FlagContactOverride),
 				}
 				for name := range r.Flags {
-					if name != rmx.FlagContactOverride && suggest.Closest(name, []string{rmx.FlagContactOverride}) != "" {
+					if !strings.EqualFold(name, rmx.FlagContactOverride) && suggest.Closest(name, []string{rmx.FlagContactOverride}) != "" {
 						f.Message += fmt.Sprintf(" (there is a flag %s: misspelt?)", name)
 					}
 				}
@@ -290,7 +290,7 @@ Fix: remove sip: from the start of the flag's value and reboot.`,
 				}
 				p.Report(Finding{
 					Object:  object,
-					Field:   rmxPath(i, ".flags."+rmx.FlagContactOverride),
+					Field:   rmxPath(i, ".flags."+r.Flags.KeyOf(rmx.FlagContactOverride)),
 					Message: fmt.Sprintf("%s's %s begins with %q; the RMX wants the Service GRUU without it", r.Name, rmx.FlagContactOverride, v[:4]),
 					Fix:     "remove the sip: prefix",
 					Fixes:   fixTo(v[4:]),
@@ -329,7 +329,7 @@ ServiceGruu), without sip:, and reboot.`,
 				}
 				f := Finding{
 					Object: object,
-					Field:  rmxPath(i, ".flags."+rmx.FlagContactOverride),
+					Field:  rmxPath(i, ".flags."+r.Flags.KeyOf(rmx.FlagContactOverride)),
 					Fix:    fmt.Sprintf("set it to %s", want[0].WithoutScheme()),
 					Fixes:  fixTo(want[0].WithoutScheme()),
 				}

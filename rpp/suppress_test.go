@@ -249,6 +249,14 @@ func TestIgnoreNotAtTheTop(t *testing.T) {
 	if !errors.Is(err, ErrDuplicateKey) {
 		t.Errorf("ignore twice: %v; want ErrDuplicateKey", err)
 	}
+	// One level too deep, among the RMX's flags: the error says where it
+	// goes instead of only that a flag is text.
+	_, err = Parse("s.yaml", singleSiteWith(t, "      flags:\n", "      flags:\n        ignore: {rmx-encryption: {reason: lab}}\n"))
+	var de *DecodeError
+	if !errors.As(err, &de) || !errors.Is(err, ErrWrongType) || de.Errs[0].Field != "rpp.rmx[0].flags.ignore" ||
+		!strings.Contains(de.Errs[0].Error(), "put it beside this mapping, on the object itself") {
+		t.Errorf("ignore inside flags: %v", err)
+	}
 }
 
 // TestSuppressionsSurviveSet: Set keeps the deployment's suppressions.

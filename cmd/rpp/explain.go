@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rppkit/rppkit/internal/textfmt"
+	"github.com/rppkit/rppkit/rmx"
 	"github.com/rppkit/rppkit/rpp"
 	"github.com/rppkit/rppkit/rpp/report"
 )
@@ -78,10 +79,28 @@ func (o *optionalString) Set(s string) error { o.value, o.set = s, true; return 
 // explainSymptom prints the rules whose symptoms match text, best first,
 // each with why it matched; with none it exits 1 and lists the symptom
 // texts closest to what was given, so the admin can try again.
+//
+// A symptom rppkit knows (package rmx) but no rule lists is said to be so,
+// with what to look at beyond the deployment file, rather than answered
+// with rules that merely share some of its words; exit 1 says no rule
+// explains it.
 func explainSymptom(inv *invocation, text string) int {
 	rules := rpp.Catalogue()
 	matches := report.MatchSymptom(rules, text)
 	p := &textfmt.Printer{W: inv.stdout}
+	if known := report.KnownSymptoms(text); len(known) > 0 && !listedAsPhrase(matches, known[0]) {
+		s := known[0]
+		p.Wrapped(fmt.Sprintf("%q (%s): no rule of the catalogue checks a cause of it.", s.Text, s.Where), "", "    ")
+		if s.Beyond != "" {
+			p.Line("")
+			p.Line(s.Beyond)
+		}
+		if p.Err() != nil {
+			fmt.Fprintf(inv.stderr, "rpp explain: %v\n", p.Err())
+			return exitInvalid
+		}
+		return exitFindings
+	}
 	if len(matches) == 0 {
 		fmt.Fprintf(inv.stderr, "rpp explain: no rule lists a symptom like %q; the closest known symptoms:\n", textfmt.Sanitize(text))
 		for _, s := range report.ClosestSymptoms(rules, text, 3) {
@@ -101,6 +120,11 @@ func explainSymptom(inv *invocation, text string) int {
 		}
 		p.Wrapped(why, hang, hang+"  ")
 		p.Wrapped("rpp explain "+m.Rule.ID+" tells why and the fix", hang, hang+"  ")
+	}
+	if s := matches[0].Symptom; matches[0].Kind == report.Phrase && s.Beyond != "" {
+		p.Line("")
+		p.Line("Beyond the deployment file:")
+		p.Line(s.Beyond)
 	}
 	if p.Err() != nil {
 		fmt.Fprintf(inv.stderr, "rpp explain: %v\n", p.Err())
@@ -127,4 +151,15 @@ func writeRule(p *textfmt.Printer, r *rpp.Rule) {
 	}
 	p.Line("")
 	p.Line(r.Doc)
+}
+
+// listedAsPhrase reports whether a match names symptom s as an exact
+// phrase: some rule lists what the admin saw.
+func listedAsPhrase(matches []report.SymptomMatch, s *rmx.Symptom) bool {
+	for _, m := range matches {
+		if m.Symptom == s && m.Kind == report.Phrase {
+			return true
+		}
+	}
+	return false
 }

@@ -56,3 +56,15 @@ func TestExplainSymptomNoMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainSymptomKnownButNoRule: an RMX alarm rppkit knows that no rule
+// lists is named as such, with what to look at beyond the deployment file,
+// and exits 1 — not answered with rules that merely share a word with it.
+func TestExplainSymptomKnownButNoRule(t *testing.T) {
+	r := runRpp(t, "explain", "--symptom", "ICE failure: Received Service message does not contain the Credentials.")
+	flat := strings.Join(strings.Fields(r.stdout), " ")
+	if r.code != 1 || r.stderr != "" || !strings.Contains(flat, `"Received Service message does not contain the Credentials" (RMX active alarm): no rule of the catalogue checks a cause of it.`) ||
+		!strings.Contains(flat, "mediaRelayList") || strings.Contains(flat, "tells why and the fix") {
+		t.Errorf("explain --symptom = %d, stderr %q, stdout:\n%s", r.code, r.stderr, r.stdout)
+	}
+}

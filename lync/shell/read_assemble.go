@@ -36,7 +36,7 @@ func (rd *reading) assemble() *Import {
 	}
 	for _, k := range sortedKeys(rd.frontEnds) {
 		f := rd.frontEnds[k]
-		t.FrontEndPools = append(t.FrontEndPools, lync.FrontEndPool{FQDN: f.fqdn, Site: f.site.val, EdgePool: lync.FQDN(f.edge.val)})
+		t.FrontEndPools = append(t.FrontEndPools, lync.FrontEndPool{FQDN: f.fqdn, Site: f.site.val, EdgePool: lync.FQDN(f.edge.val), Computers: f.computers})
 	}
 	for _, k := range sortedKeys(rd.pools) {
 		p := rd.pools[k]

@@ -135,9 +135,16 @@ func readPool(x *rec) {
 	case roleOther:
 		rd.otherPools = append(rd.otherPools, x.at)
 	case roleFrontEnd:
+		// Computers says whether the pool is load-balanced, which
+		// rmx-flag-keep-alive-off judges.
+		computers, _ := x.fqdnList("Computers")
+		if x.bad {
+			return
+		}
 		x.cover(PartFrontEndPools)
 		p := factFor(rd.frontEnds, fqdn.Key(), func() *frontEndFact { return &frontEndFact{fqdn: fqdn, at: x.at} })
 		x.putSite(&p.site, site, "Front End pool "+fqdn.String())
+		addFQDNs(&p.computers, computers...)
 	case roleEdge:
 		x.cover(PartEdgePools)
 		p := factFor(rd.edges, fqdn.Key(), func() *edgeFact { return &edgeFact{fqdn: fqdn, at: x.at} })
@@ -180,15 +187,19 @@ func (x *rec) putSite(slot *slot, site, what string) {
 	}
 }
 
-func (p *poolFact) addComputers(cs ...lync.FQDN) {
+func (p *poolFact) addComputers(cs ...lync.FQDN) { addFQDNs(&p.computers, cs...) }
+
+// addFQDNs appends to list each of fqdns it does not hold yet: several
+// records may list the computers of one pool.
+func addFQDNs(list *[]lync.FQDN, fqdns ...lync.FQDN) {
 next:
-	for _, c := range cs {
-		for _, have := range p.computers {
+	for _, c := range fqdns {
+		for _, have := range *list {
 			if have.Equal(c) {
 				continue next
 			}
 		}
-		p.computers = append(p.computers, c)
+		*list = append(*list, c)
 	}
 }
 

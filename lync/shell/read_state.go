@@ -67,6 +67,9 @@ type frontEndFact struct {
 	at   place
 	site slot
 	edge slot // set with "" when a Registrar service names no Edge pool
+	// computers are the pool's Front End servers, from Get-CsPool's
+	// Computers; none when no record listed them.
+	computers []lync.FQDN
 }
 
 type edgeFact struct {

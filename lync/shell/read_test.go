@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -362,6 +363,41 @@ func TestReadPoolRoles(t *testing.T) {
 		t.Errorf("left out: %q", left)
 	}
 	wantOne(t, im, ErrInferred, SeverityInfo, 1)
+}
+
+// A Front End pool's Computers say whether it is load-balanced
+// (rmx-flag-keep-alive-off): an Enterprise pool lists its servers, a
+// Standard Edition server itself; two records of one pool add up, and a
+// list the console cut leaves the pool out with an error rather than
+// importing part of it.
+func TestReadFrontEndComputers(t *testing.T) {
+	const services = "{UserServer:%s, Registrar:%s}"
+	fe := func(fqdn, computers string) string {
+		return fmt.Sprintf("Identity  : %[1]s\nServices  : "+services+"\nComputers : %[2]s\nFqdn      : %[1]s\nSite      : Site:East\n\n", fqdn, computers, fqdn, fqdn)
+	}
+	im := readFiles(t, map[string]string{
+		"p.txt": fe("pool.contoso.com", "{fe01.contoso.com, fe02.contoso.com}") + fe("se.contoso.com", "{se.contoso.com}") +
+			fe("cut.contoso.com", "{fe01-cut.contoso.com, fe02-cut.contoso.com, fe03-cut.contoso.com, fe04-cut.contoso.com...}"),
+		"q.txt": fe("POOL.contoso.com", "{fe02.contoso.com, fe03.contoso.com}"),
+	})
+	got := map[string][]lync.FQDN{}
+	for _, p := range im.Topology.FrontEndPools {
+		got[p.FQDN.Key()] = p.Computers
+	}
+	want := map[string][]lync.FQDN{
+		"pool.contoso.com": {"fe01.contoso.com", "fe02.contoso.com", "fe03.contoso.com"},
+		"se.contoso.com":   {"se.contoso.com"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Front End computers (-want +got):\n%s", diff)
+	}
+	if balanced, known := im.Topology.FrontEndPools[0].LoadBalanced(); !balanced || !known {
+		t.Errorf("pool.contoso.com load-balanced %v, known %v", balanced, known)
+	}
+	d := wantOne(t, im, ErrTruncatedValue, SeverityError, 15) // the third record's Computers
+	if !strings.Contains(d.Message, "Computers") || !strings.Contains(d.Hint, "$FormatEnumerationLimit = -1") {
+		t.Errorf("cut list: %q, hint %q", d.Message, d.Hint)
+	}
 }
 
 // The Edge association: the Registrar service's EdgeServer; otherwise the

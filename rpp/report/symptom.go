@@ -104,6 +104,41 @@ func MatchSymptom(rules []*rpp.Rule, text string) []SymptomMatch {
 	return out
 }
 
+// KnownSymptoms returns the symptoms of package rmx that text names, as an
+// exact phrase of at least three words (or the whole symptom, when it is
+// shorter), the best covered first: what the admin saw, recognised whether
+// or not a rule lists it. A symptom no rule lists still tells what to look
+// at beyond the deployment file (rmx.Symptom.Beyond).
+func KnownSymptoms(text string) []*rmx.Symptom {
+	query := symptomWords(text)
+	type scored struct {
+		s     *rmx.Symptom
+		cover float64
+	}
+	var found []scored
+	for _, s := range rmx.Symptoms() {
+		words := symptomWords(s.Text)
+		if kind, _ := matchWords(query, words); kind != Phrase || len(query) < min(3, len(words)) {
+			continue
+		}
+		found = append(found, scored{s, min(float64(len(query))/float64(len(words)), 1)})
+	}
+	slices.SortStableFunc(found, func(a, b scored) int {
+		switch {
+		case a.cover > b.cover:
+			return -1
+		case a.cover < b.cover:
+			return 1
+		}
+		return 0
+	})
+	out := make([]*rmx.Symptom, len(found))
+	for i, f := range found {
+		out[i] = f.s
+	}
+	return out
+}
+
 // ClosestSymptoms returns up to n of the symptom texts rules list, the
 // nearest to text first (by edit distance, ignoring case and punctuation):
 // what to suggest when nothing matched.

@@ -88,6 +88,11 @@ func TestDocumentedSymptomsFindTheirRules(t *testing.T) {
 			if len(listed) > 0 {
 				t.Errorf("%q is listed by %q now: take it out of unexplainedSymptoms", text, listed)
 			}
+			// rpp explain --symptom still recognises it, and says what to
+			// look at beyond the deployment file.
+			if known := report.KnownSymptoms(text); len(known) == 0 || known[0].Text != text || known[0].Beyond == "" {
+				t.Errorf("KnownSymptoms(%q) = %v; want the symptom, with what to look at beyond the file", text, known)
+			}
 			continue
 		}
 		if len(listed) == 0 {
@@ -146,4 +151,31 @@ func FuzzMatchSymptom(f *testing.F) {
 			t.Fatalf("%q: no match and nothing to suggest", text)
 		}
 	})
+}
+
+// TestKnownSymptoms recognises what the admin pasted among the symptoms of
+// package rmx, listed by a rule or not: an exact phrase of three words or
+// more (or the whole of a shorter symptom), never a word or two.
+func TestKnownSymptoms(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want string // the first symptom found, "" for none
+	}{
+		{"Received Service message does not contain the Credentials", rmx.SymptomNoCredentials.Text},
+		{"12:03:11 Major ICE failure: received service message does NOT contain the credentials.", rmx.SymptomNoCredentials.Text},
+		{"Failure response from the A/V Edge Server", rmx.SymptomMRASFailure.Text},
+		{"MS - register fail", rmx.SymptomRegister.Text},
+		{"service", ""},
+		{"the credentials", ""},
+		{"credentials service received", ""}, // the words, not the phrase
+		{"", ""},
+	} {
+		got := report.KnownSymptoms(tc.text)
+		switch {
+		case tc.want == "" && len(got) != 0:
+			t.Errorf("KnownSymptoms(%q) = %v; want none", tc.text, got)
+		case tc.want != "" && (len(got) == 0 || got[0].Text != tc.want):
+			t.Errorf("KnownSymptoms(%q) = %v; want %q first", tc.text, got, tc.want)
+		}
+	}
 }
