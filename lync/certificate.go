@@ -2,6 +2,7 @@ package lync
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -116,6 +117,68 @@ func (c Certificate) SANNames(fqdn FQDN) bool {
 	}
 	return false
 }
+
+// Why a certificate does not name a host, as VerifyCertificateName tells
+// them apart for errors.Is.
+var (
+	// ErrCertificateWildcard: the subject CN or a SAN DNS name contains
+	// '*'. Microsoft supports no wildcard certificate for a Lync or Skype
+	// for Business server role (except the reverse proxy's simple URLs),
+	// so a wildcard anywhere refuses the certificate, even beside a SAN
+	// that names the host.
+	ErrCertificateWildcard = errors.New("wildcard certificates are not supported")
+	// ErrCertificateName: the certificate names other hosts: its SAN DNS
+	// names, or its subject CN when it has no SAN DNS name.
+	ErrCertificateName = errors.New("the certificate does not name the host")
+)
+
+// VerifyCertificateName checks that a certificate whose subject common name
+// is cn and whose SAN DNS names are san names host, by the usual TLS rule
+// (RFC 6125 §6.4.4): host is one of the SAN DNS names or, for a certificate
+// with none, the subject CN; and nothing in it is a wildcard. It returns nil
+// when the certificate names host, else an error wrapping
+// ErrCertificateWildcard or ErrCertificateName that says what it names.
+//
+// This is how the lab checks the certificate of an Edge pool's internal
+// interface, which Microsoft gives the pool FQDN as subject name and no SAN
+// entries. (A trusted application computer is held to its SAN alone; see
+// SANNames.)
+func VerifyCertificateName(cn string, san []string, host FQDN) error {
+	if strings.Contains(cn, "*") {
+		return fmt.Errorf("%w: the subject CN is %s", ErrCertificateWildcard, cn)
+	}
+	for _, n := range san {
+		if strings.Contains(n, "*") {
+			return fmt.Errorf("%w: the SAN names %s", ErrCertificateWildcard, n)
+		}
+	}
+	if len(san) == 0 {
+		if cn != "" && host.Equal(FQDN(cn)) {
+			return nil
+		}
+		return fmt.Errorf("%w %s: it has no SAN DNS name and its subject CN is %q", ErrCertificateName, host, cn)
+	}
+	for _, n := range san {
+		if host.Equal(FQDN(n)) {
+			return nil
+		}
+	}
+	err := fmt.Errorf("%w %s: its SAN names %s", ErrCertificateName, host, strings.Join(san, ", "))
+	if cn != "" && host.Equal(FQDN(cn)) {
+		err = fmt.Errorf("%w (the subject CN is %s, but a certificate with SAN DNS names is checked against them only)", err, cn)
+	}
+	return err
+}
+
+// VerifyName is VerifyCertificateName for the certificate's common name
+// and SAN list as the deployment file gives them.
+func (c Certificate) VerifyName(host FQDN) error {
+	return VerifyCertificateName(c.CommonName(), c.SAN, host)
+}
+
+// HasNames reports whether the certificate gives a subject CN or a SAN
+// name: without either there is no name to judge.
+func (c Certificate) HasNames() bool { return c.CommonName() != "" || len(c.SAN) > 0 }
 
 // FingerprintKey is the thumbprint without separators, case-folded; "" when
 // not known.

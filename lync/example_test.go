@@ -28,3 +28,18 @@ func ExampleParseGRUU() {
 	// pool: rpp.contoso.com application: video
 	// true service GRUU "sip:rpp.contoso.com@contoso.com;opaque=srvr:video:Tggd9yw0FFyNjnRqleNLwQAA": gruu: missing the gruu parameter (…;gruu;opaque=srvr:APPID:TOKEN)
 }
+
+// The certificate of an Edge pool's internal interface, as Microsoft plans
+// it (the pool FQDN as subject name, no SAN), names the pool; one requested
+// for a single Edge Server does not, and the Front Ends refuse it.
+func ExampleCertificate_VerifyName() {
+	edge := lync.EdgePool{FQDN: "edge.contoso.com", Certificate: &lync.Certificate{Subject: "edge.contoso.com"}}
+	fmt.Println(edge.Certificate.VerifyName(edge.FQDN))
+
+	edge.Certificate = &lync.Certificate{Subject: "edge01.contoso.com"}
+	err := edge.Certificate.VerifyName(edge.FQDN)
+	fmt.Println(errors.Is(err, lync.ErrCertificateName), err)
+	// Output:
+	// <nil>
+	// true the certificate does not name the host edge.contoso.com: it has no SAN DNS name and its subject CN is "edge01.contoso.com"
+}

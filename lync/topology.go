@@ -60,6 +60,14 @@ func (p FrontEndPool) LoadBalanced() (balanced, known bool) {
 type EdgePool struct {
 	FQDN FQDN   `yaml:"fqdn" json:"fqdn" rpp:"required"`
 	Site string `yaml:"site" json:"site"`
+	// Certificate is the certificate of the pool's internal interface, if
+	// known: the one the Front Ends check when they connect to the Edge
+	// over MTLS, for SIP and for the A/V authentication service (MRAS) that
+	// hands out relay credentials. Microsoft's planning pages give it the
+	// pool's internal FQDN as subject name and no SAN entries. Optional:
+	// nil (or one that names nothing) is not judged. No Management Shell
+	// cmdlet prints it, so `rpp import lync` never fills it in.
+	Certificate *Certificate `yaml:"certificate,omitempty" json:"certificate,omitempty"`
 }
 
 // TrustedApplicationPool is how Lync trusts a third-party server. Pools are

@@ -28,6 +28,8 @@
 //	  frontEndPools: [{fqdn: fe-east.contoso.com, site: East, edgePool: edge-east.contoso.com}]
 //	                               # optional: computers: [fe1…, fe2…] (a pool of several is load-balanced)
 //	  edgePools: [{fqdn: edge-east.contoso.com, site: East}]
+//	                               # optional: certificate: {subject: edge-east.contoso.com}, the
+//	                               # internal interface's certificate (subject, san, as an RMX's)
 //	  trustedApplicationPools:
 //	    - {fqdn: rpp-east.contoso.com, site: East, registrar: fe-east.contoso.com,
 //	       computers: [dma-east.contoso.com, rmx-east.contoso.com]}

@@ -41,6 +41,7 @@ var exampleFindings = map[string][]string{
 	},
 	"story-rmx-not-in-topology.yaml": {"rpp-component-not-in-topology rmx/rmx"},
 	"story-edge-not-in-dns.yaml":     {"dns-record-missing rmx/rmx"},
+	"story-edge-certificate.yaml":    {"edge-cert-name lync/edgePool/edge.adatum.com"},
 }
 
 func TestExamples(t *testing.T) {

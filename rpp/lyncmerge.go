@@ -615,6 +615,13 @@ func itemNode(v any, style itemStyle) *yaml.Node {
 		holdsList := false
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
+			if val.Kind == yaml.MappingNode {
+				// A value of its own fields (an Edge pool's certificate):
+				// those left empty are left out too, and it is written in
+				// flow style, as the examples write it.
+				pruneZero(val)
+				val.Style = yaml.FlowStyle
+			}
 			if isZero(val) {
 				continue
 			}
@@ -646,6 +653,22 @@ func itemNode(v any, style itemStyle) *yaml.Node {
 func sameApplicationID(old, want *yaml.Node) bool {
 	return want.Value != "" && strings.EqualFold(lync.ApplicationID(old.Value).Bare(), want.Value) &&
 		!strings.EqualFold(old.Value, lync.ApplicationID(old.Value).Bare())
+}
+
+// pruneZero drops the keys of the mapping n whose values are zero (isZero),
+// in n and in the mappings it holds.
+func pruneZero(n *yaml.Node) {
+	kept := n.Content[:0]
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if v.Kind == yaml.MappingNode {
+			pruneZero(v)
+		}
+		if !isZero(v) {
+			kept = append(kept, k, v)
+		}
+	}
+	n.Content = kept
 }
 
 func isZero(n *yaml.Node) bool {

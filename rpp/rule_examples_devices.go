@@ -398,6 +398,17 @@ func deviceExamples() map[string]*Example {
 				Replace: "      certificate: {subject: rmx2.fabrikam.com, san: [rmx2.fabrikam.com]}   # requested on rmx2, for rmx2\n",
 			}},
 		},
+		"edge-cert-name": {
+			Base: "two-site.yaml",
+			Failing: []LineEdit{{
+				Find:    "    - {fqdn: edge-west.contoso.com, site: West}\n",
+				Replace: "    - {fqdn: edge-west.contoso.com, site: West, certificate: {subject: edge-west01.contoso.com}}   # one Edge Server's name\n",
+			}},
+			Passing: []LineEdit{{
+				Find:    "    - {fqdn: edge-west.contoso.com, site: West}\n",
+				Replace: "    - {fqdn: edge-west.contoso.com, site: West, certificate: {subject: edge-west.contoso.com}}     # the pool FQDN; no SAN needed\n",
+			}},
+		},
 		"cert-eku": {
 			Base: "two-site.yaml",
 			Failing: []LineEdit{{

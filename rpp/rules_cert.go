@@ -1,9 +1,11 @@
 package rpp
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/rppkit/rppkit/lync"
 	"github.com/rppkit/rppkit/rmx"
 )
 
@@ -124,5 +126,81 @@ FQDN, and install the issued certificate on that RMX only.`,
 				byNames[names] = append(byNames[names], seen{c, fp})
 			})
 		},
+	}, {
+		ID:       "edge-cert-name",
+		Severity: Error,
+		Summary:  "an Edge pool's internal certificate does not name the pool's FQDN",
+		Doc: `The Front Ends reach an Edge pool's internal interface over mutual TLS: for
+SIP, and for the A/V authentication service (MRAS, SIP/MTLS on port 5062) that
+hands out media relay credentials. They check the certificate the Edge
+presents against the Edge pool's FQDN. Microsoft plans that certificate with
+the pool's internal FQDN as subject name and no SAN entries, and supports no
+wildcard certificate for it. The rule reads the certificate the usual TLS way:
+the FQDN must be one of its SAN DNS names or, when it has none, its subject
+CN, and nothing in it may be a wildcard. A certificate requested for one Edge
+Server of the pool (its computer name) rather than the pool, one copied from
+another pool, or one with a SAN list that leaves the pool out fails.
+
+The rule judges the certificate the deployment file gives for an Edge pool
+(lync.edgePools[].certificate); without one, or with one that gives no
+names, it says nothing. No Management Shell cmdlet prints it, so rpp import
+lync leaves it to you.
+
+Symptom: the RMXs whose media relays through that Edge raise "Failure
+response from the A/V Edge Server to the RMX Service Request": the Front End
+answers their SERVICE to MRAS with 504 Server Time-out and ms-diagnostics 1010
+("Certificate trust with next-hop server could not be established.").
+External users cannot sign in through that Edge, and A/V with anyone outside
+the network fails too.
+
+Fix: request the Edge internal certificate for the pool's FQDN as subject
+name (the Deployment Wizard's "Edge internal" request does this from the
+published topology), from a CA the Front Ends trust, and assign it to the
+internal interface of every Edge Server in the pool.`,
+		Source:   srcEdgeCert,
+		Symptoms: []*rmx.Symptom{rmx.SymptomMRASFailure},
+		Run: func(p *Pass) {
+			for i, e := range p.Deployment.Lync.EdgePools {
+				c := e.Certificate
+				if c == nil || !c.HasNames() {
+					continue
+				}
+				err := c.VerifyName(e.FQDN)
+				if err == nil {
+					continue
+				}
+				field := fmt.Sprintf("lync.edgePools[%d].certificate", i)
+				switch {
+				case errors.Is(err, lync.ErrCertificateWildcard):
+				case len(c.SAN) > 0:
+					field += ".san"
+				default:
+					field += ".subject"
+				}
+				msg := fmt.Sprintf("the internal certificate of Edge pool %s does not name it: %v", e.FQDN, err)
+				if users := p.edgeUsers(i); len(users) > 0 {
+					msg += fmt.Sprintf("; the Front Ends refuse it, so MRAS fails for %s", strings.Join(users, ", "))
+				}
+				p.Report(Finding{
+					Object:  "lync/edgePool/" + string(e.FQDN),
+					Field:   field,
+					Message: msg,
+					Fix:     fmt.Sprintf("issue the Edge pool's internal interface a certificate with subject name %s (no wildcard), from a CA the Front Ends trust, and assign it on every Edge Server of the pool", e.FQDN),
+				})
+			}
+		},
 	}}
+}
+
+// edgeUsers returns the names of the RMXs that ask the Edge pool at index
+// edge for relay credentials: those with ICE configured in the MS
+// environment whose trusted application pool's registrar is paired with it.
+func (p *Pass) edgeUsers(edge int) []string {
+	var names []string
+	p.eachRMX(func(i int, r *rmx.System, rf *rmxFacts, object string) {
+		if rf.method != "" && r.SIP.ICEEnvironment == rmx.ICEMS && p.facts.edgeOf(rf.pool) == edge {
+			names = append(names, object)
+		}
+	})
+	return names
 }

@@ -208,6 +208,16 @@ var ruleCases = []struct {
 			d.RPP.RMX[1].SIP.ICEEnvironment, d.RPP.RMX[1].SIP.ServerUserName, d.RPP.RMX[1].SIP.ICEMethod = rmx.ICENone, "", ""
 		},
 		nil},
+	{"Edge internal certificate requested for one Edge Server, not the pool", "two-site.yaml",
+		func(d *Deployment) {
+			d.Lync.EdgePools[1].Certificate = &lync.Certificate{Subject: "edge-west01.contoso.com"}
+		},
+		[]string{"edge-cert-name"}},
+	{"Edge internal certificate with the pool's FQDN as subject name only", "two-site.yaml",
+		func(d *Deployment) {
+			d.Lync.EdgePools[1].Certificate = &lync.Certificate{Subject: "edge-west.contoso.com"}
+		},
+		nil},
 	{"RMX left out of the topology", "single-site.yaml",
 		func(d *Deployment) {
 			d.Lync.TrustedApplicationPools[0].Computers = []lync.FQDN{"dma.fabrikam.com", "rmx1.fabrikam.com"}

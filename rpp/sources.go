@@ -28,5 +28,6 @@ const (
 	srcDMADialRules = "Polycom RealPresence DMA Operations Guide, “Dial Rules”: order Resolve to Lync conference ID before any Resolve to external SIP peer rule"
 	srcDMATemplate  = "Polycom RealPresence DMA Operations Guide, “Dial Rules”, Resolve to Lync conference ID: the conference template must specify a Conference mode of AVC only, or the conference will not start"
 	srcEKU          = "Microsoft, “Certificate infrastructure requirements for Lync Server 2013” (MTLS between servers; server certificates need the Server EKU) and “Certificates Report” (MTLS relies on the enhanced key usage for computer-to-computer authentication); RFC 5280 §4.2.1.12"
+	srcEdgeCert     = "Microsoft, “Edge Server environmental requirements in Skype for Business Server”, Certificate planning (the internal Edge certificate: subject name the Edge internal FQDN, no SAN entries) and Internal port firewall summary (SIP/MTLS 5061 and A/V authentication on 5062 from the Front End pools to the Edge internal interface); “Plan for Edge Server certificates in Lync Server 2013” (one internal certificate on every Edge Server's internal interface; no wildcard certificates)"
 	srcRouteMatch   = "Lync Server Management Shell reference, New-CsStaticRoute and Set-CsStaticRoutingConfiguration (-MatchUri): each route applies to the URIs of its matching domain"
 )

@@ -280,3 +280,51 @@ func TestImportHelp(t *testing.T) {
 		t.Errorf("rpp help does not list import:\n%s", r.stdout)
 	}
 }
+
+// TestImportKeepsEdgeCertificate: no cmdlet prints an Edge pool's internal
+// certificate, so the import leaves Edge pools without one; importing again
+// into a file where the admin wrote one keeps it as written (a block
+// mapping with a comment, a flow mapping), and rpp check judges it.
+func TestImportKeepsEdgeCertificate(t *testing.T) {
+	into := copyFile(t, filepath.Join(eastWestDir, "deployment.yaml"), t.TempDir(), 0o644)
+	if r := runRpp(t, append([]string{"import", "lync", "--into", into}, eastWestOutputs()...)...); r.code != exitOK {
+		t.Fatalf("rpp import = %d, stderr:\n%s", r.code, r.stderr)
+	}
+	imported, err := os.ReadFile(into)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edits := strings.NewReplacer(
+		"    - {fqdn: edge-east.contoso.com, site: East}\n",
+		"    - fqdn: edge-east.contoso.com\n      site: East\n      # from the Certificates snap-in on edge-east01\n      certificate:\n        subject: edge-east01.contoso.com\n",
+		"    - {fqdn: edge-west.contoso.com, site: West}\n",
+		"    - {fqdn: edge-west.contoso.com, site: West, certificate: {subject: \"CN=edge-west.contoso.com, O=Contoso\"}}\n")
+	edited := []byte(edits.Replace(string(imported)))
+	if bytes.Equal(edited, imported) || bytes.Count(edited, []byte("certificate:")) != bytes.Count(imported, []byte("certificate:"))+2 {
+		t.Fatalf("the imported file no longer has the Edge pools this test edits:\n%s", imported)
+	}
+	if err := os.WriteFile(into, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runRpp(t, append([]string{"import", "lync", "--into", into}, eastWestOutputs()...)...)
+	after, _ := os.ReadFile(into)
+	if r.code != exitOK || r.stdout != into+": lync: no change\n" || !bytes.Equal(after, edited) {
+		t.Errorf("import = %d, stdout %q; the file changed:\n%s", r.code, r.stdout, cmp.Diff(string(edited), string(after)))
+	}
+	r = runRpp(t, "check", "--format", "json", into)
+	var rep struct {
+		Findings []struct{ Rule, Object, Field string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatalf("check's JSON: %v\n%s", err, r.stdout)
+	}
+	var edge []string
+	for _, f := range rep.Findings {
+		if f.Rule == "edge-cert-name" {
+			edge = append(edge, f.Object+" "+f.Field)
+		}
+	}
+	if want := []string{"lync/edgePool/edge-east.contoso.com lync.edgePools[0].certificate.subject"}; !slices.Equal(edge, want) {
+		t.Errorf("edge-cert-name findings %q; want %q", edge, want)
+	}
+}

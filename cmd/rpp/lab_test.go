@@ -32,6 +32,7 @@ var labExit = map[string]struct {
 	"story-realconnect-no-cascade.yaml":   {1, "route"},
 	"story-video-not-accepted.yaml":       {1, "host"},
 	"story-edge-not-in-dns.yaml":          {1, "service"},
+	"story-edge-certificate.yaml":         {1, "service"},
 }
 
 type labFailure struct {

@@ -92,6 +92,25 @@
 //     trusted application in the TLS handshake: the RMX must not register
 //     to the Edge.
 //
+//   - The Front End to Edge hop (Microsoft, "Edge Server environmental
+//     requirements in Skype for Business Server": SIP/MTLS from the Front
+//     End pools to the Edge internal interface, the A/V authentication
+//     service on 5062; the internal certificate has the Edge pool's FQDN as
+//     subject name and no SAN): the Edge's internal listener presents the
+//     certificate the topology gives the Edge pool (lync.EdgePool's
+//     Certificate; one for the pool FQDN when none is given) and completes
+//     MTLS with the lab's Front Ends only. Before a Front End answers a
+//     SERVICE for an Edge's MRAS it makes that handshake, checking the
+//     Edge's certificate against the lab CA and the Edge pool's FQDN
+//     (lync.VerifyCertificateName: a SAN DNS name, or the subject CN when
+//     there is no SAN; never a wildcard). A failure is recorded as a
+//     Refused message of the Edge from the Front End (ErrEdgeCertificate)
+//     and the SERVICE answered 504 Server Time-out with ms-diagnostics 1010
+//     "Certificate trust with next-hop server could not be established."
+//     (MS-OCER); the 504 is a lab convention, as no public source says
+//     which code Lync sends. A successful handshake is remembered per Front
+//     End and Edge, standing for the connection Lync keeps open.
+//
 //   - Meetings (MS-CONFBAS, MS-CONFPRO; PROTOCOLS.md §5): CreateMeeting
 //     schedules a meeting of a Lync user of the topology, with a
 //     conference ID (8 upper-case letters and digits, as Lync generates

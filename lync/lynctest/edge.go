@@ -3,6 +3,7 @@ package lynctest
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -29,9 +30,14 @@ type Edge struct {
 	// (pion/turn) or an ExternalRelay.
 	RelayHost                  string
 	RelayUDPPort, RelayTCPPort int
-	// SIPAddr is where the Edge listens for SIP over TLS; it refuses every
-	// trusted application in the handshake.
+	// SIPAddr is where the Edge's internal interface listens for SIP over
+	// TLS: it presents the certificate the topology gives the pool (one
+	// for the pool FQDN when it gives none), accepts MTLS from the lab's
+	// Front Ends, and refuses every other client (a trusted application) in
+	// the handshake.
 	SIPAddr string
+	// Certificate is the certificate the internal interface presents.
+	Certificate *x509.Certificate
 
 	mras  lync.GRUU // MRASURI, parsed
 	turn  *turn.Server
@@ -50,7 +56,7 @@ func (s *Server) startEdge(ctx context.Context, p lync.EdgePool) (*Edge, error) 
 	} else if err := e.startRelay(ctx, s); err != nil {
 		return nil, err
 	}
-	if err := e.startSIP(ctx, s); err != nil {
+	if err := e.startSIP(ctx, s, p.Certificate); err != nil {
 		e.close()
 		return nil, err
 	}
@@ -103,18 +109,30 @@ func (e *Edge) RelayUDPAddr() string {
 	return net.JoinHostPort(e.RelayHost, strconv.Itoa(e.RelayUDPPort))
 }
 
-// startSIP listens for SIP over TLS and refuses every client in the
-// handshake: the RMX must not register to the Edge.
-func (e *Edge) startSIP(ctx context.Context, s *Server) error {
-	cert, err := s.CA.Issue(string(e.FQDN), string(e.FQDN))
-	if err != nil {
-		return err
+// startSIP listens for SIP over TLS on the Edge's internal interface. It
+// presents a certificate with the subject and SANs of cert (the
+// topology's), or one for the pool FQDN when cert gives no names; it
+// completes the handshake with the lab's Front Ends, which connect to it
+// before they hand a SERVICE to its MRAS, and refuses every other client in
+// the handshake: the RMX must not register to the Edge.
+func (e *Edge) startSIP(ctx context.Context, s *Server, cert *lync.Certificate) error {
+	cn, san := string(e.FQDN), []string{string(e.FQDN)}
+	if cert != nil && cert.HasNames() {
+		cn, san = cert.CommonName(), cert.SAN
 	}
+	tc, err := s.CA.Issue(cn, san...)
+	if err != nil {
+		return fmt.Errorf("lynctest: Edge %s certificate: %w", e.FQDN, err)
+	}
+	e.Certificate = tc.Leaf
 	conf := &tls.Config{
-		Certificates: []tls.Certificate{cert},
+		Certificates: []tls.Certificate{tc},
 		ClientAuth:   tls.RequireAnyClientCert,
 		MaxVersion:   tls.VersionTLS12, // so the client sees the refusal at once
-		VerifyConnection: func(tls.ConnectionState) error {
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if s.isFrontEnd(cs) {
+				return nil
+			}
 			return ErrEdgeRefusesApplications
 		},
 	}
@@ -137,14 +155,43 @@ func (e *Edge) startSIP(ctx context.Context, s *Server) error {
 				defer e.wg.Done()
 				defer c.Close()
 				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-				if err := c.(*tls.Conn).Handshake(); err != nil {
-					s.rec.add(Message{Time: s.opts.now(), Direction: Refused, Server: string(e.FQDN),
-						Peer: c.RemoteAddr().String(), StartLine: "TLS: " + err.Error(), Err: err})
+				err := c.(*tls.Conn).Handshake()
+				var op *net.OpError
+				if err == nil || errors.As(err, &op) && op.Op == "remote error" {
+					// Accepted (a Front End's hop), or given up by the
+					// client, which records its own reason (a Front End
+					// refusing the Edge's certificate does).
+					return
 				}
+				s.rec.add(Message{Time: s.opts.now(), Direction: Refused, Server: string(e.FQDN),
+					Peer: c.RemoteAddr().String(), StartLine: "TLS: " + err.Error(), Err: err})
 			}()
 		}
 	}()
 	return nil
+}
+
+// isFrontEnd reports whether a TLS client is one of the lab's Front Ends:
+// its certificate chains to the lab CA and a SAN DNS name of it is a Front
+// End pool of the topology.
+func (s *Server) isFrontEnd(cs tls.ConnectionState) bool {
+	if len(cs.PeerCertificates) == 0 {
+		return false
+	}
+	leaf := cs.PeerCertificates[0]
+	names, err := sanNames(leaf)
+	if err != nil {
+		return false
+	}
+	if _, err := leaf.Verify(x509.VerifyOptions{Roots: s.CA.Pool(), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
+		return false
+	}
+	for _, n := range names {
+		if s.idx.FrontEndPool(lync.FQDN(n)) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Edge) close() error {

@@ -33,6 +33,10 @@ type FrontEnd struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	notifies group // NOTIFYs in flight
+	// cert is the Front End's certificate, which it presents as a server
+	// and, on its hops to the Edges, as a client.
+	cert tls.Certificate
+	hops edgeHops
 	// unroute ends the routing of sipgo's default-logger records.
 	unroute func()
 }
@@ -44,6 +48,7 @@ func (s *Server) startFrontEnd(ctx context.Context, p lync.FrontEndPool, edge *E
 	if err != nil {
 		return nil, err
 	}
+	fe.cert = cert
 	log := s.log.With("frontEnd", p.FQDN)
 	transport, resolver := noDialOut(log)
 	fe.ua, err = sipgo.NewUA(

@@ -43,7 +43,8 @@ type Message struct {
 	// End it wraps ErrUntrustedPeer and the reason (ErrNoSAN,
 	// ErrWildcardCertificate, …) when the trust check refused the
 	// certificate, else the TLS error; for an Edge it wraps
-	// ErrEdgeRefusesApplications. Test it with errors.Is.
+	// ErrEdgeRefusesApplications, or, when a Front End (the Peer) gave up
+	// its hop to the Edge, ErrEdgeCertificate. Test it with errors.Is.
 	Err error
 
 	// msg, when set, is the message whose text Text is: rendered when the

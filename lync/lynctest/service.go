@@ -41,6 +41,19 @@ func (fe *FrontEnd) service(req *sip.Request, p *peer) *sip.Response {
 			}
 		}
 	}
+	// MRAS runs on the Edge: the Front End hands the SERVICE on over its
+	// MTLS connection to the Edge's internal interface, which fails when
+	// the Edge's certificate is not trusted for the Edge pool's FQDN.
+	// ms-diagnostics 1010 is Lync's (MS-OCER) for that; the 504 that
+	// carries it is a lab convention (inference: the response code Lync
+	// sends for a next hop it could not reach is not published).
+	if err := fe.edgeHop(edge); err != nil {
+		// Recorded at the Edge, from the Front End: the ladder draws the
+		// connection the way it went.
+		fe.s.rec.add(Message{Time: fe.s.opts.now(), Direction: Refused, Server: string(edge.FQDN), Peer: string(fe.FQDN), StartLine: "TLS: " + err.Error(), Err: err})
+		fe.s.log.Info("MTLS hop to the Edge failed", "edge", edge.FQDN, "error", err)
+		return fe.refuse(req, 504, "Server Time-out", diagCertificateTrust, fmt.Sprintf("the MTLS connection to Edge %s failed: %v", edge.FQDN, err))
+	}
 	answer := func(r *mras.Response) *sip.Response {
 		r.ServerVersion = serverVersion
 		if r.RequestID == "" {

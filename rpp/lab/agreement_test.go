@@ -42,6 +42,7 @@ func agreementCases(t *testing.T) []agreementCase {
 		"story-gruu-wrong-prefix.yaml":        {"rmx": rmx.SymptomCredentialDenied},
 		"story-rmx-not-in-topology.yaml":      {"rmx": rmx.SymptomTLS},
 		"story-edge-not-in-dns.yaml":          {"rmx": rmx.SymptomEdgeResolve},
+		"story-edge-certificate.yaml":         {"rmx": rmx.SymptomMRASFailure},
 	}
 	for _, n := range names {
 		cases = append(cases, agreementCase{name: n, example: n, want: exampleWant[n]})
@@ -94,6 +95,19 @@ func agreementCases(t *testing.T) []agreementCase {
 			map[string]*rmx.Symptom{"rmx-east": rmx.SymptomEdgeResolve}},
 		agreementCase{"the East Front End's name not in the DNS", "two-site.yaml", func(d *rpp.Deployment) { d.DNS = contosoDNS("fe-east.contoso.com") }, nil,
 			map[string]*rmx.Symptom{"rmx-east": rmx.SymptomTLS}},
+		// The Front End checks the Edge's internal certificate before it
+		// hands MRAS requests on: edge-cert-name, for every RMX on ICE
+		// whose media relays through that Edge, and for no other.
+		agreementCase{"West's Edge certificate names one Edge Server", "two-site.yaml", func(d *rpp.Deployment) {
+			d.Lync.EdgePools[1].Certificate = &lync.Certificate{Subject: "edge-west01.contoso.com"}
+		}, nil, map[string]*rmx.Symptom{"rmx-west": rmx.SymptomMRASFailure}},
+		agreementCase{"Edge certificate with a SAN list that leaves the pool out", "single-site.yaml", func(d *rpp.Deployment) {
+			d.Lync.EdgePools[0].Certificate = &lync.Certificate{Subject: "lyncedge.fabrikam.com", SAN: []string{"sip.fabrikam.com"}}
+		}, nil, map[string]*rmx.Symptom{"rmx1": rmx.SymptomMRASFailure, "rmx2": rmx.SymptomMRASFailure}},
+		// As Microsoft plans it: the pool FQDN as subject name, no SAN.
+		agreementCase{"Edge certificate with the pool's subject name only", "two-site.yaml", func(d *rpp.Deployment) {
+			d.Lync.EdgePools[0].Certificate = &lync.Certificate{Subject: "CN=edge-east.contoso.com, OU=Lync"}
+		}, nil, nil},
 		agreementCase{"Service GRUU never published", "two-site.yaml", func(d *rpp.Deployment) { d.Lync.TrustedApplications[0].ServiceGRUU = "" }, nil,
 			map[string]*rmx.Symptom{"rmx-east": rmx.SymptomCredentialDenied}},
 	)

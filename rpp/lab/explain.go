@@ -12,7 +12,9 @@ import (
 // explainer answers, for a failure seen on the wire, which rules of the
 // static check explain it: rules that list the failure's symptom
 // (rpp.Rule.Symptoms) and whose findings are about the failing system, its
-// trusted application pool, or that pool's applications and endpoints.
+// trusted application pool, or that pool's applications and endpoints —
+// and, for an RMX on ICE in the MS environment, the Edge pool it asks for
+// relay credentials.
 type explainer struct {
 	d       *rpp.Deployment
 	report  rpp.Report
@@ -46,9 +48,27 @@ func (e *explainer) rulesAbout(object string, fqdn lync.FQDN) []string {
 				ids = append(ids, rules...)
 			}
 		}
+		if edge := e.x.EdgeFor(p); edge >= 0 && e.asksMRAS(object) {
+			ids = append(ids, e.objects["lync/edgePool/"+string(e.d.Lync.EdgePools[edge].FQDN)]...)
+		}
 	}
 	slices.Sort(ids)
 	return slices.Compact(ids)
+}
+
+// asksMRAS reports whether object names an RMX that asks its Edge's MRAS
+// for relay credentials: one with ICE configured in the MS environment.
+func (e *explainer) asksMRAS(object string) bool {
+	name, ok := strings.CutPrefix(object, "rmx/")
+	if !ok {
+		return false
+	}
+	for i := range e.d.RPP.RMX {
+		if r := &e.d.RPP.RMX[i]; r.Name == name {
+			return r.SIP.ICEEnvironment == rmx.ICEMS && rmx.InferICEMethod(r, e.x) != ""
+		}
+	}
+	return false
 }
 
 func (e *explainer) ofPool(object, pool string) bool {

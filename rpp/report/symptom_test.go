@@ -73,7 +73,6 @@ var documentedSymptoms = []string{
 // lists yet. The test fails when one gets a rule, so the list cannot go
 // stale: move the text out of here then.
 var unexplainedSymptoms = []string{
-	"Failure response from the A/V Edge Server to the RMX Service Request",
 	"Received Service message does not contain the Credentials",
 }
 
