@@ -70,7 +70,8 @@ const (
 	beyondEdgeResolve = `The RMX could not resolve the name of the Edge pool that the MRAS URI names
 (sip:EDGE-POOL-FQDN@SIP-DOMAIN;gruu;opaque=srvr:MRAS:…). Ask the RMX's DNS
 server for that FQDN (nslookup EDGE-POOL-FQDN DNS-SERVER): it must have an A
-record, as the internal name of the Edge pool in the topology.`
+record, as the internal name of the Edge pool in the topology. A deployment
+file that lists its DNS zones (dns:) lets dns-record-missing check this.`
 	beyondMRASFailure = `The request reached the Front End, but the answer was a failure: a SIP error,
 or an MRAS reasonPhrase such as Time Out, Server Busy or Other Failure. Such
 errors usually mean the Front End cannot talk to the Edge's internal

@@ -108,8 +108,17 @@ func explainSymptom(inv *invocation, text string) int {
 		}
 		return exitFindings
 	}
+	// Once some rule lists the symptom as a whole (an exact phrase, or
+	// every word of it), rules that share only a word or two with it are
+	// noise: they are counted, not listed.
+	shown, weak := matches, 0
+	if matches[0].Kind > report.SomeWords {
+		for len(shown) > 0 && shown[len(shown)-1].Kind == report.SomeWords {
+			shown, weak = shown[:len(shown)-1], weak+1
+		}
+	}
 	const hang = "    "
-	for i, m := range matches {
+	for i, m := range shown {
 		if i > 0 {
 			p.Line("")
 		}
@@ -120,6 +129,14 @@ func explainSymptom(inv *invocation, text string) int {
 		}
 		p.Wrapped(why, hang, hang+"  ")
 		p.Wrapped("rpp explain "+m.Rule.ID+" tells why and the fix", hang, hang+"  ")
+	}
+	if weak > 0 {
+		p.Line("")
+		rules := "rules share"
+		if weak == 1 {
+			rules = "rule shares"
+		}
+		p.Wrapped(fmt.Sprintf("(%d more %s only some words with it; left out)", weak, rules), "", "")
 	}
 	if s := matches[0].Symptom; matches[0].Kind == report.Phrase && s.Beyond != "" {
 		p.Line("")

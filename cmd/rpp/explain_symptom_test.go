@@ -68,3 +68,21 @@ func TestExplainSymptomKnownButNoRule(t *testing.T) {
 		t.Errorf("explain --symptom = %d, stderr %q, stdout:\n%s", r.code, r.stderr, r.stdout)
 	}
 }
+
+// TestExplainSymptomLeavesOutNoise: once a rule lists the symptom as a
+// phrase, rules that share a word with it are counted, not listed, and
+// what to look at beyond the deployment file follows the rules.
+func TestExplainSymptomLeavesOutNoise(t *testing.T) {
+	r := runRpp(t, "explain", "--symptom", "edge server resolve failed on the service request")
+	flat := strings.Join(strings.Fields(r.stdout), " ")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "dns-record-missing (error)") || strings.Contains(flat, "some words of") ||
+		!strings.Contains(flat, "share only some words with it; left out)") ||
+		!strings.Contains(flat, "Beyond the deployment file: The RMX could not resolve") {
+		t.Errorf("explain --symptom = %d, stdout:\n%s", r.code, r.stdout)
+	}
+	// With nothing better than some words, those are the answer.
+	r = runRpp(t, "explain", "--symptom", "credential refused")
+	if r.code != 0 || !strings.Contains(r.stdout, "matched: some words of") || strings.Contains(r.stdout, "left out") {
+		t.Errorf("explain --symptom weak = %d, stdout:\n%s", r.code, r.stdout)
+	}
+}
