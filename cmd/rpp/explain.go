@@ -48,11 +48,7 @@ func runExplain(inv *invocation, args []string) int {
 		writeRule(p, r)
 		shown++
 	}
-	if p.Err() != nil {
-		fmt.Fprintf(inv.stderr, "rpp explain: %v\n", p.Err())
-		return exitInvalid
-	}
-	return code
+	return finish(inv, p, code)
 }
 
 func explainFlags(symptom *optionalString) *flagSet {
@@ -95,11 +91,7 @@ func explainSymptom(inv *invocation, text string) int {
 			p.Line("")
 			p.Line(s.Beyond)
 		}
-		if p.Err() != nil {
-			fmt.Fprintf(inv.stderr, "rpp explain: %v\n", p.Err())
-			return exitInvalid
-		}
-		return exitFindings
+		return finish(inv, p, exitFindings)
 	}
 	if len(matches) == 0 {
 		fmt.Fprintf(inv.stderr, "rpp explain: no rule lists a symptom like %q; the closest known symptoms:\n", textfmt.Sanitize(text))
@@ -143,11 +135,17 @@ func explainSymptom(inv *invocation, text string) int {
 		p.Line("Beyond the deployment file:")
 		p.Line(s.Beyond)
 	}
+	return finish(inv, p, exitOK)
+}
+
+// finish returns code, or exitInvalid when writing p's output failed (a
+// closed pipe, a full disk), which it reports.
+func finish(inv *invocation, p *textfmt.Printer, code int) int {
 	if p.Err() != nil {
 		fmt.Fprintf(inv.stderr, "rpp explain: %v\n", p.Err())
 		return exitInvalid
 	}
-	return exitOK
+	return code
 }
 
 // writeRule writes a rule's card: the facts, aligned, then its doc as the
