@@ -594,6 +594,12 @@ func (s *synScan) lineStart(start synMark, c byte) (continues bool) {
 				msg: fmt.Sprintf("indented to column %d, which matches neither the %s at column %d (line %d) nor the %s at column %d (line %d)",
 					start.col, l.kind(), l.col, l.at.line, deeper.kind(), deeper.col, deeper.at.line)})
 			return
+		case l.col == start.col && l.seq && (c == '|' || c == '>') && s.lastKind == 'o' && deeper.at.line == 0:
+			// The item of a "-" that ended its line is still to come, and
+			// yaml.v3 (libyaml) takes a block scalar header at the list's
+			// own column as that item — "-\n>" is [""] — though any other
+			// node there is an error.
+			return false
 		case l.col == start.col && l.seq && !entry:
 			s.fail(&synProblem{at: start, predict: parserError(l.at, start, want(l)),
 				msg: fmt.Sprintf("want a list item ('- ') here, as in the list that begins at line %d", l.at.line)})

@@ -157,6 +157,21 @@ func TestSyntaxScanFindsNothingInValidYAML(t *testing.T) {
 	t.Logf("%d valid texts; %d broken, located to a column: %d", valid, broken, located)
 }
 
+// TestSyntaxScanBlockScalarItem: yaml.v3 (libyaml) takes a block scalar
+// header at the column of a "-" that ended its line as the list item
+// ("-\n>" is [""], a FuzzParse find), while any other node there is an
+// error; the scan agrees with it on both.
+func TestSyntaxScanBlockScalarItem(t *testing.T) {
+	for _, text := range []string{"-\n>", "-\r>", "-\n|", "- -\n  >", "- a\n-\n>", "-\n# c\n>", "-\n>\n  text\n", "-\n|2\n   a",
+		"- a:\n>", "- x\n>", "-\n>\ntext\n", "-\nx"} {
+		s := &synScan{b: []byte(text), m: synMark{line: 1, col: 1}, anchors: map[string]bool{}}
+		s.run()
+		if accepts := yamlAccepts([]byte(text)); accepts == (s.prob != nil) {
+			t.Errorf("%q: yaml.v3 accepts it: %v; the scan finds %v", text, accepts, s.prob)
+		}
+	}
+}
+
 // yamlErr returns yaml.v3's error for text.
 func yamlErr(text []byte) error {
 	dec := yaml.NewDecoder(bytes.NewReader(text))

@@ -279,6 +279,32 @@ func TestMergeLyncRefused(t *testing.T) {
 	}
 }
 
+// TestMergeLyncIntoEmptyFlowLync: an empty lync: {} — what a new file of
+// an empty topology holds — has no layout to keep, so a later merge writes
+// the topology there in block style, keeping the line's comment, instead
+// of refusing the flow style.
+func TestMergeLyncIntoEmptyFlowLync(t *testing.T) {
+	first, _, err := MergeLync("d.yaml", []byte(" "), lync.Topology{}, nil)
+	if err != nil || !strings.HasPrefix(string(first), "lync: {}\n") {
+		t.Fatalf("MergeLync of nothing = %q, %v", first, err)
+	}
+	var topo lync.Topology
+	topo.Product = lync.SfB2015
+	topo.Sites = []lync.Site{{Name: "East", ID: 1}}
+	doc := strings.Replace(string(first), "lync: {}\n", "lync: {}   # from rpp import\n", 1)
+	got, _, err := MergeLync("d.yaml", []byte(doc), topo, nil)
+	if err != nil {
+		t.Fatalf("MergeLync into lync: {} = %v", err)
+	}
+	want := "lync: # from rpp import\n  product: sfb2015\n  sites:\n    - {name: East, id: 1}\n"
+	if !strings.HasPrefix(string(got), want) || !strings.Contains(string(got), "\nrpp:\n") {
+		t.Errorf("merged:\n%s\nwant it to begin:\n%s", got, want)
+	}
+	if again, _, err := MergeLync("d.yaml", got, topo, nil); err != nil || string(again) != string(got) {
+		t.Errorf("merging again = %v, changed %v", err, string(again) != string(got))
+	}
+}
+
 // TestMergeLyncKeepsEncoding: a UTF-16 file with a BOM, or one with CRLF
 // or CR line ends, comes back the same way, merged as its UTF-8 LF twin is.
 func TestMergeLyncKeepsEncoding(t *testing.T) {

@@ -36,7 +36,10 @@ func (m *merger) mergeYAML() ([]byte, error) {
 		return nil, m.layoutError(lv, "lync", "lync: holds "+kindName(lv)+", not a mapping")
 	}
 	var old *yaml.Node
-	if lv != nil && lv.Kind == yaml.MappingNode {
+	// An empty flow mapping (lync: {}, what a new file of an empty
+	// topology holds) has no layout to keep: it is replaced whole, as an
+	// empty lync: is.
+	if lv != nil && lv.Kind == yaml.MappingNode && !(lv.Style&yaml.FlowStyle != 0 && len(lv.Content) == 0) {
 		old = lv
 	}
 	if old != nil && old.Style&yaml.FlowStyle != 0 {
