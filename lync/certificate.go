@@ -144,13 +144,8 @@ var (
 // entries. (A trusted application computer is held to its SAN alone; see
 // SANNames.)
 func VerifyCertificateName(cn string, san []string, host FQDN) error {
-	if strings.Contains(cn, "*") {
-		return fmt.Errorf("%w: the subject CN is %s", ErrCertificateWildcard, cn)
-	}
-	for _, n := range san {
-		if strings.Contains(n, "*") {
-			return fmt.Errorf("%w: the SAN names %s", ErrCertificateWildcard, n)
-		}
+	if err := RefuseWildcard(cn, san); err != nil {
+		return err
 	}
 	if len(san) == 0 {
 		if cn != "" && host.Equal(FQDN(cn)) {
@@ -168,6 +163,23 @@ func VerifyCertificateName(cn string, san []string, host FQDN) error {
 		err = fmt.Errorf("%w (the subject CN is %s, but a certificate with SAN DNS names is checked against them only)", err, cn)
 	}
 	return err
+}
+
+// RefuseWildcard returns an error wrapping ErrCertificateWildcard that
+// names the first wildcard of a certificate whose subject common name is
+// cn and whose SAN DNS names are san, or nil when it has none: the one
+// wildcard test of every certificate check, the Edge's and a trusted
+// application computer's alike.
+func RefuseWildcard(cn string, san []string) error {
+	if strings.Contains(cn, "*") {
+		return fmt.Errorf("%w: the subject CN is %s", ErrCertificateWildcard, cn)
+	}
+	for _, n := range san {
+		if strings.Contains(n, "*") {
+			return fmt.Errorf("%w: the SAN names %s", ErrCertificateWildcard, n)
+		}
+	}
+	return nil
 }
 
 // VerifyName is VerifyCertificateName for the certificate's common name

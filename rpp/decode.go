@@ -808,7 +808,7 @@ func (d *decoder) stringMap(n *yaml.Node, v reflect.Value) {
 		if strings.EqualFold(name, "ignore") && val.Kind == yaml.MappingNode {
 			// A suppression written one level too deep: say where it goes
 			// rather than that a flag cannot be a mapping.
-			d.fail(d.pos(val), fmt.Errorf("%w: a mapping of text, and ignore: is not a flag; put it beside this mapping, on the object itself", ErrWrongType))
+			d.fail(d.pos(val), fmt.Errorf("%w: an ignore: block cannot go inside a mapping of text values such as flags; put it beside this mapping, on the object itself", ErrWrongType))
 			return true
 		}
 		elem := reflect.New(v.Type().Elem()).Elem()

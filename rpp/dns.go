@@ -96,22 +96,40 @@ const MaxCNAMEChain = 8
 // addrs means the name does not resolve. An IP address literal resolves to
 // itself. err (ErrCNAMELoop or ErrCNAMEChain, wrapped with the chain) means
 // the aliases never end in an address: judged, and not resolving.
+//
+// Lookup reads the whole section each time; to look up many names, build
+// the Index once and use its Lookup.
 func (d *DNS) Lookup(name lync.FQDN) (addrs []string, judged bool, err error) {
-	if d == nil {
-		return nil, false, nil
-	}
-	addrs, judged, _, err = newDNSIndex(d).resolve(name)
-	return addrs, judged, err
+	return d.Index().Lookup(name)
 }
 
-// dnsIndex is a DNS section ready for lookups: zones and records by key.
-type dnsIndex struct {
+// Index returns the section ready for lookups; nil for a nil section,
+// whose Index judges no name.
+func (d *DNS) Index() *DNSIndex {
+	if d == nil {
+		return nil
+	}
+	return newDNSIndex(d)
+}
+
+// DNSIndex is a DNS section ready for lookups: its zones and records by
+// key. Changes to the section after Index do not show in it.
+type DNSIndex struct {
 	zones   map[string]bool // keys
 	records map[string][]DNSRecord
 }
 
-func newDNSIndex(d *DNS) *dnsIndex {
-	x := &dnsIndex{zones: make(map[string]bool, len(d.Zones)), records: make(map[string][]DNSRecord, len(d.Records))}
+// Lookup is DNS.Lookup, without reading the section again.
+func (x *DNSIndex) Lookup(name lync.FQDN) (addrs []string, judged bool, err error) {
+	if x == nil {
+		return nil, false, nil
+	}
+	addrs, judged, _, err = x.resolve(name)
+	return addrs, judged, err
+}
+
+func newDNSIndex(d *DNS) *DNSIndex {
+	x := &DNSIndex{zones: make(map[string]bool, len(d.Zones)), records: make(map[string][]DNSRecord, len(d.Records))}
 	for _, z := range d.Zones {
 		x.zones[z.Key()] = true
 	}
@@ -125,7 +143,7 @@ func newDNSIndex(d *DNS) *dnsIndex {
 // zone returns the listed zone that holds the name of key key, the most
 // specific one when zones nest, or "". It looks at the name's own suffixes
 // only, so a lookup costs the same however many zones there are.
-func (x *dnsIndex) zone(key string) string {
+func (x *DNSIndex) zone(key string) string {
 	for s := key; s != ""; {
 		if x.zones[s] {
 			return s
@@ -141,7 +159,7 @@ func (x *dnsIndex) zone(key string) string {
 
 // resolve is Lookup, also returning the key of the last name of the CNAME
 // chain: the one whose records were read.
-func (x *dnsIndex) resolve(name lync.FQDN) (addrs []string, judged bool, last string, err error) {
+func (x *DNSIndex) resolve(name lync.FQDN) (addrs []string, judged bool, last string, err error) {
 	if name.IsIP() {
 		return []string{name.Key()}, true, name.Key(), nil
 	}

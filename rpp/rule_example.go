@@ -35,17 +35,9 @@ var ErrEditNotFound = errors.New("edit does not apply")
 // File returns the failing (passing false) or passing deployment file: Base
 // with the edits made.
 func (e *Example) File(passing bool) ([]byte, error) {
-	data, err := fs.ReadFile(examples.FS, e.Base)
+	text, _, err := e.apply(passing)
 	if err != nil {
 		return nil, err
-	}
-	text := string(data)
-	for i, ed := range e.edits(passing) {
-		at := lineStart(text, ed.Find)
-		if at < 0 {
-			return nil, fmt.Errorf("%w: %s, edit %d: no line starting %q", ErrEditNotFound, e.Base, i+1, firstLine(ed.Find))
-		}
-		text = text[:at] + ed.Replace + text[at+len(ed.Find):]
 	}
 	return []byte(text), nil
 }
@@ -53,21 +45,28 @@ func (e *Example) File(passing bool) ([]byte, error) {
 // Snippets returns, for the failing or passing side, each edit's place in
 // Base (its line) and the lines it writes there, as a rule page shows them.
 func (e *Example) Snippets(passing bool) ([]Snippet, error) {
+	_, snippets, err := e.apply(passing)
+	return snippets, err
+}
+
+// apply makes one side's edits in Base, in order, and says where each
+// went.
+func (e *Example) apply(passing bool) (string, []Snippet, error) {
 	data, err := fs.ReadFile(examples.FS, e.Base)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	text := string(data)
-	var out []Snippet
+	var snippets []Snippet
 	for i, ed := range e.edits(passing) {
 		at := lineStart(text, ed.Find)
 		if at < 0 {
-			return nil, fmt.Errorf("%w: %s, edit %d: no line starting %q", ErrEditNotFound, e.Base, i+1, firstLine(ed.Find))
+			return "", nil, fmt.Errorf("%w: %s, edit %d: no line starting %q", ErrEditNotFound, e.Base, i+1, firstLine(ed.Find))
 		}
-		out = append(out, Snippet{Line: strings.Count(text[:at], "\n") + 1, Removed: ed.Find, Text: ed.Replace})
+		snippets = append(snippets, Snippet{Line: strings.Count(text[:at], "\n") + 1, Removed: ed.Find, Text: ed.Replace})
 		text = text[:at] + ed.Replace + text[at+len(ed.Find):]
 	}
-	return out, nil
+	return text, snippets, nil
 }
 
 // Snippet is one edit of an Example as a page shows it: the lines Text

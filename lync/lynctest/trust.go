@@ -24,7 +24,8 @@ var (
 	// ErrWildcardCertificate: the subject CN or a SAN DNS name contains
 	// '*'. Microsoft supports no wildcard subject name for any role, even
 	// when a SAN names the host.
-	ErrWildcardCertificate = errors.New("wildcard certificates are not trusted")
+	// It is lync.ErrCertificateWildcard, so errors.Is matches either name.
+	ErrWildcardCertificate = lync.ErrCertificateWildcard
 	// ErrNoSAN: the certificate has no SAN DNS name, so names its computer
 	// in the subject CN only; Lync's certificates always carry the FQDN in
 	// the SAN, and the lab trusts by the SAN alone.
@@ -87,13 +88,8 @@ func (s *Server) trust(cs tls.ConnectionState) (*peer, error) {
 // without SAN DNS names (ErrNoSAN). See the package documentation for the
 // sources of this rule.
 func sanNames(leaf *x509.Certificate) ([]string, error) {
-	if cn := leaf.Subject.CommonName; strings.Contains(cn, "*") {
-		return nil, fmt.Errorf("%w: the subject CN is %s", ErrWildcardCertificate, cn)
-	}
-	for _, n := range leaf.DNSNames {
-		if strings.Contains(n, "*") {
-			return nil, fmt.Errorf("%w: the SAN names %s", ErrWildcardCertificate, n)
-		}
+	if err := lync.RefuseWildcard(leaf.Subject.CommonName, leaf.DNSNames); err != nil {
+		return nil, err
 	}
 	if len(leaf.DNSNames) == 0 {
 		return nil, fmt.Errorf("%w; the subject CN is %q", ErrNoSAN, leaf.Subject.CommonName)

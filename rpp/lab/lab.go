@@ -128,7 +128,7 @@ func Run(ctx context.Context, d *rpp.Deployment, opts Options) (*Result, error) 
 	if opts.Timeout <= 0 {
 		opts.Timeout = 5 * time.Second
 	}
-	l := &runner{d: d, opts: opts, log: opts.Logger, ex: newExplainer(d, report), res: &Result{}}
+	l := &runner{d: d, opts: opts, log: opts.Logger, ex: newExplainer(d, report), res: &Result{}, dns: d.DNS.Index()}
 	if l.log == nil {
 		l.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -150,6 +150,9 @@ type runner struct {
 	ex   *explainer
 	srv  *lynctest.Server
 	res  *Result
+	// dns is the deployment's dns: section ready for lookups, which the
+	// stand-ins make for every request they send; nil without one.
+	dns *rpp.DNSIndex
 }
 
 func (l *runner) run(ctx context.Context) error {
@@ -239,7 +242,7 @@ func (l *runner) resolve(host string) (string, bool) {
 // inDNS reports whether name resolves by the deployment's dns: section:
 // true for a name it does not judge, or when there is no section.
 func (l *runner) inDNS(name lync.FQDN) bool {
-	addrs, judged, err := l.d.DNS.Lookup(name)
+	addrs, judged, err := l.dns.Lookup(name)
 	return !judged || len(addrs) > 0 && err == nil
 }
 
