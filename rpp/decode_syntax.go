@@ -473,45 +473,92 @@ func (s *synScan) quoted(q byte, start synMark) {
 	}
 }
 
-// blockScalar skips a literal (|) or folded (>) scalar: its header line,
-// then blank lines and the lines indented like its first line, which must
-// be more than the node it belongs to.
+// blockScalar skips a literal (|) or folded (>) scalar, as yaml.v3's
+// scanner does (yaml_parser_scan_block_scalar): its header line, then its
+// content, whose indentation is the indicator's (|2, >1-) counted from the
+// enclosing block collection, or else that of its first non-empty line
+// (or of a blank line before it, if deeper), and at least one more than
+// the enclosing collection's; blank lines, and lines indented at least
+// that much, are content.
 func (s *synScan) blockScalar() {
 	lineStart := s.m.off
 	for lineStart > 0 && s.b[lineStart-1] != '\n' && s.b[lineStart-1] != '\r' {
 		lineStart--
 	}
-	parent, content := blockIndent(s.b, lineStart), -1
-	if m := indentIndicator(s.b, s.m.off); m > 0 {
-		// An explicit indentation indicator (|2, >1-) sets the content's
-		// indentation from the node the scalar belongs to. For a scalar
-		// that begins its line, that node is on an earlier line or is
-		// the document itself; assume the least indentation, so that no
-		// line yaml.v3 reads as content is taken for the next token.
-		base := parent
-		if firstOnLine(s.b, lineStart, s.m.off) {
-			base = -1
+	// parent is the 0-based column of the enclosing block collection
+	// (yaml.v3's parser.indent), -1 for none.
+	parent := -1
+	switch {
+	case !s.structural:
+		if n := len(s.levels); n > 0 {
+			parent = s.levels[n-1].col - 1
 		}
-		parent, content = base, max(base+m, 0)
+	default:
+		parent = structuralParent(s.b, lineStart, s.m.off)
+	}
+	content := 0 // unknown until the first non-empty line
+	if m := indentIndicator(s.b, s.m.off); m > 0 {
+		content = m
+		if parent >= 0 {
+			content = parent + m
+		}
 	}
 	s.skipLine()
+	leading := true // before the first non-empty line
+	deepest := 0    // the deepest indentation of the lines so far, while leading
 	for !s.eof() {
 		s.next() // the line break
 		i := s.m.off
-		for i < len(s.b) && s.b[i] == ' ' {
+		for i < len(s.b) && s.b[i] == ' ' && (content == 0 || i-s.m.off < content) {
 			i++
 		}
-		if i < len(s.b) && lineBreakAt(s.b, i) == 0 {
-			indent := i - s.m.off
-			if indent <= parent || content >= 0 && indent < content {
-				return // the scalar has ended
+		indent := i - s.m.off
+		if i < len(s.b) && s.b[i] == '\t' && (content == 0 || indent < content) {
+			return // yaml.v3 refuses a tab there; what follows is not the scalar's
+		}
+		if i == len(s.b) || lineBreakAt(s.b, i) > 0 {
+			deepest = max(deepest, indent)
+			s.skipLine()
+			continue // a blank line
+		}
+		if leading {
+			leading = false
+			if content == 0 {
+				content = max(deepest, indent, parent+1, 1)
 			}
-			if content < 0 {
-				content = indent
-			}
+		}
+		if indent < content {
+			return // the scalar has ended
 		}
 		s.skipLine()
 	}
+}
+
+// structuralParent is, for countValues, which keeps no block levels, the
+// 0-based column of the block collection that encloses a block scalar
+// whose header is at hdr on the line beginning at start: that of the key
+// or the "- " before the header on its line. When neither is there, the
+// collection is on an earlier line; -1, the least it can be, makes the
+// scalar no shorter than yaml.v3's, so that no line of it is counted as
+// values.
+func structuralParent(b []byte, start, hdr int) int {
+	i := start
+	for i < len(b) && b[i] == ' ' {
+		i++
+	}
+	entry := -1
+	for i+1 < len(b) && b[i] == '-' && (b[i+1] == ' ' || b[i+1] == '\t') {
+		entry = i - start
+		for i++; i < len(b) && (b[i] == ' ' || b[i] == '\t'); i++ {
+		}
+	}
+	switch {
+	case i == hdr:
+		return entry
+	case lineHasKey(b, i):
+		return i - start
+	}
+	return -1
 }
 
 // indentIndicator returns the indentation indicator (1-9) of the block
@@ -527,38 +574,6 @@ func indentIndicator(b []byte, i int) int {
 		}
 	}
 	return 0
-}
-
-// firstOnLine reports whether only spaces come before i on the line that
-// begins at start.
-func firstOnLine(b []byte, start, i int) bool {
-	for j := start; j < i; j++ {
-		if b[j] != ' ' {
-			return false
-		}
-	}
-	return true
-}
-
-// blockIndent is the indentation of the node that a line beginning at
-// start opens: the column of its key, after any "- " of block lists.
-func blockIndent(b []byte, start int) int {
-	i := start
-	for i < len(b) && b[i] == ' ' {
-		i++
-	}
-	indent := i - start
-	for i+1 < len(b) && b[i] == '-' && (b[i+1] == ' ' || b[i+1] == '\t') {
-		j := i + 1
-		for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
-			j++
-		}
-		if j < len(b) && (b[j] == '|' || b[j] == '>') {
-			break // the scalar is the list item itself
-		}
-		indent, i = j-start, j
-	}
-	return indent
 }
 
 // lineStart follows the block structure at the first token of a line,
@@ -678,7 +693,15 @@ func lineHasKey(b []byte, i int) bool {
 	}
 	switch q := b[i]; q {
 	case '[', '{':
-		return false // a flow collection: a value (flow keys are not followed)
+		// A flow collection closed on its line and followed by ':' is a
+		// key ("[]: {}"); one left open goes on as a value.
+		end := flowEnd(b, i)
+		if end < 0 {
+			return false
+		}
+		for i = end; i < len(b) && (b[i] == ' ' || b[i] == '\t'); i++ {
+		}
+		return colon(i)
 	case '"', '\'':
 		for i++; i < len(b) && lineBreakAt(b, i) == 0; i++ {
 			switch {
@@ -703,6 +726,40 @@ func lineHasKey(b []byte, i int) bool {
 		}
 	}
 	return false
+}
+
+// flowEnd returns the offset just past the flow collection that opens at
+// b[i], if it closes on its line, or -1. Quoted scalars inside it are
+// skipped; a quote within a plain scalar is just a character.
+func flowEnd(b []byte, i int) int {
+	depth := 0
+	for ; i < len(b) && lineBreakAt(b, i) == 0; i++ {
+		switch c := b[i]; c {
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		case '"', '\'':
+			if p := b[i-1]; p != ' ' && p != '\t' && strings.IndexByte("[{,:", p) < 0 {
+				continue
+			}
+			for i++; i < len(b) && lineBreakAt(b, i) == 0 && b[i] != c; i++ {
+				if c == '"' && b[i] == '\\' || c == '\'' && b[i] == '\'' && i+1 < len(b) && b[i+1] == '\'' {
+					i++
+				}
+			}
+			if i >= len(b) || lineBreakAt(b, i) > 0 {
+				return -1
+			}
+		case '#':
+			if p := b[i-1]; p == ' ' || p == '\t' {
+				return -1
+			}
+		}
+	}
+	return -1
 }
 
 // keyOpen reports whether the last line with content before start ends
