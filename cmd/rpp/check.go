@@ -90,6 +90,11 @@ func runCheck(inv *invocation, args []string) int {
 	if opts.diff && !opts.fix {
 		return usageError(inv, "check", "--diff previews --fix; give both")
 	}
+	if opts.showSuppressed && opts.noSuppress {
+		// With --no-suppress nothing is suppressed, so there would be
+		// nothing to show: one of the two was not meant.
+		return usageError(inv, "check", "--show-suppressed lists what is suppressed, --no-suppress suppresses nothing; give one")
+	}
 	failOn, err := opts.threshold()
 	if err != nil {
 		return usageError(inv, "check", "%v", err)

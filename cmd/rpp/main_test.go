@@ -118,6 +118,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"check", "--format"}, "--format needs a value (format)"},
 		{[]string{"check", "--strict=maybe"}, `invalid value for --strict: want true or false, got "maybe"`},
 		{[]string{"check", "--diff", "a.yaml"}, "--diff previews --fix; give both"},
+		{[]string{"check", "--show-suppressed", "--no-suppress", "a.yaml"}, "--no-suppress suppresses nothing; give one"},
 		{[]string{"rules", "--format", "sarif"}, `unknown format "sarif" (want text, json or markdown)`},
 		{[]string{"rules", "extra"}, `unexpected argument extra`},
 		{[]string{"explain"}, "name at least one RULE-ID"},
