@@ -255,6 +255,14 @@ func callCases() []callCase {
 		}, map[string]wantFailure{
 			"dma dma-east": {"Lync call-back", "rpp-listen-port-mismatch"}, "dma dma-west": {},
 		}},
+		// The DMA finds no MCU because its RMX did not come up: the
+		// RMX's failure, and the rules that explain it, explain the call.
+		{"the Edge's certificate names another host", "story-edge-certificate.yaml", nil, map[string]wantFailure{
+			"rmx rmx": {"service", "edge-cert-name"}, "realconnect dma": {"cascade", "edge-cert-name"}, "dma dma": {},
+		}},
+		{"the RMX missing from the pool", "story-rmx-not-in-topology.yaml", nil, map[string]wantFailure{
+			"realconnect dma": {"cascade", "rpp-component-not-in-topology"},
+		}},
 		{"clean traditional", "single-site.yaml", nil, map[string]wantFailure{
 			"traditional vmr.fabrikam.com": {}, "dma dma": {},
 		}},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -223,5 +224,23 @@ func (l *runner) callFailure(sys dma.System, entry *dmatest.Call, err error) *Fa
 		return f
 	}
 	f.Rules = l.ex.findingsAbout("dma/"+sys.Name, sys.FQDN)
+	if errors.Is(entry.Err, dmatest.ErrNoMCU) {
+		// No MCU because those the DMA manages failed to come up: their
+		// failures, and the rules that explain them, explain the call.
+		var down []string
+		for _, st := range l.res.Systems {
+			i := slices.IndexFunc(l.d.RPP.RMX, func(r rmx.System) bool { return r.Name == st.Name })
+			if st.Kind != KindRMX || st.Failure == nil || i < 0 || !sys.Manages(st.Name, l.d.RPP.RMX[i].Site) {
+				continue
+			}
+			down = append(down, fmt.Sprintf("%s (%s: %s)", st.Name, st.Failure.Phase, st.Failure.Symptom))
+			f.Rules = append(f.Rules, st.Failure.Rules...)
+		}
+		if len(down) > 0 {
+			f.Symptom += "; the MCUs the DMA manages did not come up: " + strings.Join(down, "; ")
+			slices.Sort(f.Rules)
+			f.Rules = slices.Compact(f.Rules)
+		}
+	}
 	return f
 }
