@@ -125,6 +125,10 @@ type synScan struct {
 	// scalar (which may), 'o' anything after which a value is still to
 	// come.
 	lastKind byte
+	// valueDue is set after a block key's ':' and the properties after
+	// it: the key's value is still to come, and may be a list at the
+	// key's own indentation (key:\n- item).
+	valueDue bool
 	// lineCol is the column of the first token of the last line that
 	// began one, for countValues, which keeps no levels.
 	lineCol int
@@ -239,10 +243,12 @@ func (s *synScan) token() {
 	start := s.m
 	c := s.at(0)
 	flow := s.inFlow()
-	// kind is what follows may make of the token (see lastKind).
-	kind := byte('o')
+	// kind is what follows may make of the token (see lastKind), and due
+	// whether a block key's value is still to come after it (valueDue).
+	kind, due := byte('o'), false
 	defer func() {
 		if !s.inFlow() {
+			s.valueDue = due
 			s.lastLine = s.m.line
 			if kind == '|' {
 				// A block scalar ends at the beginning of the line after it,
@@ -252,7 +258,7 @@ func (s *synScan) token() {
 			s.lastKind = kind
 		}
 	}()
-	if !flow && start.line != s.lastLine {
+	if !flow && start.line != s.lastLine && !s.docMarker() {
 		// A line more indented than its block, after a plain scalar, goes
 		// on with that scalar, whatever it holds.
 		continues := false
@@ -277,6 +283,7 @@ func (s *synScan) token() {
 	case start.col == 1 && c == '%':
 		s.skipLine() // a directive
 	case s.docMarker():
+		s.levels = s.levels[:0] // a document begins or ends: its blocks with it
 		s.next()
 		s.next()
 		s.next()
@@ -310,6 +317,7 @@ func (s *synScan) token() {
 		if flow {
 			s.colon(start)
 		}
+		due = true
 		s.next()
 	case c == '*':
 		kind = 'v'
@@ -323,12 +331,14 @@ func (s *synScan) token() {
 		}
 		s.value(start)
 	case c == '&':
+		due = s.valueDue // properties belong to the value to come
 		name := s.anchor()
 		if s.anchors != nil {
 			s.anchors[name] = true
 		}
 		s.property(start)
 	case c == '!':
+		due = s.valueDue
 		s.property(start)
 		s.tag()
 	case (c == '|' || c == '>') && !flow:
@@ -364,10 +374,16 @@ func (s *synScan) fail(p *synProblem) {
 func (s *synScan) anchor() string {
 	s.next()
 	from := s.m.off
-	for c := s.at(0); 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'; c = s.at(0) {
+	for isAnchorChar(s.at(0)) {
 		s.next()
 	}
 	return string(s.b[from:s.m.off])
+}
+
+// isAnchorChar reports whether c may be part of an anchor's name, as
+// yaml.v3 reads one.
+func isAnchorChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
 }
 
 // tag skips a tag.
@@ -592,7 +608,12 @@ func (s *synScan) lineStart(start synMark, c byte) (continues bool) {
 		deeper = s.levels[len(s.levels)-1]
 		s.levels = s.levels[:len(s.levels)-1]
 	}
-	if n := len(s.levels); n > 0 && s.levels[n-1].col == start.col && s.levels[n-1].indentless && !entry {
+	// The item of a "-" that ended its line is still to come, and yaml.v3
+	// (libyaml) takes a block scalar header at the list's own column as
+	// that item — "-\n>" is [""] — though any other node there is an
+	// error.
+	scalarItem := (c == '|' || c == '>') && s.lastKind == 'o' && deeper.at.line == 0
+	if n := len(s.levels); n > 0 && s.levels[n-1].col == start.col && s.levels[n-1].indentless && !entry && !scalarItem {
 		s.levels = s.levels[:n-1] // the list ends; its mapping goes on
 	}
 	want := func(l blockLevel) string {
@@ -609,17 +630,13 @@ func (s *synScan) lineStart(start synMark, c byte) (continues bool) {
 				msg: fmt.Sprintf("indented to column %d, which matches neither the %s at column %d (line %d) nor the %s at column %d (line %d)",
 					start.col, l.kind(), l.col, l.at.line, deeper.kind(), deeper.col, deeper.at.line)})
 			return
-		case l.col == start.col && l.seq && (c == '|' || c == '>') && s.lastKind == 'o' && deeper.at.line == 0:
-			// The item of a "-" that ended its line is still to come, and
-			// yaml.v3 (libyaml) takes a block scalar header at the list's
-			// own column as that item — "-\n>" is [""] — though any other
-			// node there is an error.
+		case l.col == start.col && l.seq && scalarItem:
 			return false
 		case l.col == start.col && l.seq && !entry:
 			s.fail(&synProblem{at: start, predict: parserError(l.at, start, want(l)),
 				msg: fmt.Sprintf("want a list item ('- ') here, as in the list that begins at line %d", l.at.line)})
 			return
-		case l.col == start.col && !l.seq && entry && !s.keyOpen(start):
+		case l.col == start.col && !l.seq && entry && !(s.valueDue && deeper.at.line == 0):
 			s.fail(&synProblem{at: start, predict: parserError(l.at, start, want(l)),
 				msg: fmt.Sprintf("a list item ('- ') where the mapping that begins at line %d wants a key", l.at.line)})
 			return
@@ -688,7 +705,17 @@ func lineHasKey(b []byte, i int) bool {
 	colon := func(i int) bool {
 		return i < len(b) && b[i] == ':' && (i+1 == len(b) || b[i+1] == ' ' || b[i+1] == '\t' || lineBreakAt(b, i+1) > 0)
 	}
-	if i >= len(b) {
+	// Properties (&anchor, !tag) come before the key they belong to; a
+	// tag may hold ':' ("!a::"), which does not make it a key.
+	for i < len(b) && (b[i] == '&' || b[i] == '!') {
+		tag := b[i] == '!'
+		for i++; i < len(b) && b[i] != ' ' && b[i] != '\t' && lineBreakAt(b, i) == 0 && (tag || isAnchorChar(b[i])); i++ {
+		}
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+			i++
+		}
+	}
+	if i >= len(b) || lineBreakAt(b, i) > 0 {
 		return false
 	}
 	switch q := b[i]; q {
@@ -729,64 +756,24 @@ func lineHasKey(b []byte, i int) bool {
 }
 
 // flowEnd returns the offset just past the flow collection that opens at
-// b[i], if it closes on its line, or -1. Quoted scalars inside it are
-// skipped; a quote within a plain scalar is just a character.
+// b[i], if it closes on its line, or -1. It reads the line as the scan
+// does a collection's end (closedLater): quoted scalars, tags and plain
+// scalars (which may hold quotes and ':') are taken whole.
 func flowEnd(b []byte, i int) int {
-	depth := 0
-	for ; i < len(b) && lineBreakAt(b, i) == 0; i++ {
-		switch c := b[i]; c {
-		case '[', '{':
-			depth++
-		case ']', '}':
-			if depth--; depth == 0 {
-				return i + 1
-			}
-		case '"', '\'':
-			if p := b[i-1]; p != ' ' && p != '\t' && strings.IndexByte("[{,:", p) < 0 {
-				continue
-			}
-			for i++; i < len(b) && lineBreakAt(b, i) == 0 && b[i] != c; i++ {
-				if c == '"' && b[i] == '\\' || c == '\'' && b[i] == '\'' && i+1 < len(b) && b[i+1] == '\'' {
-					i++
-				}
-			}
-			if i >= len(b) || lineBreakAt(b, i) > 0 {
-				return -1
-			}
-		case '#':
-			if p := b[i-1]; p == ' ' || p == '\t' {
-				return -1
-			}
+	s := &synScan{b: b, m: synMark{off: i, line: 1, col: 1}, structural: true}
+	for {
+		s.skipToToken()
+		if s.eof() || s.m.line != 1 {
+			return -1 // not closed on its line (a comment, a line break)
+		}
+		s.token()
+		switch {
+		case s.prob != nil || s.m.line != 1:
+			return -1 // a quote left open, or a scalar running on
+		case s.depth == 0:
+			return s.m.off
 		}
 	}
-	return -1
-}
-
-// keyOpen reports whether the last line with content before start ends
-// with a key whose value follows on the next lines ("key:" and nothing
-// else but a comment), which a list at the key's own indentation may be.
-func (s *synScan) keyOpen(start synMark) bool {
-	i := start.off - (start.col - 1) // start is at the beginning of its line: columns are spaces
-	for i > 0 {
-		end := i - 1 // the line break before line i
-		if end > 0 && s.b[end] == '\n' && s.b[end-1] == '\r' {
-			end--
-		}
-		from := end
-		for from > 0 && s.b[from-1] != '\n' && s.b[from-1] != '\r' {
-			from--
-		}
-		line := strings.TrimSpace(string(s.b[from:end]))
-		if line == "" || line[0] == '#' {
-			i = from
-			continue
-		}
-		if c := strings.Index(line, " #"); c >= 0 {
-			line = strings.TrimSpace(line[:c])
-		}
-		return strings.HasSuffix(line, ":")
-	}
-	return false
 }
 
 // value notes that a value (a scalar, an alias or a collection) begins at
@@ -883,7 +870,8 @@ func (s *synScan) comma(start synMark) {
 		return // in the block context, yaml.v3 says more than the scan knows
 	}
 	f := s.top()
-	if f.state == flowEntry && !f.props {
+	// In a mapping, '?' alone is an entry: an empty key ({?,} is {null: null}).
+	if f.state == flowEntry && !f.props && !(f.explicit && f.open == '{') {
 		s.expected(f, start, fmt.Sprintf("a value is missing before ',' in the %s opened at %s", quoteChar(f.open), f.at))
 		return
 	}
@@ -910,7 +898,8 @@ func (s *synScan) colon(start synMark) {
 	implicitKey := f.node.line == start.line && start.idx <= f.node.idx+maxSimpleKey
 	switch {
 	case f.state == flowAfter && (f.explicit || implicitKey),
-		f.state == flowEntry && f.props && implicitKey:
+		f.state == flowEntry && f.props && implicitKey,
+		f.state == flowEntry && f.explicit && f.open == '{': // {? : x}, an empty key
 		f.state, f.props = flowValue, false
 	case f.state == flowAfter && f.node.line != start.line:
 		s.missing(f, start, "':' (a key must be on one line)")

@@ -172,18 +172,33 @@ func TestSyntaxScanBlockScalarItem(t *testing.T) {
 	}
 }
 
-// TestSyntaxScanBlockScalarIndent: a block scalar's content is indented
-// from the enclosing block collection, not from the line of its header
-// (" |\n \"" is the string "\"", a FuzzParse find), with the least and
-// deepest indentations yaml.v3's scanner takes; and a flow collection can
-// be a block mapping's key ("[]: {}", a FuzzParse find in CI). The scan
-// agrees with yaml.v3 on each text, whether it accepts it or not.
-func TestSyntaxScanBlockScalarIndent(t *testing.T) {
+// TestSyntaxScanAgreesWithYAML: texts where the scan once went astray,
+// from FuzzParse (one in CI) and from the generated YAML of
+// TestSyntaxScanFindsNothingInGeneratedYAML. The scan agrees with yaml.v3
+// on each, whether it accepts it or not:
+//   - a block scalar's content is indented from the enclosing block
+//     collection, not from the line of its header (" |\n \"" is the
+//     string "\""), with the least and deepest indentations yaml.v3's
+//     scanner takes, and its tab rule;
+//   - a flow collection closed on its line can be a block key ("[]: {}"),
+//     whatever quoted strings (a doubled quote in one) or tags ("!]") it
+//     holds, and a quote after a plain scalar's ':' or a blank inside one
+//     is just a character;
+//   - in a flow mapping, '?' alone is an entry with an empty key;
+//   - properties (&x, !t, a tag holding ':') may stand between a key and
+//     the list at its own indentation that is its value, but a deeper
+//     mapping or list may not;
+//   - a document marker ends the document's blocks.
+func TestSyntaxScanAgreesWithYAML(t *testing.T) {
 	for _, text := range []string{
 		" |\n \"", " |1\n  \"", "a:\n  |\n x", "a:\n  !!str |\n x\nb: c", "a:\n - |2\n    x\n   y", ">\n x\n  y\n", "- |\n x",
-		"a: |\n   \n  x", "a: |\n x\n\n y\n z: 1", "a: |\n  x\n y", "a:\n  |\n\tx",
+		"a: |\n   \n  x", "a: |\n x\n\n y\n z: 1", "a: |\n  x\n y", "a:\n  |\n\tx", "a:\n-\n>\n text\n- b",
 		"000:000000:\n      []: {}\n      0:", "a:\n  {b: c}: d\n  e: f", "a:\n  [\"x]\", y]: d\n  e: f", "- [a]: b\n  c: d",
-		"a:\n  [b]\n  c: d", "a: {b: c}\n  d: e",
+		"a:\n  ['it''s', b]: c\n  d: e", "a:\n  {x: !]!str y}: c\n  d: e", "a:\n  {b:\" c}: d\n  e: f", "a:\n  {\"b\":\"c\"}: d\n  e: f",
+		"a:\n  [b]\n  c: d", "a: {b: c}\n  d: e", "a:\n  {b \"c: d}: e\n  f: g", "{?,}", "{? : x}", "{?, ?}", "[?, a]", "[? : x]",
+		"a: &x\n- b", "a: !!seq\n- b", "a:\n  &x\n- b", "a: !t &x # c\n- b", " a71:\n  !ip::\n - b", "&a b: c\nd: e",
+		"a:\n  b:\n- c", "a:\n  -\n- b",
+		"---\na:\n- b\n...\n",
 	} {
 		s := &synScan{b: []byte(text), m: synMark{line: 1, col: 1}, anchors: map[string]bool{}}
 		s.run()

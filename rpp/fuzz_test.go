@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"math/rand"
 	"strings"
 	"testing"
 
@@ -52,6 +53,12 @@ func FuzzParse(f *testing.F) {
 		"dns: {zones: [], records: [{name: a, type: MX, value: b}]}\n",
 	} {
 		f.Add(append(single[:len(single):len(single)], section...))
+	}
+
+	// Generated YAML: the grammar's constructs written in many ways.
+	gen := rand.New(rand.NewSource(1))
+	for range 12 {
+		f.Add(generatedYAML(gen))
 	}
 
 	cancelled, cancel := context.WithCancel(context.Background())
