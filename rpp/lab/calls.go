@@ -229,8 +229,11 @@ func (l *runner) callFailure(sys dma.System, entry *dmatest.Call, err error) *Fa
 		// failures, and the rules that explain them, explain the call.
 		var down []string
 		for _, st := range l.res.Systems {
+			if st.Kind != KindRMX || st.Failure == nil {
+				continue
+			}
 			i := slices.IndexFunc(l.d.RPP.RMX, func(r rmx.System) bool { return r.Name == st.Name })
-			if st.Kind != KindRMX || st.Failure == nil || i < 0 || !sys.Manages(st.Name, l.d.RPP.RMX[i].Site) {
+			if i < 0 || !sys.Manages(st.Name, l.d.RPP.RMX[i].Site) {
 				continue
 			}
 			down = append(down, fmt.Sprintf("%s (%s: %s)", st.Name, st.Failure.Phase, st.Failure.Symptom))
