@@ -47,3 +47,26 @@ func BenchmarkParseLongValue(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStripEscapes strips escapes nested so that removing each brings
+// the next together (ESC ESC … [0m [0m …), and a long run of parameter
+// bytes before many final bytes: the time per byte must stay the same at
+// ten times the size.
+func BenchmarkStripEscapes(b *testing.B) {
+	for _, n := range []int{10000, 100000} {
+		for name, data := range map[string][]byte{
+			"nested": []byte(strings.Repeat("\x1b", n) + strings.Repeat("[0m", n)),
+			"params": []byte("\x1b[" + strings.Repeat("0", n) + strings.Repeat("m", n)),
+		} {
+			b.Run(fmt.Sprintf("%s/n=%d", name, n), func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(data)))
+				for i := 0; i < b.N; i++ {
+					if out := stripEscapes(data); len(out) > len(data) {
+						b.Fatal("stripEscapes grew its input")
+					}
+				}
+			})
+		}
+	}
+}

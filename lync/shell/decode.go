@@ -93,28 +93,42 @@ func fromUTF16(b []byte, le bool, bad func(int, string, ...any) error) ([]byte, 
 	return stripEscapes(out), nil
 }
 
-// stripEscapes removes ANSI control sequences (ESC [ … final byte): the
-// colours PowerShell 7.2 and later put around Format-List labels and
-// table headers, which a transcript or a copied console keeps.
+// stripEscapes removes ANSI control sequences (ESC [, parameter bytes,
+// intermediate bytes, a final byte: ECMA-48 §5.4): the colours PowerShell
+// 7.2 and later put around Format-List labels and table headers, which a
+// transcript or a copied console keeps. A sequence left incomplete (cut
+// by a line break) is kept as it is. The result holds no complete
+// sequence, even one that removing another brings together
+// ("ESC ESC[0m [0m"), so stripping it again changes nothing.
 func stripEscapes(b []byte) []byte {
 	if bytes.IndexByte(b, 0x1b) < 0 {
 		return b
 	}
 	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); i++ {
-		if b[i] != 0x1b || i+1 >= len(b) || b[i+1] != '[' {
-			out = append(out, b[i])
-			continue
+	for _, c := range b {
+		out = append(out, c)
+		if c >= 0x40 && c <= 0x7e {
+			if k := sequenceStart(out); k >= 0 {
+				out = out[:k]
+			}
 		}
-		j := i + 2
-		for j < len(b) && (b[j] >= 0x30 && b[j] <= 0x3f || b[j] >= 0x20 && b[j] <= 0x2f) {
-			j++ // parameter and intermediate bytes
-		}
-		if j < len(b) && b[j] >= 0x40 && b[j] <= 0x7e {
-			i = j // the final byte; the sequence is dropped
-			continue
-		}
-		out = append(out, b[i]) // not a complete sequence: kept as it is
 	}
 	return out
+}
+
+// sequenceStart returns where the control sequence that the final byte at
+// the end of out completes begins, or -1. Only bytes since the last byte
+// that ended no sequence are looked at, so stripping stays linear.
+func sequenceStart(out []byte) int {
+	j := len(out) - 2
+	for j >= 0 && out[j] >= 0x20 && out[j] <= 0x2f {
+		j-- // intermediate bytes
+	}
+	for j >= 0 && out[j] >= 0x30 && out[j] <= 0x3f {
+		j-- // parameter bytes
+	}
+	if j >= 1 && out[j] == '[' && out[j-1] == 0x1b {
+		return j - 1
+	}
+	return -1
 }

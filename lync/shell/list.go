@@ -155,7 +155,13 @@ func (p *parser) list() {
 	valueCol := 0 // the column, in characters, where it begins
 	done := func() {
 		if n := len(rec.Fields); n > 0 {
-			rec.Fields[n-1].Value = value.String()
+			v := value.String()
+			if strings.IndexByte(v, 0x1b) >= 0 {
+				// A colour escape the console wrapped mid-way is whole
+				// again once the value's lines are joined.
+				v = string(stripEscapes([]byte(v)))
+			}
+			rec.Fields[n-1].Value = v
 		}
 		value.Reset()
 	}
