@@ -306,12 +306,8 @@ func (d *decoder) result(dep *Deployment) (*Deployment, error) {
 
 // decode reads a whole deployment from data; nil after recording why not.
 func (d *decoder) decode(data []byte) *Deployment {
-	text, fe := textOf(d.file, data)
-	if fe != nil {
-		d.errs = append(d.errs, fe)
-		return nil
-	}
-	if !d.affordable(text) {
+	text, ok := d.text(data)
+	if !ok {
 		return nil
 	}
 	root := d.parseYAML(text)
@@ -438,6 +434,17 @@ func (d *decoder) document(text []byte, what string) (doc *yaml.Node, onlyCommen
 		return nil, false
 	}
 	return &n, false
+}
+
+// text returns data as text to parse; false after recording why it is
+// not: an encoding it cannot be read in, or more values than maxNodes.
+func (d *decoder) text(data []byte) ([]byte, bool) {
+	text, fe := textOf(d.file, data)
+	if fe != nil {
+		d.errs = append(d.errs, fe)
+		return nil, false
+	}
+	return text, d.affordable(text)
 }
 
 // affordable reports whether text can hold no more than maxNodes values,

@@ -148,19 +148,8 @@ func (ri *ruleIndex) lookup(id string) (*Rule, error) {
 // position and field path (…ignore.RULE-ID), so the message names the
 // rule.
 func (d *decoder) ignoreBlock(n *yaml.Node, target string, source SuppressionSource) []Suppression {
-	n = resolve(n)
-	if !d.spend(n, 1) {
-		return nil
-	}
-	if n.Kind != yaml.MappingNode {
-		d.fail(d.pos(n), fmt.Errorf("%w: want a mapping of rule IDs (RULE-ID: {reason: …}), got %s", ErrWrongType, describe(n)))
-		return nil
-	}
-	if d.rules == nil {
-		d.rules = newRuleIndex()
-	}
 	var out []Suppression
-	d.entries(n, func(k, val *yaml.Node, id string) bool {
+	d.ruleEntries(resolve(n), "a mapping of rule IDs (RULE-ID: {reason: …})", func(k, val *yaml.Node, id string) bool {
 		if s, ok := d.suppression(k, val, id); ok {
 			s.Target, s.Source = target, source
 			out = append(out, s)
@@ -168,6 +157,23 @@ func (d *decoder) ignoreBlock(n *yaml.Node, target string, source SuppressionSou
 		return true
 	})
 	return out
+}
+
+// ruleEntries walks n, a mapping keyed by rule IDs (an ignore block, the
+// configuration's severities), with entries; anything else is an error
+// saying what was wanted.
+func (d *decoder) ruleEntries(n *yaml.Node, want string, each func(k, val *yaml.Node, id string) bool) {
+	if !d.spend(n, 1) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.fail(d.pos(n), fmt.Errorf("%w: want %s, got %s", ErrWrongType, want, describe(n)))
+		return
+	}
+	if d.rules == nil {
+		d.rules = newRuleIndex()
+	}
+	d.entries(n, each)
 }
 
 // suppression reads one rule's entry of an ignore block: k is the rule

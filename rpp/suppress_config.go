@@ -135,12 +135,8 @@ func ParseConfig(ctx context.Context, file string, data []byte) (*Config, error)
 
 func (d *decoder) config(data []byte) *Config {
 	cfg := &Config{File: d.file}
-	text, fe := textOf(d.file, data)
-	if fe != nil {
-		d.errs = append(d.errs, fe)
-		return nil
-	}
-	if !d.affordable(text) {
+	text, ok := d.text(data)
+	if !ok {
 		return nil
 	}
 	doc, onlyComments := d.document(text, "configuration")
@@ -190,18 +186,8 @@ func (d *decoder) configSections(top *yaml.Node, cfg *Config) {
 
 // severities reads severity: {RULE-ID: error|warning|info|off}.
 func (d *decoder) severities(n *yaml.Node) map[string]Override {
-	if !d.spend(n, 1) {
-		return nil
-	}
-	if n.Kind != yaml.MappingNode {
-		d.fail(d.pos(n), fmt.Errorf("%w: want a mapping (RULE-ID: error|warning|info|off), got %s", ErrWrongType, describe(n)))
-		return nil
-	}
-	if d.rules == nil {
-		d.rules = newRuleIndex()
-	}
 	out := map[string]Override{}
-	d.entries(n, func(k, val *yaml.Node, id string) bool {
+	d.ruleEntries(n, "a mapping (RULE-ID: error|warning|info|off)", func(k, val *yaml.Node, id string) bool {
 		val = resolve(val)
 		if _, err := d.rules.lookup(id); err != nil {
 			d.fail(d.pos(k), err)

@@ -49,15 +49,7 @@ func WriteGitHub(w io.Writer, inputs []Input, opts Options) error {
 
 // githubLevel is the workflow command for a severity; GitHub calls info
 // "notice".
-func githubLevel(s rpp.Severity) string {
-	switch s {
-	case rpp.Error:
-		return "error"
-	case rpp.Warning:
-		return "warning"
-	}
-	return "notice"
-}
+func githubLevel(s rpp.Severity) string { return levelName(s, "notice") }
 
 func writeGitHubCommand(w *bufio.Writer, level string, pos rpp.Position, origins map[string]Origin, title, message string) {
 	var props []string

@@ -108,14 +108,15 @@ func ruleName(id string) string {
 }
 
 // sarifLevel maps a severity to a SARIF level; SARIF calls info "note".
-func sarifLevel(s rpp.Severity) string {
-	switch s {
-	case rpp.Error:
-		return "error"
-	case rpp.Warning:
-		return "warning"
+func sarifLevel(s rpp.Severity) string { return levelName(s, "note") }
+
+// levelName is a severity's name in a format that agrees with rppkit on
+// "error" and "warning" and calls info something else.
+func levelName(s rpp.Severity, info string) string {
+	if s == rpp.Info {
+		return info
 	}
-	return "note"
+	return s.String()
 }
 
 // resultText is the result's message: what is wrong and what to do, as
