@@ -112,10 +112,17 @@ func LookupRule(id string) (*Rule, error) {
 	for i, r := range rules {
 		ids[i] = r.ID
 	}
+	return nil, unknownRule(id, ids)
+}
+
+// unknownRule is the error for a rule ID not among ids: it wraps
+// ErrUnknownRule, quotes the ID (cut short if long) and suggests the ID
+// probably meant.
+func unknownRule(id string, ids []string) error {
 	if s := suggest.Closest(id, ids); s != "" {
-		return nil, fmt.Errorf("%w %q (did you mean %s?)", ErrUnknownRule, id, s)
+		return fmt.Errorf("%w %s (did you mean %s?)", ErrUnknownRule, quoteBounded(id), s)
 	}
-	return nil, fmt.Errorf("%w %q (rpp rules lists them)", ErrUnknownRule, id)
+	return fmt.Errorf("%w %s (rpp rules lists them)", ErrUnknownRule, quoteBounded(id))
 }
 
 // Catalogue returns every rule rppkit knows, in a stable order: by the system

@@ -130,16 +130,14 @@ func newRuleIndex() *ruleIndex {
 	return ri
 }
 
-// lookup returns the rule with exactly this ID, or an error wrapping
-// ErrUnknownRule that suggests the ID probably meant.
+// lookup returns the rule with exactly this ID (a file is not let off a
+// case mistake, as the command line is by LookupRule), or the error
+// unknownRule gives.
 func (ri *ruleIndex) lookup(id string) (*Rule, error) {
 	if r, ok := ri.byID[id]; ok {
 		return r, nil
 	}
-	if s := suggest.Closest(id, ri.ids); s != "" {
-		return nil, fmt.Errorf("%w %s (did you mean %s?)", ErrUnknownRule, quoteBounded(id), s)
-	}
-	return nil, fmt.Errorf("%w %s (rpp rules lists them)", ErrUnknownRule, quoteBounded(id))
+	return nil, unknownRule(id, ri.ids)
 }
 
 // ignoreBlock reads n, the value of an ignore key whose own path is

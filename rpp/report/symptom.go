@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"unicode"
@@ -68,13 +69,14 @@ func MatchSymptom(rules []*rpp.Rule, text string) []SymptomMatch {
 	for i, r := range rules {
 		var best *scored
 		for _, s := range r.Symptoms {
-			kind, words := matchWords(query, symptomWords(s.Text))
+			sw := symptomWords(s.Text)
+			kind, words := matchWords(query, sw)
 			if kind == 0 {
 				continue
 			}
-			cover := float64(len(words)) / float64(len(significant(symptomWords(s.Text))))
+			cover := float64(len(words)) / float64(len(significant(sw)))
 			if kind == Phrase {
-				cover = float64(len(query)) / float64(len(symptomWords(s.Text)))
+				cover = float64(len(query)) / float64(len(sw))
 			}
 			c := scored{SymptomMatch{r, s, kind, words}, min(cover, 1), i}
 			if best == nil || c.Kind > best.Kind || c.Kind == best.Kind && c.cover > best.cover {
@@ -86,16 +88,7 @@ func MatchSymptom(rules []*rpp.Rule, text string) []SymptomMatch {
 		}
 	}
 	slices.SortStableFunc(found, func(a, b scored) int {
-		switch {
-		case a.Kind != b.Kind:
-			return int(b.Kind - a.Kind)
-		case a.cover != b.cover:
-			if a.cover > b.cover {
-				return -1
-			}
-			return 1
-		}
-		return a.order - b.order
+		return cmp.Or(cmp.Compare(b.Kind, a.Kind), cmp.Compare(b.cover, a.cover), cmp.Compare(a.order, b.order))
 	})
 	out := make([]SymptomMatch, len(found))
 	for i, f := range found {
@@ -123,15 +116,7 @@ func KnownSymptoms(text string) []*rmx.Symptom {
 		}
 		found = append(found, scored{s, min(float64(len(query))/float64(len(words)), 1)})
 	}
-	slices.SortStableFunc(found, func(a, b scored) int {
-		switch {
-		case a.cover > b.cover:
-			return -1
-		case a.cover < b.cover:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(found, func(a, b scored) int { return cmp.Compare(b.cover, a.cover) })
 	out := make([]*rmx.Symptom, len(found))
 	for i, f := range found {
 		out[i] = f.s
