@@ -45,8 +45,9 @@ var ErrEmptySelection = errors.New("the rule selection leaves no rule to run")
 // in disable. IDs match without regard to case. Any ID that names no rule
 // of rules is an *UnknownRulesError, so a typo never silently runs
 // everything (or nothing); a selection that keeps no rule is
-// ErrEmptySelection. The command line's --enable/--disable and, later, a
-// configuration file both select rules through this one function.
+// ErrEmptySelection. The command line's --enable and --disable select
+// rules through it; a configuration file's "severity: off" is applied by
+// rpp.Check afterwards (rpp.Options.Config).
 func SelectRules(rules []*rpp.Rule, enable, disable []string) ([]*rpp.Rule, error) {
 	ids := make([]string, len(rules))
 	for i, r := range rules {
